@@ -1,0 +1,91 @@
+"""The ``kg`` command line: each subcommand translates arguments into one library call.
+
+Errors in the user's data (:class:`kg.errors.KgError`) are printed as ``file:line: field:
+message`` with exit code 2; no traceback is shown for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import __version__, paths
+from kg.errors import KgError
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from kg.citations import check_citations
+    from kg.sources import load_corpus
+
+    corpus = load_corpus(Path(args.data))
+    print(f"{len(corpus.records)} records in {len(corpus.sources)} sources: structure and "
+          "references OK")
+    seeds = Path(args.seeds)
+    if not seeds.is_dir():
+        print(f"no seed texts at {seeds}: citations not checked", file=sys.stderr)
+        return 0
+    problems = check_citations(corpus, seeds)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} verbatim values not found at their cited lines", file=sys.stderr)
+        return 1
+    print("every verbatim value occurs at its cited line")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+
+    report = build(Path(args.data), Path(args.out), reason=not args.no_reason,
+                   progress=not args.quiet)
+    print(report.summary())
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import run_query_cli
+
+    return run_query_cli(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kg", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="check the curated records (and their citations)")
+    check.add_argument("--data", default=str(paths.data_dir()), help="the data/ directory")
+    check.add_argument("--seeds", default=str(paths.default_seeds_dir()),
+                       help="directory of the source texts (default ../shared/seeds)")
+    check.set_defaults(handler=_cmd_check)
+
+    build = commands.add_parser("build", help="records -> RDF dataset in build/ (kg.trig, kg.nq)")
+    build.add_argument("--data", default=str(paths.data_dir()))
+    build.add_argument("--out", default="build", help="output directory (default ./build)")
+    build.add_argument("--no-reason", action="store_true", help="skip the OWL-RL inferred graph")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(handler=_cmd_build)
+
+    query = commands.add_parser("query", help="run a SPARQL query or a saved query on the build")
+    query.add_argument("query", help="a saved query name (queries/NAME.rq), a .rq file or text")
+    query.add_argument("--build", default="build", help="the build directory (default ./build)")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="a parameter of a saved query")
+    query.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    query.set_defaults(handler=_cmd_query)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except KgError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,51 @@
+"""Records -> triples, one named graph per source document.
+
+:func:`map_corpus` is the whole mapping: it asks :mod:`kg.mapping.records` for each record's
+triples and :mod:`kg.mapping.provenance` for each source's description, and files them under
+the source's graph. IRIs come only from :mod:`kg.iris`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from rdflib import Dataset, Graph, URIRef
+
+from kg import iris
+from kg.mapping.labels import LabelIndex
+from kg.mapping.provenance import describe_source
+from kg.mapping.records import record_triples
+from kg.sources import Corpus, Record
+
+Triple = tuple[URIRef, URIRef, object]
+
+
+def map_corpus(corpus: Corpus, on_record: Callable[[Record], None] | None = None
+               ) -> dict[URIRef, Graph]:
+    """Every source graph of the corpus, keyed by graph IRI (sources with no records included)."""
+    graphs: dict[URIRef, Graph] = {}
+    for source in corpus.sources.values():
+        graph = Graph(identifier=iris.graph(source.id))
+        _add_all(graph, describe_source(source))
+        graphs[graph.identifier] = graph
+    labels = LabelIndex.of(corpus)
+    for record in corpus.records:
+        _add_all(graphs[iris.graph(record.source)], record_triples(record, labels))
+        if on_record:
+            on_record(record)
+    return graphs
+
+
+def _add_all(graph: Graph, triples: Iterable[Triple]) -> None:
+    for triple in triples:
+        graph.add(triple)
+
+
+def to_dataset(graphs: dict[URIRef, Graph]) -> Dataset:
+    """Put graphs into one rdflib Dataset (its default graph stays empty)."""
+    dataset = Dataset()
+    for identifier, graph in graphs.items():
+        target = dataset.graph(identifier)
+        for triple in graph:
+            target.add(triple)
+    return dataset

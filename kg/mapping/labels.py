@@ -1,0 +1,85 @@
+"""Labels for resources whose records have no name of their own (contracts, participations…).
+
+Researchers and the Linked Data pages need a bg and an en label on everything; where the
+document gives no name, the label is built from what the record does say (an identifier, a
+role, an amount), never invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg import normalize
+from kg.sources import Corpus, Record, Verbatim
+
+ROLE_NAMES = {"beneficiary": ("бенефициент", "beneficiary"),
+              "partner": ("партньор", "partner"),
+              "associated-partner": ("асоцииран партньор", "associated partner")}
+COMPONENT_NAMES = {
+    "total": ("обща стойност", "total value"),
+    "direct": ("преки разходи", "direct costs"),
+    "indirect": ("непреки разходи", "indirect costs"),
+    "programme-total": ("стойност по програма", "amount under a programme"),
+    "programme-direct": ("преки разходи по програма", "direct costs under a programme"),
+    "eu-share": ("европейско финансиране", "EU share"),
+    "national-share": ("национално финансиране", "national share"),
+}
+
+
+@dataclass
+class LabelIndex:
+    """The first bg and en label of every record id, for labels that mention other things."""
+
+    bg: dict[str, str]
+    en: dict[str, str]
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> LabelIndex:
+        bg: dict[str, str] = {}
+        en: dict[str, str] = {}
+        for record in corpus.records:
+            label_field = record.type.label_field
+            value = record.values.get(label_field) if label_field else None
+            if isinstance(value, Verbatim):
+                bg.setdefault(record.id, value.text)
+            if "label_en" in record.values:
+                en.setdefault(record.id, record.values["label_en"])
+        return cls(bg, en)
+
+    def pair(self, record_id: str) -> tuple[str, str]:
+        bg = self.bg.get(record_id, record_id)
+        return bg, self.en.get(record_id, bg)
+
+
+def generated_labels(record: Record, labels: LabelIndex) -> tuple[str, str] | None:
+    """(bg, en) for a record type without a name field; None where the record names itself."""
+    values = record.values
+    kind = record.type.name
+    if kind == "Contract":
+        number = normalize.normalise_identifier(values["number"].text)
+        return f"Договор {number}", f"Grant contract {number}"
+    if kind == "Amendment":
+        number = values["number"].text
+        return f"Споразумение {number}", f"Amendment {number.replace('№', 'No')}"
+    if kind == "Participation":
+        role_bg, role_en = ROLE_NAMES[values["role"]]
+        agent_bg, agent_en = labels.pair(values["agent"])
+        project_bg, project_en = labels.pair(values["project"])
+        return (f"{agent_bg} – {role_bg} по „{project_bg}“",
+                f"{agent_en} – {role_en} in “{project_en}”")
+    if kind == "Amount":
+        component_bg, component_en = COMPONENT_NAMES[values["component"]]
+        money = normalize.parse_money(values["value"].text)
+        return (f"{component_bg}: {values['value'].text}",
+                f"{component_en}: {money.value} {money.currency}")
+    if kind == "Decision":
+        number = values["number"].text
+        return f"Решение {number}", f"Decision {number.replace('№', 'No ')}"
+    if kind == "Observation":
+        statement = values["statement"].text
+        return statement, statement
+    if kind == "Disagreement":
+        subject_bg, subject_en = labels.pair(values["subject"])
+        aspect = values["property"]
+        return f"Разночетене ({aspect}): {subject_bg}", f"Disagreement ({aspect}): {subject_en}"
+    return None

@@ -1,0 +1,64 @@
+"""Triples that say where facts come from: source documents, their graphs, line locations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from kg import iris
+from kg.sources import LineSpan, Source
+
+Triple = tuple[URIRef, URIRef, object]
+EU_LANGUAGES = {"bg": "BUL", "en": "ENG"}
+LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
+
+
+def describe_source(source: Source) -> Iterator[Triple]:
+    """The source document and its named graph, described with DCTERMS, PROV and SPDX."""
+    document = iris.source_document(source.id)
+    graph = iris.graph(source.id)
+    yield document, RDF.type, iris.BGI.SourceDocument
+    yield document, DCTERMS.title, Literal(source.title, lang="bg")
+    yield document, DCTERMS.title, Literal(source.title_en, lang="en")
+    yield document, RDFS.label, Literal(source.title, lang="bg")
+    yield document, RDFS.label, Literal(source.title_en, lang="en")
+    yield document, DCTERMS.identifier, Literal(source.id)
+    yield document, iris.BGI.sourceKind, iris.concept("source-kinds", source.kind)
+    language = EU_LANGUAGES.get(source.language)
+    if language:
+        yield document, DCTERMS.language, URIRef(LANGUAGE_AUTHORITY + language)
+    if source.file:
+        yield document, iris.BGI.seedFile, Literal(source.file)
+    if source.sha256:
+        checksum = iris.child(document, "checksum")
+        yield document, iris.BGI.sha256, Literal(source.sha256)
+        yield document, iris.SPDX.checksum, checksum
+        yield checksum, RDF.type, iris.SPDX.Checksum
+        yield checksum, iris.SPDX.algorithm, iris.SPDX.checksumAlgorithm_sha256
+        yield checksum, iris.SPDX.checksumValue, Literal(source.sha256, datatype=XSD.hexBinary)
+    if source.publisher:
+        yield document, DCTERMS.publisher, iris.thing(source.publisher)
+    if source.date:
+        yield document, DCTERMS.issued, Literal(source.date, datatype=XSD.gYear)
+    if source.note:
+        yield document, SKOS.editorialNote, Literal(source.note, lang="en")
+    yield graph, RDF.type, iris.BGI.SourceGraph
+    yield graph, RDFS.label, Literal(f"Граф на източника „{source.title}“", lang="bg")
+    yield graph, RDFS.label, Literal(f"Graph of the source “{source.title_en}”", lang="en")
+    yield graph, DCTERMS.source, document
+    yield graph, PROV.wasDerivedFrom, document
+
+
+def location_triples(subject: URIRef, source_id: str, span: LineSpan) -> Iterator[Triple]:
+    """``subject bgi:statedAt <doc#line=a,b>`` and what that location is."""
+    location = iris.source_location(source_id, span.first, span.last)
+    lines = f"{span.first}" if span.first == span.last else f"{span.first}–{span.last}"
+    yield subject, iris.BGI.statedAt, location
+    yield location, RDF.type, iris.BGI.SourceLocation
+    yield location, RDFS.label, Literal(f"{source_id}, ред {lines}", lang="bg")
+    yield location, RDFS.label, Literal(f"{source_id}, line {lines}", lang="en")
+    yield location, iris.BGI.inDocument, iris.source_document(source_id)
+    yield location, iris.BGI.lineStart, Literal(span.first, datatype=XSD.integer)
+    yield location, iris.BGI.lineEnd, Literal(span.last, datatype=XSD.integer)

@@ -1,0 +1,191 @@
+"""One record -> its triples, driven by the field table of :mod:`kg.schema`.
+
+Each field kind has one way to become RDF (see the table in :func:`_field_triples`); verbatim
+values keep their raw string beside the canonical value (``bgi:…AsWritten``), and every
+record says where in its source it is stated (``bgi:statedAt`` an RFC 5147 line fragment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kg import iris, normalize
+from kg.mapping.labels import LabelIndex, generated_labels
+from kg.mapping.provenance import location_triples
+from kg.mapping.values import (
+    as_written_property,
+    date_literal,
+    decimal_literal,
+    duration_literal,
+    identifier_literal,
+    raw_literal,
+    span_literals,
+    suffixed_property,
+    text_literal,
+)
+from kg.schema import ENUM_SCHEMES, KIND_CLASSES, Field
+from kg.sources import LineSpan, Record, Verbatim
+
+Triple = tuple[URIRef, URIRef, object]
+DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
+TARGET_GROUP_SCHEME = "target-groups"
+
+
+def record_triples(record: Record, labels: LabelIndex) -> Iterator[Triple]:
+    """Every triple a record states, in its source's terms."""
+    subject = iris.thing(record.id)
+    yield subject, RDF.type, iris.curie(record.type.rdf_class)
+    if record.type.name == "TargetGroup":
+        yield subject, RDF.type, SKOS.Concept
+        yield subject, SKOS.inScheme, iris.scheme(TARGET_GROUP_SCHEME)
+    yield from _label_triples(record, subject, labels)
+    for name, value in record.values.items():
+        spec = record.type.field_named(name)
+        assert spec is not None, name
+        yield from _field_triples(subject, spec, value, record)
+    yield subject, DCTERMS_SOURCE, iris.source_document(record.source)
+    for span in sorted(_spans_of(record), key=lambda span: (span.first, span.last)):
+        yield from location_triples(subject, record.source, span)
+
+
+def _label_triples(record: Record, subject: URIRef, labels: LabelIndex) -> Iterator[Triple]:
+    label_field = record.type.label_field
+    if label_field:
+        spec = record.type.field_named(label_field)
+        value = record.values.get(label_field)
+        if spec and spec.predicate != "rdfs:label" and isinstance(value, Verbatim):
+            yield subject, RDFS.label, text_literal(value)
+        return
+    generated = generated_labels(record, labels)
+    if generated:
+        bg, en = generated
+        yield subject, RDFS.label, Literal(bg, lang="bg")
+        if "label_en" not in record.values:
+            yield subject, RDFS.label, Literal(en, lang="en")
+
+
+def _spans_of(record: Record) -> set[LineSpan]:
+    spans = {record.span}
+    for value in record.values.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Verbatim):
+                spans.update(item.spans)
+    return spans
+
+
+def _field_triples(subject: URIRef, spec: Field, value: object, record: Record
+                   ) -> Iterator[Triple]:
+    predicate = iris.curie(spec.predicate) if spec.predicate else None
+    kind = spec.kind
+    if predicate is None:  # pragma: no cover - every field of the schema has a predicate
+        return
+    if kind == "text":
+        yield subject, predicate, text_literal(value)
+    elif kind == "texts":
+        yield from _texts_triples(subject, spec, predicate, value)
+    elif kind == "ident":
+        yield subject, predicate, identifier_literal(value)
+        yield subject, iris.BGI.identifierAsWritten, raw_literal(value)
+    elif kind == "money":
+        yield from _money_triples(subject, predicate, value)
+    elif kind == "date":
+        yield subject, predicate, date_literal(value)
+        yield subject, as_written_property(predicate), raw_literal(value)
+    elif kind == "duration":
+        yield subject, predicate, duration_literal(value)
+        yield subject, as_written_property(predicate), raw_literal(value)
+    elif kind == "quantity":
+        yield from _quantity_triples(subject, predicate, value)
+    elif kind == "span":
+        start, end = span_literals(value)
+        yield subject, suffixed_property(predicate, "Start"), start
+        yield subject, suffixed_property(predicate, "End"), end
+        yield subject, as_written_property(predicate), raw_literal(value)
+    elif kind == "ref":
+        yield subject, predicate, iris.thing(value)
+    elif kind == "refs":
+        for target in value:
+            yield subject, predicate, iris.thing(target)
+    elif kind == "enum":
+        yield from _enum_triples(subject, spec, predicate, value)
+    elif kind == "int":
+        yield subject, predicate, Literal(value, datatype=XSD.integer)
+    elif kind == "bool":
+        yield subject, predicate, Literal(value, datatype=XSD.boolean)
+    elif kind in ("en", "note"):
+        yield subject, predicate, Literal(value, lang="en")
+    elif kind == "bg":
+        yield subject, predicate, Literal(value, lang="bg")
+    elif kind == "readings":
+        yield from _reading_triples(subject, predicate, value)
+    else:  # pragma: no cover - schema and mapping disagree
+        raise AssertionError(f"no mapping for field kind {kind!r} ({record.id})")
+
+
+def _texts_triples(subject: URIRef, spec: Field, predicate: URIRef, values: list[Verbatim]
+                   ) -> Iterator[Triple]:
+    if not spec.child_class:
+        for value in values:
+            yield subject, predicate, text_literal(value)
+        return
+    local = spec.name.rstrip("s")
+    for position, value in enumerate(values, start=1):
+        node = iris.child(subject, local, str(position))
+        yield node, RDF.type, iris.curie(spec.child_class)
+        yield node, RDFS.label, text_literal(value)
+        yield node, iris.BGI.position, Literal(position, datatype=XSD.integer)
+        yield subject, predicate, node
+
+
+def _money_triples(subject: URIRef, predicate: URIRef, value: Verbatim) -> Iterator[Triple]:
+    money = normalize.parse_money(value.text)
+    yield subject, predicate, decimal_literal(money.value)
+    yield subject, iris.SCHEMA.currency, Literal(money.currency)
+    yield subject, iris.BGI.valueAsWritten, raw_literal(value)
+    if money.currency == "BGN":
+        eur = iris.child(subject, "eur")
+        eur_value = normalize.eur_from_bgn(money.value)
+        yield subject, iris.BGI.eurEquivalent, eur
+        yield eur, RDF.type, iris.BGI.DerivedAmount
+        yield eur, RDFS.label, Literal(f"{eur_value} EUR (по фиксирания курс 1.95583)", lang="bg")
+        yield eur, RDFS.label, Literal(f"{eur_value} EUR (at the fixed rate 1.95583)", lang="en")
+        yield eur, iris.SCHEMA.value, decimal_literal(eur_value)
+        yield eur, iris.SCHEMA.currency, Literal("EUR")
+        yield eur, iris.BGI.conversionRate, decimal_literal(normalize.BGN_PER_EUR)
+        yield eur, PROV.wasDerivedFrom, subject
+
+
+def _quantity_triples(subject: URIRef, predicate: URIRef, value: Verbatim) -> Iterator[Triple]:
+    quantity = normalize.parse_quantity(value.text)
+    yield subject, predicate, decimal_literal(quantity.value)
+    yield subject, as_written_property(predicate), raw_literal(value)
+    if quantity.approximation != "exact":
+        yield subject, iris.BGI.approximation, iris.concept("approximations",
+                                                            quantity.approximation)
+
+
+def _enum_triples(subject: URIRef, spec: Field, predicate: URIRef, value: str
+                  ) -> Iterator[Triple]:
+    if spec.predicate == "skos:inScheme":
+        yield subject, predicate, iris.scheme(value)
+        return
+    yield subject, predicate, iris.concept(ENUM_SCHEMES[spec.predicate], value)
+    classes = KIND_CLASSES.get(spec.predicate)
+    if classes:
+        yield subject, RDF.type, iris.curie(classes[value])
+
+
+def _reading_triples(subject: URIRef, predicate: URIRef, readings) -> Iterator[Triple]:
+    for position, reading in enumerate(readings, start=1):
+        node = iris.child(subject, "reading", str(position))
+        yield subject, predicate, node
+        yield node, RDF.type, iris.BGI.Reading
+        yield node, RDF.value, Literal(normalize.collapse_whitespace(reading.value), lang="bg")
+        yield node, RDFS.label, Literal(normalize.collapse_whitespace(reading.value), lang="bg")
+        yield node, iris.BGI.statedIn, iris.source_document(reading.source)
+        yield node, iris.BGI.isCurrent, Literal(reading.current, datatype=XSD.boolean)
+        yield node, iris.BGI.position, Literal(position, datatype=XSD.integer)
+        yield from location_triples(node, reading.source, reading.span)

@@ -1,0 +1,52 @@
+"""Verbatim values -> RDF literals, through the pure parsers of :mod:`kg.normalize`."""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg import iris, normalize
+from kg.sources import Verbatim, canonical_identifier
+
+
+def text_literal(value: Verbatim, language: str = "bg") -> Literal:
+    return Literal(value.text, lang=language)
+
+
+def raw_literal(value: Verbatim) -> Literal:
+    """The string exactly as written (fragments of a split cell joined by one space)."""
+    return Literal(" ".join(fragment.strip() for fragment in value.fragments))
+
+
+def identifier_literal(value: Verbatim) -> Literal:
+    return Literal(canonical_identifier(value.text))
+
+
+def date_literal(value: Verbatim) -> Literal:
+    parsed = normalize.parse_date(value.text)
+    return Literal(parsed.lexical, datatype=XSD[parsed.datatype])
+
+
+def duration_literal(value: Verbatim) -> Literal:
+    return Literal(normalize.parse_duration(value.text), datatype=XSD.duration)
+
+
+def decimal_literal(number) -> Literal:
+    """An xsd:decimal literal written exactly as the decimal is (no float rounding)."""
+    return Literal(format(number, "f"), datatype=XSD.decimal)
+
+
+def span_literals(value: Verbatim) -> tuple[Literal, Literal]:
+    start, end = normalize.parse_span(value.text)
+    return Literal(start, datatype=XSD.gYear), Literal(end, datatype=XSD.gYear)
+
+
+def as_written_property(predicate: URIRef) -> URIRef:
+    """``bgi:startDate`` -> ``bgi:startDateAsWritten``; ``dcterms:date`` -> ``bgi:dateAsWritten``."""
+    local = str(predicate).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return iris.BGI[local + "AsWritten"]
+
+
+def suffixed_property(predicate: URIRef, suffix: str) -> URIRef:
+    local = str(predicate).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return iris.BGI[local + suffix]

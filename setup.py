@@ -1,0 +1,26 @@
+"""Copy ontology/, shapes/, data/ and queries/ into the wheel as kg/_bundle.
+
+A non-editable ``pip install .`` then carries everything ``kg build`` and ``kg serve`` need,
+so they work from any directory (kg.paths finds the bundle).
+"""
+
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+BUNDLED = ("ontology", "shapes", "data", "queries")
+
+
+class BuildPyWithBundle(build_py):
+    def run(self) -> None:
+        super().run()
+        target = Path(self.build_lib) / "kg" / "_bundle"
+        for name in BUNDLED:
+            source = Path(__file__).parent / name
+            if source.is_dir():
+                shutil.copytree(source, target / name, dirs_exist_ok=True)
+
+
+setup(cmdclass={"build_py": BuildPyWithBundle})
