@@ -380,7 +380,7 @@ _register(RecordType("Concept", "concept/", "skos:Concept", (
     F("scheme", "enum", "skos:inScheme", required=True,
       values=("plan-priorities", "funding-source-kinds")),
     F("label", "text", "skos:prefLabel", required=True),
-), label_field="label", doc="A concept of a code list stated by a document (plan priorities, funding kinds)."))
+), label_field="label", doc="A concept of a code list a document states (plan priorities, funding kinds)."))
 
 _register(RecordType("Dataset", "dataset/", "bgi:StatisticsDataset", (
     F("title", "text", "rdfs:label", required=True),

@@ -109,7 +109,8 @@ def _compose(path: Path) -> yaml.Node:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise RecordError(path, 1, "file", f"not UTF-8 ({error.reason} at byte {error.start})")
+        raise RecordError(path, 1, "file",
+                          f"not UTF-8 ({error.reason} at byte {error.start})") from None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:

@@ -1,0 +1,125 @@
+"""``kg build``: named graphs per source, atomic byte-identical release files, clear errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from kg import iris
+
+SOURCE_GRAPHS = ["alos-equal-opportunities", "curation", "kyustendil-equal-opportunities",
+                 "kyustendil-independent-living", "kyustendil-roma-action-plan-2022-2024",
+                 "vidin-integrated-approach"]
+
+
+def test_the_build_has_one_graph_per_source_plus_ontology_vocabularies_and_inferred(dataset):
+    graphs = {str(graph.identifier).removeprefix(str(iris.GRAPH))
+              for graph in dataset.graphs() if len(graph)}
+    assert graphs == set(SOURCE_GRAPHS) | {"ontology", "vocabularies", "inferred"}
+
+
+def test_each_source_graph_describes_its_document_with_sha256(dataset):
+    for source_id in SOURCE_GRAPHS:
+        graph = dataset.graph(iris.graph(source_id))
+        document = iris.source_document(source_id)
+        assert (document, RDF.type, iris.BGI.SourceDocument) in graph
+        assert (iris.graph(source_id), DCTERMS.source, document) in graph
+        if source_id != "curation":
+            assert len(list(graph.objects(document, iris.BGI.sha256))) == 1
+
+
+def test_inferred_triples_are_kept_apart_from_asserted_ones(dataset):
+    inferred = dataset.graph(iris.INFERRED_GRAPH)
+    assert len(inferred) > 0
+    for source_id in SOURCE_GRAPHS:
+        asserted = dataset.graph(iris.graph(source_id))
+        assert not any(triple in asserted for triple in list(inferred)[:2000])
+
+
+def test_facts_stated_by_two_documents_appear_in_both_graphs(dataset):
+    project = iris.thing("project/BG05M9OP001-2.018-0031")
+    for source_id in ("kyustendil-equal-opportunities", "alos-equal-opportunities"):
+        assert (project, RDF.type, iris.BGI.Project) in dataset.graph(iris.graph(source_id))
+
+
+def test_the_release_files_parse_as_the_same_dataset(built):
+    from_nquads = Dataset()
+    from_nquads.parse(built / "kg.nq", format="nquads")
+    from_trig = Dataset()
+    from_trig.parse(built / "kg.trig", format="trig")
+    quads = {(s, p, o, g.identifier if hasattr(g, "identifier") else g)
+             for s, p, o, g in from_nquads.quads()}
+    assert quads == {(s, p, o, g.identifier if hasattr(g, "identifier") else g)
+                     for s, p, o, g in from_trig.quads()}
+
+
+def _run_kg(*args: str, cwd: Path, seed: str = "0") -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    result = _run_kg("build", "--quiet", "--out", str(tmp_path), cwd=tmp_path, seed="12345")
+    assert result.returncode == 0, result.stderr
+    for name in ("kg.nq", "kg.trig"):
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_build_prints_the_graphs_and_triples_it_built(tmp_path):
+    result = _run_kg("build", "--no-reason", "--out", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "graphs from" in result.stdout
+    assert "kyustendil-roma-action-plan-2022-2024" in result.stdout
+    assert "triples" in result.stdout and "mapping records" in result.stderr
+
+
+def test_a_bad_record_stops_the_build_and_leaves_the_previous_build_intact(data_copy, tmp_path):
+    out = tmp_path / "out"
+    first = _run_kg("build", "--no-reason", "--quiet", "--data", str(data_copy), "--out", str(out),
+                    cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    before = (out / "kg.nq").read_bytes()
+    broken = data_copy / "records" / "vidin-integrated-approach.yaml"
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("1 589 270,65 лв.", "1 589 270,65"), encoding="utf-8")
+    second = _run_kg("build", "--no-reason", "--quiet", "--data", str(data_copy), "--out", str(out),
+                     cwd=tmp_path)
+    assert second.returncode == 2
+    assert "Traceback" not in second.stderr
+    assert "vidin-integrated-approach.yaml:" in second.stderr
+    assert "not an amount with a currency" in second.stderr
+    assert (out / "kg.nq").read_bytes() == before
+    assert not [path for path in out.iterdir() if path.name.startswith(".")]
+
+
+def test_every_data_resource_says_where_it_is_stated(dataset):
+    query = """
+        PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
+        SELECT DISTINCT ?thing WHERE {
+          GRAPH ?g { ?thing a ?class }
+          FILTER (STRSTARTS(STR(?thing), "https://w3id.org/bg-inclusion/id/")
+                  && ?g != <https://w3id.org/bg-inclusion/graph/inferred>
+                  && ?g != <https://w3id.org/bg-inclusion/graph/vocabularies>)
+          FILTER NOT EXISTS { ?thing bgi:statedAt ?location }
+          FILTER NOT EXISTS { ?thing a bgi:SourceDocument }
+          FILTER NOT EXISTS { ?thing a bgi:SourceLocation }
+          FILTER NOT EXISTS { ?thing a bgi:DerivedAmount }
+          FILTER NOT EXISTS { ?thing a bgi:Indicator }
+          FILTER NOT EXISTS { ?thing a <http://spdx.org/rdf/terms#Checksum> }
+        }"""
+    assert [str(row.thing) for row in dataset.query(query)] == []
+
+
+def test_bgn_amounts_carry_a_derived_eur_value(dataset):
+    amount = iris.thing("project/BG05M9OP001-2.056-0025/amount/total")
+    eur = dataset.value(amount, iris.BGI.eurEquivalent)
+    assert eur is not None
+    assert str(dataset.value(eur, iris.SCHEMA.value)) == "812581.18"
+    assert (eur, RDF.type, iris.BGI.DerivedAmount) in dataset
+    assert dataset.value(eur, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == amount

@@ -1,0 +1,143 @@
+"""Reading records: a bad record is reported as file:line: field: what is wrong."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kg.errors import RecordError
+from kg.sources import load_corpus
+
+
+def _write(data: Path, name: str, text: str) -> Path:
+    path = data / "records" / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _error(data: Path) -> RecordError:
+    with pytest.raises(RecordError) as caught:
+        load_corpus(data)
+    return caught.value
+
+
+def test_the_bundled_records_load(data_dir):
+    corpus = load_corpus(data_dir)
+    assert len(corpus.records) > 300
+    assert set(corpus.sources) >= {"kyustendil-equal-opportunities", "curation",
+                                   "kyustendil-roma-action-plan-2022-2024"}
+
+
+def test_an_unknown_field_is_named_with_its_line(data_copy):
+    path = _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - id: org/test-org
+            type: Organisation
+            line: 11
+            name: "„Хена“ ООД"
+            kind: company
+            colour: blue
+        """)
+    error = _error(data_copy)
+    assert (error.file, error.line, error.field) == (path, 8, "colour")
+    assert "has no field 'colour'" in error.message
+
+
+def test_a_missing_required_field_is_named(data_copy):
+    _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - id: org/test-org
+            type: Organisation
+            line: 11
+            name: "„Хена“ ООД"
+        """)
+    error = _error(data_copy)
+    assert (error.line, error.field) == (3, "kind")
+
+
+def test_an_amount_that_does_not_parse_stops_with_the_parsers_reason(data_copy):
+    _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - id: project/test/amount/total
+            type: Amount
+            line: 7
+            of: project/BG05M9OP001-2.056-0025
+            component: total
+            value: "1 589 270,65"
+        """)
+    error = _error(data_copy)
+    assert (error.line, error.field) == (8, "value")
+    assert "not an amount with a currency" in error.message
+
+
+def test_a_reference_to_no_record_is_reported(data_copy):
+    _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - id: project/test/participation/partner/x
+            type: Participation
+            line: 11
+            project: project/BG05M9OP001-2.056-0025
+            agent: org/no-such-organisation
+            role: partner
+        """)
+    error = _error(data_copy)
+    assert (error.line, error.field) == (7, "agent")
+    assert "'org/no-such-organisation' is not the id of any record" in error.message
+
+
+def test_a_reference_to_a_record_of_the_wrong_type_is_reported(data_copy):
+    _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - id: project/test/participation/partner/x
+            type: Participation
+            line: 11
+            project: org/obshtina-vidin
+            agent: org/obshtina-vidin
+            role: partner
+        """)
+    error = _error(data_copy)
+    assert error.field == "project" and "expected Project" in error.message
+
+
+def test_an_enum_value_outside_its_list_is_reported(data_copy):
+    _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - id: org/test-org
+            type: Organisation
+            line: 11
+            name: "„Хена“ ООД"
+            kind: shop
+        """)
+    error = _error(data_copy)
+    assert error.field == "kind" and "'shop' is not one of" in error.message
+
+
+def test_an_id_defined_twice_in_one_file_is_reported(data_copy):
+    _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - {id: org/test-org, type: Organisation, line: 11, name: "„Хена“ ООД", kind: company}
+          - {id: org/test-org, type: Organisation, line: 11, name: "„Хена“ ООД", kind: company}
+        """)
+    error = _error(data_copy)
+    assert (error.line, error.field) == (4, "id") and "already defined at line 3" in error.message
+
+
+def test_invalid_yaml_is_reported_with_its_line(data_copy):
+    _write(data_copy, "zz-bad.yaml", "source: vidin-integrated-approach\nrecords:\n  - id: [unclosed\n")
+    error = _error(data_copy)
+    assert error.field == "yaml" and error.line >= 3
+
+
+def test_a_record_of_an_unknown_source_is_reported(data_copy):
+    _write(data_copy, "zz-bad.yaml", "source: nowhere\nrecords: []\n")
+    error = _error(data_copy)
+    assert (error.line, error.field) == (1, "source")
