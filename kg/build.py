@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from tqdm import tqdm
 
 from kg import iris, paths
@@ -47,8 +48,11 @@ def load_vocabulary_graphs(ontology_dir: Path | None = None) -> dict[URIRef, Gra
     graphs = {}
     for name, identifier in (("bgi.ttl", iris.ONTOLOGY_GRAPH),
                              ("vocabularies.ttl", iris.VOCABULARIES_GRAPH)):
+        parsed = Graph()
+        parsed.parse(directory / name, format="turtle")
         graph = Graph(identifier=identifier)
-        graph.parse(directory / name, format="turtle")
+        for triple in to_canonical_graph(parsed):  # blank-node labels stable across runs
+            graph.add(triple)
         graphs[identifier] = graph
     return graphs
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import owlrl
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg import iris
@@ -34,6 +34,8 @@ def inferred_graph(graphs: Iterable[Graph]) -> Graph:
         if (subject, predicate, obj) in asserted:
             continue
         if not isinstance(subject, URIRef) or not str(subject).startswith(data_prefix):
+            continue
+        if isinstance(obj, BNode):  # anonymous classes (unions, restrictions) say nothing citable
             continue
         if predicate == OWL.sameAs or (predicate == RDF.type and obj in NOISE_OBJECTS):
             continue

@@ -111,8 +111,12 @@ def test_a_generic_actor_group_is_not_inferred_to_be_an_organisation(dataset):
 
 
 def test_target_groups_of_a_contract_leg_are_inferred_for_the_project(dataset):
-    query = PREFIXES + """
-        SELECT ?group WHERE {
-          GRAPH <https://w3id.org/bg-inclusion/graph/inferred> {
-            <https://w3id.org/bg-inclusion/id/project/BG05M9OP001-2.018-0031> bgi:targetGroup ?group } }"""
-    assert len(list(dataset.query(query))) >= 5
+    project = "<https://w3id.org/bg-inclusion/id/project/BG05M9OP001-2.018-0031>"
+    inferred = PREFIXES + f"""
+        SELECT ?group WHERE {{
+          GRAPH <https://w3id.org/bg-inclusion/graph/inferred> {{ {project} bgi:targetGroup ?group }}
+          ?contract bgi:fundsProject {project} ; bgi:targetGroup ?group .
+        }}"""
+    assert len(list(dataset.query(inferred))) >= 3
+    everything = PREFIXES + f"SELECT DISTINCT ?group WHERE {{ {project} bgi:targetGroup ?group }}"
+    assert len(list(dataset.query(everything))) == 5  # 3 under OP HRD, 2 under OP SESG

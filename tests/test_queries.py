@@ -101,8 +101,8 @@ def test_disagreements_keep_both_readings_with_their_sources(dataset):
     rows = _rows(dataset, "disagreements")
     school = [row for row in rows if str(row["subject"]).endswith("org/ou-prof-marin-drinov-kyustendil")]
     values = {str(row["value"]): row["current"].toPython() for row in school}
-    assert any("Дринов" in value and current for value, current in values.items())
-    assert any("Динов" in value and not current for value, current in values.items())
+    assert any("дринов" in value.casefold() and current for value, current in values.items())
+    assert any("динов" in value.casefold() and not current for value, current in values.items())
 
 
 def test_a_parameter_of_the_wrong_type_is_refused(dataset):

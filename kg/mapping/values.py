@@ -32,8 +32,15 @@ def duration_literal(value: Verbatim) -> Literal:
 
 
 def decimal_literal(number) -> Literal:
-    """An xsd:decimal literal written exactly as the decimal is (no float rounding)."""
-    return Literal(format(number, "f"), datatype=XSD.decimal)
+    """An xsd:decimal literal written exactly as the decimal is (no float rounding).
+
+    Whole numbers get ".0" (the XSD canonical form), so Turtle's decimal shorthand writes the
+    same lexical form back and every serialisation round-trips to identical terms.
+    """
+    lexical = format(number, "f")
+    if "." not in lexical:
+        lexical += ".0"
+    return Literal(lexical, datatype=XSD.decimal)
 
 
 def span_literals(value: Verbatim) -> tuple[Literal, Literal]:
