@@ -124,3 +124,17 @@ def test_bgn_amounts_carry_a_derived_eur_value(dataset):
     assert str(dataset.value(eur, iris.SCHEMA.value)) == "812581.18"
     assert (eur, RDF.type, iris.BGI.DerivedAmount) in dataset
     assert dataset.value(eur, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == amount
+
+
+def test_every_resource_of_the_source_graphs_has_a_bulgarian_label(dataset):
+    query = """
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?thing WHERE {
+          GRAPH ?g { ?thing a ?class }
+          FILTER (?g NOT IN (<https://w3id.org/bg-inclusion/graph/ontology>,
+                             <https://w3id.org/bg-inclusion/graph/vocabularies>,
+                             <https://w3id.org/bg-inclusion/graph/inferred>))
+          FILTER NOT EXISTS { ?thing rdfs:label|skos:prefLabel ?label FILTER (lang(?label) = "bg") }
+        }"""
+    assert [str(row.thing) for row in dataset.query(query)] == []

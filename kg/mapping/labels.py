@@ -58,6 +58,9 @@ def generated_labels(record: Record, labels: LabelIndex) -> tuple[str, str] | No
     if kind == "Contract":
         number = normalize.normalise_identifier(values["number"].text)
         return f"Договор {number}", f"Grant contract {number}"
+    if kind == "Procedure":
+        code = normalize.normalise_identifier(values["code"].text)
+        return f"Процедура {code}", f"Procedure {code}"
     if kind == "Amendment":
         number = values["number"].text
         return f"Споразумение {number}", f"Amendment {number.replace('№', 'No')}"

@@ -36,6 +36,8 @@ def describe_source(source: Source) -> Iterator[Triple]:
         yield document, iris.BGI.sha256, Literal(source.sha256)
         yield document, iris.SPDX.checksum, checksum
         yield checksum, RDF.type, iris.SPDX.Checksum
+        yield checksum, RDFS.label, Literal(f"SHA-256 на {source.file}", lang="bg")
+        yield checksum, RDFS.label, Literal(f"SHA-256 of {source.file}", lang="en")
         yield checksum, iris.SPDX.algorithm, iris.SPDX.checksumAlgorithm_sha256
         yield checksum, iris.SPDX.checksumValue, Literal(source.sha256, datatype=XSD.hexBinary)
     if source.publisher:

@@ -53,9 +53,9 @@ def record_triples(record: Record, labels: LabelIndex) -> Iterator[Triple]:
 
 def _label_triples(record: Record, subject: URIRef, labels: LabelIndex) -> Iterator[Triple]:
     label_field = record.type.label_field
-    if label_field:
+    if label_field and label_field in record.values:
         spec = record.type.field_named(label_field)
-        value = record.values.get(label_field)
+        value = record.values[label_field]
         if spec and spec.predicate != "rdfs:label" and isinstance(value, Verbatim):
             yield subject, RDFS.label, text_literal(value)
         return
