@@ -12,6 +12,7 @@ from rdflib import Dataset
 from rdflib.query import Result
 
 from kg.errors import KgError
+from kg.iris import PREFIXES
 from kg.queries import catalogue
 from kg.store import open_dataset
 
@@ -44,6 +45,8 @@ def _print_result(result: Result, output: str) -> None:
         print("true" if result.askAnswer else "false")
         return
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        for prefix, namespace in PREFIXES.items():
+            result.graph.bind(prefix, namespace, override=True, replace=True)
         print(result.graph.serialize(format="turtle"))
         return
     names = [str(variable) for variable in result.vars]

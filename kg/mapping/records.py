@@ -38,6 +38,8 @@ def record_triples(record: Record, labels: LabelIndex) -> Iterator[Triple]:
     """Every triple a record states, in its source's terms."""
     subject = iris.thing(record.id)
     yield subject, RDF.type, iris.curie(record.type.rdf_class)
+    if record.type.name == "Dataset":
+        yield subject, iris.QB.structure, iris.BGI.documentStatisticsStructure
     if record.type.name == "TargetGroup":
         yield subject, RDF.type, SKOS.Concept
         yield subject, SKOS.inScheme, iris.scheme(TARGET_GROUP_SCHEME)
