@@ -42,8 +42,12 @@ def queries_dir() -> Path:
 
 
 def default_seeds_dir() -> Path:
-    """The source texts: $KG_SEEDS, or ../shared/seeds beside the clone."""
+    """The source texts: $KG_SEEDS, else ../shared/seeds beside the clone or the current directory."""
     override = os.environ.get("KG_SEEDS")
     if override:
         return Path(override)
+    for base in (REPO_DIR, Path.cwd()):
+        candidate = base.parent / "shared" / "seeds"
+        if candidate.is_dir():
+            return candidate
     return REPO_DIR.parent / "shared" / "seeds"

@@ -138,3 +138,23 @@ def test_every_resource_of_the_source_graphs_has_a_bulgarian_label(dataset):
           FILTER NOT EXISTS { ?thing rdfs:label|skos:prefLabel ?label FILTER (lang(?label) = "bg") }
         }"""
     assert [str(row.thing) for row in dataset.query(query)] == []
+
+
+def test_kg_check_confirms_every_citation(seeds_dir, tmp_path):
+    result = _run_kg("check", "--seeds", str(seeds_dir), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "every verbatim value occurs at its cited line" in result.stdout
+
+
+def test_kg_query_runs_a_saved_query_with_a_parameter(built, tmp_path):
+    result = _run_kg("query", "actions-by-institution", "--build", str(built), "--format", "csv",
+                     "--param", "institution=https://w3id.org/bg-inclusion/id/org/dbt-kyustendil",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("ЗАЕТОСТ") == 8
+
+
+def test_kg_query_without_a_build_says_what_to_do(tmp_path):
+    result = _run_kg("query", "disagreements", "--build", str(tmp_path / "none"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "run `kg build` first" in result.stderr and "Traceback" not in result.stderr
