@@ -49,7 +49,10 @@ def load_vocabulary_graphs(ontology_dir: Path | None = None) -> dict[URIRef, Gra
     for name, identifier in (("bgi.ttl", iris.ONTOLOGY_GRAPH),
                              ("vocabularies.ttl", iris.VOCABULARIES_GRAPH)):
         parsed = Graph()
-        parsed.parse(directory / name, format="turtle")
+        try:
+            parsed.parse(directory / name, format="turtle")
+        except Exception as error:  # rdflib's parser raises many kinds of error on bad input
+            raise KgError(f"{directory / name}: cannot read the ontology: {error}") from None
         graph = Graph(identifier=identifier)
         for triple in to_canonical_graph(parsed):  # blank-node labels stable across runs
             graph.add(triple)

@@ -87,5 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KgError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # an unwritable --out, a missing file named on the command line
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

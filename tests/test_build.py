@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
-from kg import iris
+from kg import iris, paths
 
 SOURCE_GRAPHS = ["alos-equal-opportunities", "curation", "kyustendil-equal-opportunities",
                  "kyustendil-independent-living", "kyustendil-roma-action-plan-2022-2024",
@@ -158,3 +159,23 @@ def test_kg_query_without_a_build_says_what_to_do(tmp_path):
     result = _run_kg("query", "disagreements", "--build", str(tmp_path / "none"), cwd=tmp_path)
     assert result.returncode == 2
     assert "run `kg build` first" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_broken_ontology_file_is_reported_without_a_traceback(tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(paths.bundle_dir() / "data", home / "data")
+    shutil.copytree(paths.bundle_dir() / "ontology", home / "ontology")
+    (home / "ontology" / "bgi.ttl").write_text("@prefix bgi: <x#> .\nbgi:a bgi:b", encoding="utf-8")
+    environment = {**os.environ, "KG_HOME": str(home)}
+    result = subprocess.run([sys.executable, "-m", "kg", "build", "--quiet", "--out", str(tmp_path / "o")],
+                            cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "bgi.ttl: cannot read the ontology" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unwritable_output_directory_is_reported_without_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    result = _run_kg("build", "--quiet", "--no-reason", "--out", str(blocker / "out"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
