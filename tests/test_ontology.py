@@ -120,3 +120,21 @@ def test_target_groups_of_a_contract_leg_are_inferred_for_the_project(dataset):
     assert len(list(dataset.query(inferred))) >= 3
     everything = PREFIXES + f"SELECT DISTINCT ?group WHERE {{ {project} bgi:targetGroup ?group }}"
     assert len(list(dataset.query(everything))) == 5  # 3 under OP HRD, 2 under OP SESG
+
+
+def test_every_value_of_every_enum_field_is_a_concept_of_its_scheme(vocabularies):
+    concepts = set(vocabularies.subjects(RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")))
+    missing = []
+    for record_type in TYPES.values():
+        for field in record_type.fields:
+            scheme = ENUM_SCHEMES.get(field.predicate or "")
+            if field.kind == "enum" and scheme:
+                missing += [f"{scheme}/{value}" for value in field.values
+                            if iris.concept(scheme, value) not in concepts]
+    assert missing == []
+
+
+def test_every_kind_class_is_declared_and_labelled(ontology):
+    for classes in KIND_CLASSES.values():
+        for name in classes.values():
+            assert (iris.curie(name), RDF.type, OWL.Class) in ontology, name

@@ -141,3 +141,17 @@ def test_a_record_of_an_unknown_source_is_reported(data_copy):
     _write(data_copy, "zz-bad.yaml", "source: nowhere\nrecords: []\n")
     error = _error(data_copy)
     assert (error.line, error.field) == (1, "source")
+
+
+def test_ids_of_contracts_procedures_and_projects_are_their_canonical_numbers(data_dir):
+    from kg.sources import canonical_identifier
+
+    corpus = load_corpus(data_dir)
+    checked = 0
+    for record in corpus.records:
+        field = {"Contract": "number", "Procedure": "code", "Project": "number"}.get(record.type.name)
+        if field and field in record.values:
+            key = record.id.split("/", 1)[1]
+            assert key == canonical_identifier(record.values[field].text), record.id
+            checked += 1
+    assert checked >= 15
