@@ -22,6 +22,7 @@ from kg.normalize import NormalisationError
 from kg.reason import inferred_graph
 from kg.release import nquads_text, trig_text, write_atomically
 from kg.sources import load_corpus
+from kg.store import load_oxigraph
 
 
 @dataclass
@@ -81,9 +82,9 @@ def assemble(data_dir: Path, reason: bool = True, progress: bool = False
     return graphs, len(corpus.records)
 
 
-def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False
-          ) -> BuildReport:
-    """Build the release into ``out_dir`` (kg.nq and kg.trig), atomically."""
+def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False,
+          store: bool = True) -> BuildReport:
+    """Build the release into ``out_dir`` (kg.nq, kg.trig and the pyoxigraph store), atomically."""
     graphs, record_count = assemble(data_dir, reason=reason, progress=progress)
     nquads = nquads_text(graphs)
     trig = trig_text(graphs)
@@ -95,4 +96,7 @@ def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = F
         path = out_dir / name
         write_atomically(path, text)
         report.files.append(path)
+    if store:
+        load_oxigraph(out_dir / "kg.nq", out_dir / "store")
+        report.files.append(out_dir / "store")
     return report

@@ -45,6 +45,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_load(args: argparse.Namespace) -> int:
+    from kg.store import load_oxigraph
+
+    build_dir = Path(args.build)
+    if not (build_dir / "kg.nq").is_file():
+        raise KgError(f"{build_dir / 'kg.nq'}: no build found; run `kg build` first")
+    load_oxigraph(build_dir / "kg.nq", build_dir / "store")
+    print(f"loaded {build_dir / 'kg.nq'} into {build_dir / 'store'}")
+    return 0
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
     from kg.query import run_query_cli
 
@@ -68,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-reason", action="store_true", help="skip the OWL-RL inferred graph")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=_cmd_build)
+
+    load = commands.add_parser("load", help="(re)load build/kg.nq into the pyoxigraph store")
+    load.add_argument("--build", default="build", help="the build directory (default ./build)")
+    load.set_defaults(handler=_cmd_load)
 
     query = commands.add_parser("query", help="run a SPARQL query or a saved query on the build")
     query.add_argument("query", help="a saved query name (queries/NAME.rq), a .rq file or text")

@@ -14,7 +14,7 @@ from rdflib.query import Result
 from kg.errors import KgError
 from kg.iris import PREFIXES
 from kg.queries import catalogue
-from kg.store import open_dataset
+from kg.store import OxigraphStore, QueryResult, RdflibStore, open_dataset
 
 
 def run_saved(dataset: Dataset, name: str, parameters: dict[str, str] | None = None) -> Result:
@@ -24,6 +24,16 @@ def run_saved(dataset: Dataset, name: str, parameters: dict[str, str] | None = N
         raise KgError(f"no saved query {name!r}; saved: {', '.join(queries)}")
     saved = queries[name]
     return dataset.query(saved.text, initBindings=saved.bindings(parameters or {}))
+
+
+def run_saved_on_store(store: OxigraphStore | RdflibStore, name: str,
+                       parameters: dict[str, str] | None = None) -> QueryResult:
+    """Run the saved query ``name`` on a store, parameters bound as typed RDF terms."""
+    queries = catalogue()
+    if name not in queries:
+        raise KgError(f"no saved query {name!r}; saved: {', '.join(queries)}")
+    saved = queries[name]
+    return store.query(saved.text, bindings=saved.bindings(parameters or {}))
 
 
 def run_query_cli(args: argparse.Namespace) -> int:

@@ -1,21 +1,342 @@
-"""Open the built graph for querying.
+"""The stores the graph is queried in, behind one small interface.
 
-For now the store is rdflib's in-memory Dataset read from build/kg.nq, with the default graph
-the union of all named graphs (so a query without GRAPH sees every source, the ontology and the
-inferred triples). The endpoint issue adds the pyoxigraph on-disk store behind the same call.
+* :class:`OxigraphStore` — the default: pyoxigraph on disk (``build/store``, loaded from
+  ``build/kg.nq`` by ``kg build``/``kg load``, opened read-only by the server), or in memory for
+  RDF files a user names. Fast, and its results serialise natively.
+* :class:`RdflibStore` — rdflib's in-memory Dataset (``--store memory``): slower, but the
+  reference the tests compare against (every saved query gives the same rows on both).
+
+Both answer :meth:`query` with a :class:`QueryResult` whose :meth:`~QueryResult.serialize`
+writes any SPARQL results format or RDF format. The default graph is the union of all named
+graphs unless the request names its own default/named graphs (never fetched: only stored
+graphs can be selected).
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rdflib import Dataset
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+from rdflib import URIRef as RdflibURIRef
 
 from kg.errors import KgError
+from kg.iris import PREFIXES
+
+RESULT_FORMATS = {  # key -> (media type, pyoxigraph format, rdflib format)
+    "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON, "json"),
+    "xml": ("application/sparql-results+xml", ox.QueryResultsFormat.XML, "xml"),
+    "csv": ("text/csv", ox.QueryResultsFormat.CSV, "csv"),
+    "tsv": ("text/tab-separated-values", ox.QueryResultsFormat.TSV, "tsv"),
+}
+GRAPH_FORMATS = {
+    "turtle": ("text/turtle", ox.RdfFormat.TURTLE, "turtle"),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, "json-ld"),
+    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES, "nt"),
+    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML, "xml"),
+    "trig": ("application/trig", ox.RdfFormat.TRIG, "trig"),
+    "nquads": ("application/n-quads", ox.RdfFormat.N_QUADS, "nquads"),
+}
+FILE_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
+                ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML,
+                ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
+                ".jsonld": ox.RdfFormat.JSON_LD, ".n3": ox.RdfFormat.N3}
+
+
+class QuerySyntaxError(KgError):
+    """A query the engine cannot parse, with the position it reports."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class QueryResult:
+    """What a query returned: ``kind`` is ``bindings``, ``boolean`` or ``graph``.
+
+    Read it once: either :meth:`serialize` it or take its :meth:`rows` (solutions stream from
+    the engine and are not kept in memory).
+    """
+
+    kind: str
+    variables: list[str]
+    _serialize: Any
+    _rows: Any
+
+    def serialize(self, format_key: str) -> bytes:
+        """The result in a SPARQL results format (bindings/boolean) or an RDF format (graph)."""
+        return self._serialize(format_key)
+
+    def rows(self) -> list[tuple[str | None, ...]]:
+        """Solutions as tuples of N-Triples terms (``None`` for unbound), for comparisons."""
+        return self._rows()
+
+
+class OxigraphStore:
+    """pyoxigraph: read-only on disk for the built graph, or in memory for given files."""
+
+    def __init__(self, store: ox.Store, description: str) -> None:
+        self.store = store
+        self.description = description
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> OxigraphStore:
+        if not (path / "CURRENT").is_file():
+            raise KgError(f"{path}: no store found; run `kg build` (or `kg load`) first")
+        return cls(ox.Store.read_only(str(path)), f"pyoxigraph store {path} (read-only)")
+
+    @classmethod
+    def from_files(cls, files: Sequence[Path]) -> OxigraphStore:
+        store = ox.Store()
+        for path in files:
+            rdf_format = FILE_FORMATS.get(path.suffix.lower())
+            if rdf_format is None:
+                raise KgError(f"{path}: unknown RDF file type {path.suffix!r}; use one of "
+                              f"{', '.join(sorted(FILE_FORMATS))}")
+            try:
+                store.bulk_load(path=str(path), format=rdf_format,
+                                to_graph=None if rdf_format.supports_datasets
+                                else ox.NamedNode(path.resolve().as_uri()))
+            except (SyntaxError, ValueError, OSError) as error:
+                raise KgError(f"{path}: cannot load: {error}") from None
+        materialise_union(store)
+        return cls(store, f"in-memory pyoxigraph store of {len(files)} file(s)")
+
+    def graph_names(self) -> list[str]:
+        return sorted(node.value for node in self.store.named_graphs())
+
+    def query(self, text: str, default_graph_uris: Sequence[str] = (),
+              named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None
+              ) -> QueryResult:
+        # The store's own default graph holds the union of the named graphs as a set (see
+        # materialise_union); pyoxigraph's union option would repeat triples stated twice.
+        options: dict[str, Any] = {}
+        if bindings:
+            options["substitutions"] = {ox.Variable(name): _to_oxigraph(term)
+                                        for name, term in bindings.items()}
+        if default_graph_uris:
+            options["default_graph"] = [ox.NamedNode(uri) for uri in default_graph_uris]
+        if named_graph_uris:
+            options["named_graphs"] = [ox.NamedNode(uri) for uri in named_graph_uris]
+            if not default_graph_uris:  # the protocol: named graphs only -> empty default graph
+                options["default_graph"] = []
+        try:
+            result = self.store.query(text, **options)
+        except SyntaxError as error:
+            raise _oxigraph_syntax_error(error) from None
+        return _oxigraph_result(result)
+
+
+def _oxigraph_syntax_error(error: SyntaxError) -> QuerySyntaxError:
+    message = str(error)
+    line = column = None
+    if message.startswith("error at "):
+        position, _, rest = message[len("error at "):].partition(": ")
+        if ":" in position:
+            line_text, column_text = position.split(":", 1)
+            if line_text.isdigit() and column_text.isdigit():
+                line, column = int(line_text), int(column_text)
+                message = rest
+    return QuerySyntaxError(message, line, column)
+
+
+def _oxigraph_result(result: Any) -> QueryResult:
+    """Wrap a pyoxigraph answer; solutions are streamed, so a result is read once."""
+    if isinstance(result, ox.QueryBoolean):
+        value = bool(result)
+        return QueryResult("boolean", [], lambda key: result.serialize(format=RESULT_FORMATS[key][1]),
+                           lambda: [(str(value).lower(),)])
+    if isinstance(result, ox.QuerySolutions):
+        variables = [variable.value for variable in result.variables]
+        return QueryResult(
+            "bindings", variables,
+            lambda key: result.serialize(format=RESULT_FORMATS[key][1]),
+            lambda: [tuple(_nt(solution[name]) for name in variables) for solution in result])
+    triples = list(result)
+    return QueryResult("graph", [], lambda key: _serialize_triples(triples, key),
+                       lambda: sorted((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in triples))
+
+
+def _serialize_triples(triples: list, key: str) -> bytes:
+    rdf_format = GRAPH_FORMATS[key][1]
+    if rdf_format.supports_datasets:
+        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
+                            format=rdf_format)
+    if rdf_format in (ox.RdfFormat.TURTLE,):
+        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+    return ox.serialize(triples, format=rdf_format)
+
+
+def _to_oxigraph(term: Any) -> Any:
+    """An rdflib term (a bound parameter) as the pyoxigraph term it denotes."""
+    from rdflib import Literal as RdflibLiteral
+
+    if isinstance(term, RdflibLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.NamedNode(str(term))
+
+
+def _nt(term: Any) -> str | None:
+    return None if term is None else str(term)
+
+
+class RdflibStore:
+    """rdflib's in-memory Dataset: the reference implementation for comparisons."""
+
+    def __init__(self, dataset: Dataset, description: str) -> None:
+        self.dataset = dataset
+        self.description = description
+
+    @classmethod
+    def from_files(cls, files: Iterable[Path]) -> RdflibStore:
+        dataset = Dataset(default_union=True)
+        for path in files:
+            try:
+                if path.suffix in (".nq", ".trig"):
+                    dataset.parse(path, format="nquads" if path.suffix == ".nq" else "trig")
+                else:
+                    dataset.graph(RdflibURIRef(path.resolve().as_uri())).parse(path)
+            except Exception as error:  # rdflib's parsers raise many kinds of error on bad input
+                raise KgError(f"{path}: cannot load: {error}") from None
+        return cls(dataset, "rdflib in-memory Dataset")
+
+    def graph_names(self) -> list[str]:
+        return sorted(str(graph.identifier) for graph in self.dataset.graphs()
+                      if isinstance(graph.identifier, RdflibURIRef) and len(graph)
+                      and str(graph.identifier) != "urn:x-rdflib:default")
+
+    def _view(self, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> Dataset:
+        if not default_graph_uris and not named_graph_uris:
+            return self.dataset
+        view = Dataset(default_union=False)
+        for uri in default_graph_uris:
+            for triple in self.dataset.graph(RdflibURIRef(uri)):
+                view.default_graph.add(triple)
+        for uri in named_graph_uris:
+            target = view.graph(RdflibURIRef(uri))
+            for triple in self.dataset.graph(RdflibURIRef(uri)):
+                target.add(triple)
+        return view
+
+    def query(self, text: str, default_graph_uris: Sequence[str] = (),
+              named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None
+              ) -> QueryResult:
+        from pyparsing import ParseException
+
+        try:
+            result = self._view(default_graph_uris, named_graph_uris).query(
+                text, initBindings=bindings or {})
+        except ParseException as error:
+            raise QuerySyntaxError(error.msg, error.lineno, error.col) from None
+        if result.type == "ASK":
+            value = bool(result.askAnswer)
+            return QueryResult("boolean", [], lambda key: result.serialize(format=RESULT_FORMATS[key][2]),
+                               lambda: [(str(value).lower(),)])
+        if result.type == "SELECT":
+            variables = [str(variable) for variable in result.vars]
+            rows = list(result)
+            return QueryResult(
+                "bindings", variables,
+                lambda key: result.serialize(format=RESULT_FORMATS[key][2]),
+                lambda: [tuple(None if value is None else _rdflib_nt(value) for value in row)
+                         for row in rows])
+        graph: Graph = result.graph
+        return QueryResult("graph", [], lambda key: _serialize_rdflib_graph(graph, key),
+                           lambda: sorted(tuple(_rdflib_nt(term) for term in triple) for triple in graph))
+
+
+def _rdflib_nt(term: Any) -> str:
+    """An rdflib term in the N-Triples form pyoxigraph writes, so rows compare across stores."""
+    from rdflib import BNode
+    from rdflib import Literal as RdflibLiteral
+
+    if isinstance(term, RdflibLiteral):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        if term.datatype:
+            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
+        return str(ox.Literal(str(term)))
+    if isinstance(term, BNode):
+        return str(ox.BlankNode(str(term)))
+    return str(ox.NamedNode(str(term)))
+
+
+def _serialize_rdflib_graph(graph: Graph, key: str) -> bytes:
+    rdflib_format = GRAPH_FORMATS[key][2]
+    if rdflib_format in ("trig", "nquads"):
+        dataset = Dataset()
+        for triple in graph:
+            dataset.default_graph.add(triple)
+        return dataset.serialize(format=rdflib_format, encoding="utf-8")
+    return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def materialise_union(store: ox.Store) -> None:
+    """Put every triple of every named graph into the store's default graph, once.
+
+    The SPARQL default graph is then the RDF merge (a set) of all graphs, as the service
+    description states, and a triple two documents state is one solution, not two.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def load_oxigraph(nquads: Path, store_dir: Path) -> None:
+    """(Re)build the on-disk store from the release, atomically: load beside, then swap."""
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
+    try:
+        store = ox.Store(str(staging))
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        materialise_union(store)
+        store.optimize()
+        store.flush()
+        del store
+        retired = store_dir.with_name(f".{store_dir.name}.old")
+        if retired.exists():
+            shutil.rmtree(retired)
+        if store_dir.exists():
+            store_dir.rename(retired)
+        staging.rename(store_dir)
+        if retired.exists():
+            shutil.rmtree(retired)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def open_store(kind: str = "oxigraph", build_dir: Path | None = None,
+               files: Sequence[Path] = ()) -> OxigraphStore | RdflibStore:
+    """The store ``kg serve`` and ``kg query`` use: given files, or the build in ``build_dir``."""
+    if kind not in ("oxigraph", "memory"):
+        raise KgError(f"unknown store {kind!r}; use 'oxigraph' or 'memory'")
+    if files:
+        missing = [str(path) for path in files if not path.is_file()]
+        if missing:
+            raise KgError(f"no such file: {', '.join(missing)}")
+        return OxigraphStore.from_files(files) if kind == "oxigraph" else RdflibStore.from_files(files)
+    build = build_dir or Path("build")
+    if kind == "oxigraph":
+        return OxigraphStore.open_read_only(build / "store")
+    nquads = build / "kg.nq"
+    if not nquads.is_file():
+        raise KgError(f"{nquads}: no build found; run `kg build` first")
+    return RdflibStore.from_files([nquads])
 
 
 def open_dataset(build_dir: Path) -> Dataset:
-    """The release in ``build_dir`` as a Dataset whose default graph is the union of all graphs."""
+    """The release in ``build_dir`` as an rdflib Dataset whose default graph is the union."""
     path = build_dir / "kg.nq"
     if not path.is_file():
         raise KgError(f"{path}: no build found; run `kg build` first")

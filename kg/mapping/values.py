@@ -34,10 +34,12 @@ def duration_literal(value: Verbatim) -> Literal:
 def decimal_literal(number) -> Literal:
     """An xsd:decimal literal written exactly as the decimal is (no float rounding).
 
-    Whole numbers get ".0" (the XSD canonical form), so Turtle's decimal shorthand writes the
-    same lexical form back and every serialisation round-trips to identical terms.
+    The XSD canonical form (no trailing zeros, whole numbers with ".0"): Turtle's decimal
+    shorthand writes the same lexical form back, pyoxigraph (which canonicalises on load) and
+    rdflib hold identical terms, and every serialisation round-trips. The amount as the
+    document writes it is kept in ``bgi:valueAsWritten``.
     """
-    lexical = format(number, "f")
+    lexical = format(number.normalize(), "f")
     if "." not in lexical:
         lexical += ".0"
     return Literal(lexical, datatype=XSD.decimal)
