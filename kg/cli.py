@@ -62,6 +62,13 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return run_query_cli(args)
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from kg.serve import serve
+
+    return serve(files=[Path(name) for name in args.files], store_kind=args.store,
+                 build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -91,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a parameter of a saved query")
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
     query.set_defaults(handler=_cmd_query)
+    serve = commands.add_parser("serve", help="serve the SPARQL endpoint, query page and Linked Data")
+    serve.add_argument("files", nargs="*", help="RDF files to serve instead of the build "
+                       "(N-Quads, TriG, Turtle, N-Triples, RDF/XML, JSON-LD)")
+    serve.add_argument("--store", default="oxigraph", choices=["oxigraph", "memory"],
+                       help="oxigraph (default, on disk) or memory (rdflib)")
+    serve.add_argument("--build", default="build", help="the build directory (default ./build)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.set_defaults(handler=_cmd_serve)
     return parser
 
 

@@ -1,0 +1,76 @@
+"""The Flask application: SPARQL endpoint, service description, VoID, Linked Data, query page.
+
+:func:`create_app` takes an opened store (or opens the default one), so tests and ``kg serve``
+build the same application; the views only translate HTTP into store calls and back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response, send_file
+from flask_compress import Compress
+from flask_cors import CORS
+from werkzeug.exceptions import HTTPException
+
+from kg.store import OxigraphStore, RdflibStore, open_store
+
+
+def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path | None = None,
+               config: dict | None = None) -> Flask:
+    """The application over ``store`` (default: the pyoxigraph store in ``build_dir``/store)."""
+    app = Flask(__name__)
+    build = Path(build_dir or "build")
+    app.config.update(KG_STORE=store or open_store("oxigraph", build_dir=build), KG_BUILD_DIR=build,
+                      COMPRESS_MIMETYPES=["text/html", "text/css", "text/csv", "text/turtle",
+                                          "text/plain", "text/tab-separated-values",
+                                          "application/json", "application/javascript",
+                                          "application/sparql-results+json",
+                                          "application/sparql-results+xml", "application/xml",
+                                          "application/ld+json", "application/n-triples",
+                                          "application/n-quads", "application/trig",
+                                          "application/rdf+xml"],
+                      COMPRESS_MIN_SIZE=500, JSON_AS_ASCII=False)
+    app.config.update(config or {})
+    CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
+         allow_headers=["Content-Type", "Accept"], expose_headers=["Content-Type", "Vary"])
+    Compress(app)
+
+    from server.linked_data import blueprint as linked_data
+    from server.query_page import blueprint as query_page
+    from server.service_description import void_response
+    from server.sparql import blueprint as sparql
+    from server.sparql import error_response
+
+    app.register_blueprint(sparql)
+    app.register_blueprint(linked_data)
+    app.register_blueprint(query_page)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return Response('{"status": "ok"}', mimetype="application/json")
+
+    @app.get("/.well-known/void")
+    def void() -> Response:
+        return void_response()
+
+    @app.get("/dumps/<name>")
+    def dump(name: str) -> Response:
+        if name not in ("kg.nq", "kg.trig"):
+            return error_response(404, f"no dump {name[:40]!r}; dumps: kg.nq, kg.trig")
+        path = app.config["KG_BUILD_DIR"] / name
+        if not path.is_file():
+            return error_response(404, f"{name} is not built on this server")
+        mimetype = "application/n-quads" if name.endswith(".nq") else "application/trig"
+        return send_file(path.resolve(), mimetype=mimetype, as_attachment=False)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        return error_response(error.code or 500, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        app.logger.exception("unexpected error")
+        return error_response(500, "internal error; the server log has the details")
+
+    return app

@@ -1,0 +1,218 @@
+"""Linked Data: every ``…/id/…`` IRI served at ``/id/…`` as HTML, Turtle, JSON-LD, N-Triples or
+RDF/XML (by ``Accept`` or extension), and the ontology at ``/ontology``.
+
+The HTML page shows the labels in Bulgarian and English, every property with linked values,
+the source documents (named graphs) stating each fact, and the incoming links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, current_app, render_template, request
+from rdflib import Literal, URIRef
+from rdflib.util import from_n3
+
+from kg import iris
+from kg.store import GRAPH_FORMATS
+from server.negotiation import choose
+
+blueprint = Blueprint("linked_data", __name__)
+EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml",
+              ".html": "html"}
+OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/n-triples",
+          "application/rdf+xml"]
+LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",
+          "http://www.w3.org/2004/02/skos/core#prefLabel")
+INFERRED = str(iris.INFERRED_GRAPH)
+
+
+@dataclass
+class Value:
+    """A value on the page: its text, where it links (a local path or None) and its language."""
+
+    text: str
+    href: str | None = None
+    language: str = ""
+    datatype: str = ""
+    iri: str | None = None
+
+
+@dataclass
+class Fact:
+    predicate: Value
+    value: Value
+    sources: list[Value] = field(default_factory=list)
+    inferred: bool = False
+
+
+def local_href(iri: str) -> str | None:
+    """The path on this server where an IRI of ours is served, or None for others."""
+    base = iris.BASE
+    if iri.startswith(str(iris.ID)):
+        return "/id/" + iri[len(str(iris.ID)):]
+    if iri.startswith(str(iris.BGI)) or iri == str(iris.ONTOLOGY):
+        return "/ontology" + iri[len(str(iris.ONTOLOGY)):]
+    if iri.startswith(base + "graph/"):
+        return None
+    return iri if iri.startswith(("http://", "https://")) else None
+
+
+def _term(text: str | None):
+    return None if text is None else from_n3(text)
+
+
+class Describer:
+    """Reads what the store says about one resource, for the page and the RDF views."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def labels(self, nodes: list[str]) -> dict[str, str]:
+        if not nodes:
+            return {}
+        values = " ".join(f"<{node}>" for node in nodes[:400])
+        rows = self.store.query(f"""
+            SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
+              ?x <{LABELS[0]}>|<{LABELS[1]}> ?l FILTER (lang(?l) = "bg" || lang(?l) = "") }}""").rows()
+        found: dict[str, str] = {}
+        for node, label in rows:
+            found.setdefault(str(_term(node)), str(_term(label)))
+        return found
+
+    def sources(self) -> dict[str, str]:
+        rows = self.store.query("""
+            SELECT ?g ?t WHERE { ?g <http://purl.org/dc/terms/source> ?d .
+              ?d <http://purl.org/dc/terms/title> ?t FILTER (lang(?t) = "bg") }""").rows()
+        return {str(_term(graph)): str(_term(title)) for graph, title in rows}
+
+    def facts(self, iri: str) -> list[Fact]:
+        rows = self.store.query(
+            f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}").rows()
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for predicate, obj, graph in rows:
+            grouped.setdefault((predicate, obj), []).append(str(_term(graph)))
+        nodes = sorted({str(_term(key[0])) for key in grouped}
+                       | {str(_term(key[1])) for key in grouped if key[1].startswith("<")})
+        labels = self.labels(nodes)
+        source_titles = self.sources()
+        facts = []
+        for (predicate, obj), graphs in grouped.items():
+            facts.append(Fact(
+                predicate=self._value(_term(predicate), labels),
+                value=self._value(_term(obj), labels),
+                sources=[Value(source_titles.get(graph, graph.rsplit("/", 1)[-1]),
+                               "/id/source/" + graph.rsplit("/", 1)[-1]
+                               if graph in source_titles else None)
+                         for graph in sorted(set(graphs)) if graph != INFERRED],
+                inferred=all(graph == INFERRED for graph in graphs)))
+        facts.sort(key=lambda fact: (fact.inferred, fact.predicate.text, fact.value.text))
+        return facts
+
+    def incoming(self, iri: str) -> list[tuple[Value, Value]]:
+        rows = self.store.query(
+            f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER isIRI(?s) }} ORDER BY ?s LIMIT 500").rows()
+        nodes = sorted({str(_term(s)) for s, _ in rows} | {str(_term(p)) for _, p in rows})
+        labels = self.labels(nodes)
+        return [(self._value(_term(s), labels), self._value(_term(p), labels)) for s, p in rows]
+
+    @staticmethod
+    def _value(term, labels: dict[str, str]) -> Value:
+        if isinstance(term, Literal):
+            return Value(str(term), None, term.language or "",
+                         str(term.datatype).rsplit("#", 1)[-1] if term.datatype else "")
+        text = str(term)
+        if isinstance(term, URIRef):
+            return Value(labels.get(text, text), local_href(text), iri=text)
+        return Value(text)
+
+
+def _format_for(path: str) -> tuple[str, str | None]:
+    for extension, key in EXTENSIONS.items():
+        if path.endswith(extension):
+            return path[: -len(extension)], key
+    return path, None
+
+
+def _rdf(iri: str, key: str) -> Response:
+    store = current_app.config["KG_STORE"]
+    result = store.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}")
+    media_type = GRAPH_FORMATS[key][0]
+    response = Response(result.serialize(key), status=200)
+    response.headers["Content-Type"] = media_type + "; charset=utf-8"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get("/id/<path:path>")
+def resource(path: str) -> Response:
+    from server.sparql import error_response
+
+    path, key = _format_for(path)
+    iri = str(iris.ID) + path
+    if any(char in iri for char in '<>"{}|\\^` '):
+        return error_response(400, "not a valid resource path")
+    store = current_app.config["KG_STORE"]
+    if store.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}").rows() != [("true",)]:
+        return error_response(404, f"nothing is known about {iri}")
+    if key is None:
+        chosen = choose(request.headers.get("Accept"), OFFERS)
+        if chosen is None:
+            return error_response(406, "none of the offered media types is acceptable: "
+                                  + ", ".join(OFFERS))
+        key = "html" if chosen == "text/html" else \
+            {media: name for name, (media, _, _) in GRAPH_FORMATS.items()}[chosen]
+    if key != "html":
+        return _rdf(iri, key)
+    describer = Describer(store)
+    facts = describer.facts(iri)
+    labels: dict[str, set[str]] = {"bg": set(), "en": set()}
+    for fact in facts:
+        if fact.predicate.iri in LABELS and fact.value.language in labels:
+            labels[fact.value.language].add(fact.value.text)
+    response = Response(render_template(
+        "resource.html", iri=iri, path=path, facts=facts, incoming=describer.incoming(iri),
+        label_bg=sorted(labels["bg"]), label_en=sorted(labels["en"])))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get("/ontology")
+@blueprint.get("/ontology.<extension>")
+def ontology(extension: str | None = None) -> Response:
+    from server.sparql import error_response
+
+    key = EXTENSIONS.get(f".{extension}") if extension else None
+    if extension and key is None:
+        return error_response(404, f"no ontology format {extension[:20]!r}")
+    if key is None:
+        chosen = choose(request.headers.get("Accept"), OFFERS)
+        if chosen is None:
+            return error_response(406, "none of the offered media types is acceptable")
+        key = "html" if chosen == "text/html" else \
+            {media: name for name, (media, _, _) in GRAPH_FORMATS.items()}[chosen]
+    store = current_app.config["KG_STORE"]
+    graph = str(iris.ONTOLOGY_GRAPH)
+    if key != "html":
+        result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        response = Response(result.serialize(key))
+        response.headers["Content-Type"] = GRAPH_FORMATS[key][0] + "; charset=utf-8"
+        response.headers["Vary"] = "Accept"
+        return response
+    rows = store.query(f"""
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        SELECT ?term ?kind ?bg ?en ?definition WHERE {{ GRAPH <{graph}> {{
+          ?term a ?kind . VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
+          OPTIONAL {{ ?term rdfs:label ?bg FILTER (lang(?bg) = "bg") }}
+          OPTIONAL {{ ?term rdfs:label ?en FILTER (lang(?en) = "en") }}
+          OPTIONAL {{ ?term skos:definition ?definition FILTER (lang(?definition) = "en") }}
+        }} }} ORDER BY ?kind ?term""").rows()
+    terms = [{"iri": str(_term(term)), "local": str(_term(term)).rsplit("#", 1)[-1],
+              "kind": str(_term(kind)).rsplit("#", 1)[-1], "bg": str(_term(bg) or ""),
+              "en": str(_term(en) or ""), "definition": str(_term(definition) or "")}
+             for term, kind, bg, en, definition in rows]
+    response = Response(render_template("ontology.html", terms=terms))
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,94 @@
+"""Read a SPARQL 1.1 Protocol request (GET, POST form, POST direct) into one typed value.
+
+Every way a request can be malformed has its own status and a message that says why: a second
+``query`` (400), a body that is not UTF-8 (400), an unsupported content type (415), another
+method (405), and any update at all (403: this endpoint is read-only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from flask import Request
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT_QUERY = "application/sparql-query"
+DIRECT_UPDATE = "application/sparql-update"
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+class ProtocolError(Exception):
+    """A request the protocol does not allow; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class SparqlRequest:
+    """What a client asked: the query (None for a bare GET), the dataset and format overrides."""
+
+    query: str | None
+    default_graph_uris: list[str] = field(default_factory=list)
+    named_graph_uris: list[str] = field(default_factory=list)
+    format_values: list[str] = field(default_factory=list)
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the {what} is not valid UTF-8 (byte {error.start})") from None
+
+
+def _charset_is_utf8(request: Request) -> None:
+    charset = request.mimetype_params.get("charset")
+    if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"charset {charset[:30]!r} is not supported; send UTF-8")
+
+
+def _url_parameters(request: Request) -> list[tuple[str, str]]:
+    raw = request.query_string
+    return parse_qsl(_utf8(raw, "URL query string"), keep_blank_values=True, errors="strict")
+
+
+def read_request(request: Request) -> SparqlRequest:
+    """The SparqlRequest of a Flask request, or ProtocolError."""
+    if request.method not in ("GET", "POST", "HEAD"):
+        raise ProtocolError(405, f"{request.method} is not allowed here; use GET or POST")
+    parameters = _url_parameters(request)
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == FORM:
+            _charset_is_utf8(request)
+            body = _utf8(request.get_data(cache=True), "request body")
+            parameters += parse_qsl(body, keep_blank_values=True)
+        elif mimetype == DIRECT_QUERY:
+            _charset_is_utf8(request)
+            parameters.append(("query", _utf8(request.get_data(cache=True), "query")))
+        elif mimetype == DIRECT_UPDATE:
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        elif not mimetype:
+            raise ProtocolError(415, "a POST needs a Content-Type: application/sparql-query or "
+                                     "application/x-www-form-urlencoded")
+        else:
+            raise ProtocolError(415, f"unsupported Content-Type {mimetype[:60]!r}; use "
+                                     "application/sparql-query or application/x-www-form-urlencoded")
+    names = [name for name, _ in parameters]
+    if "update" in names or any(name.startswith("using-") for name in names):
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    queries = [value for name, value in parameters if name == "query"]
+    if len(queries) > 1:
+        raise ProtocolError(400, "exactly one 'query' parameter is allowed")
+    if queries and not queries[0].strip():
+        raise ProtocolError(400, "the 'query' parameter is empty")
+    if request.method == "POST" and not queries:
+        raise ProtocolError(400, "a POST needs a query ('query' form field or a direct body)")
+    return SparqlRequest(
+        query=queries[0] if queries else None,
+        default_graph_uris=[value for name, value in parameters if name == "default-graph-uri"],
+        named_graph_uris=[value for name, value in parameters if name == "named-graph-uri"],
+        format_values=[value for name, value in parameters if name in FORMAT_PARAMETERS])

@@ -1,0 +1,41 @@
+"""The query page at ``/``: YASGUI when its assets are installed, a plain form otherwise.
+
+Both are prefilled with the project's prefixes and list the saved queries (queries/*.rq), each
+runnable with one click. YASGUI comes from the npm registry (``@zazuko/yasgui``, installed by
+``kg assets``) into server/static/yasgui; nothing is loaded from a CDN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template
+
+from kg.iris import PREFIXES
+from kg.queries import catalogue
+
+blueprint = Blueprint("query_page", __name__)
+STATIC = Path(__file__).resolve().parent / "static"
+EXAMPLE = """SELECT ?project ?title WHERE {
+  ?project a bgi:Project ; rdfs:label ?title .
+  FILTER (lang(?title) = "bg")
+}"""
+
+
+def prefix_block() -> str:
+    return "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
+
+
+def yasgui_available() -> bool:
+    return (STATIC / "yasgui" / "yasgui.min.js").is_file() and \
+        (STATIC / "yasgui" / "yasgui.min.css").is_file()
+
+
+@blueprint.get("/")
+def index() -> Response:
+    queries = [{"name": saved.name, "title": saved.title, "title_bg": saved.title_bg,
+                "description": saved.description, "text": saved.text}
+               for saved in catalogue().values()]
+    return Response(render_template("index.html", queries=queries, prefixes=prefix_block(),
+                                    example=prefix_block() + "\n" + EXAMPLE,
+                                    yasgui=yasgui_available()))

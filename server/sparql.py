@@ -1,0 +1,103 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint (read-only) and its service description."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, redirect, request
+
+from kg.store import QuerySyntaxError
+from server.formats import (
+    GRAPH_MEDIA,
+    GRAPH_OFFERS,
+    OVERRIDES,
+    RESULT_MEDIA,
+    RESULT_OFFERS,
+    FormatError,
+    media_type_of,
+    override_from,
+)
+from server.negotiation import choose
+from server.protocol import ProtocolError, read_request
+from server.service_description import service_description_response
+from server.updates import is_update
+
+blueprint = Blueprint("sparql", __name__)
+TEXT_TYPES = ("text/", "application/sparql-results+json", "application/json",
+              "application/sparql-results+xml", "application/xml", "application/ld+json",
+              "application/n-triples", "application/n-quads", "application/trig",
+              "application/rdf+xml")
+
+
+def error_response(status: int, message: str, line: int | None = None,
+                   column: int | None = None) -> Response:
+    """A JSON error body (text/plain when the client prefers it); never HTML, never a traceback."""
+    if choose(request.headers.get("Accept"), ["application/json", "text/plain"]) == "text/plain":
+        where = f" (line {line}, column {column})" if line else ""
+        response = Response(f"{message}{where}\n", status=status, mimetype="text/plain")
+    else:
+        body = {"error": _reason(status), "message": message}
+        if line is not None:
+            body.update(line=line, column=column)
+        response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                            mimetype="application/json")
+    if status == 405:
+        response.headers["Allow"] = "GET, POST, OPTIONS"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _reason(status: int) -> str:
+    return {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",
+            406: "not acceptable", 415: "unsupported media type"}.get(status, "error")
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+@blueprint.route("/sparql/", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+def sparql() -> Response:
+    try:
+        sparql_request = read_request(request)
+    except ProtocolError as error:
+        return error_response(error.status, error.message)
+    if sparql_request.query is None:
+        if choose(request.headers.get("Accept"), ["text/turtle", "text/html"]) == "text/html" \
+                and "text/html" in (request.headers.get("Accept") or ""):
+            return redirect("/", code=303)
+        return service_description_response()
+    try:
+        override = override_from(sparql_request.format_values)
+    except FormatError as error:
+        return error_response(400, str(error))
+    store = current_app.config["KG_STORE"]
+    try:
+        result = store.query(sparql_request.query, sparql_request.default_graph_uris,
+                             sparql_request.named_graph_uris)
+    except QuerySyntaxError as error:
+        if is_update(sparql_request.query):
+            return error_response(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        return error_response(400, f"SPARQL syntax error: {error.message}", error.line, error.column)
+    return _result_response(result, override)
+
+
+def _result_response(result, override: str | None) -> Response:
+    graph = result.kind == "graph"
+    if override:
+        key = OVERRIDES[override][1 if graph else 0]
+        if key is None:
+            kind = "an RDF graph" if graph else "a results table or boolean"
+            return error_response(406, f"format {override!r} cannot carry {kind}")
+        media_type = media_type_of(result.kind, key)
+    else:
+        offers = GRAPH_OFFERS if graph else RESULT_OFFERS
+        chosen = choose(request.headers.get("Accept"), offers)
+        if chosen is None:
+            return error_response(406, "none of the offered media types is acceptable: "
+                                  + ", ".join(offers))
+        key = (GRAPH_MEDIA if graph else RESULT_MEDIA)[chosen]
+        media_type = chosen
+    body = result.serialize(key)
+    response = Response(body, status=200)
+    charset = "; charset=utf-8" if media_type.startswith(TEXT_TYPES) else ""
+    response.headers["Content-Type"] = media_type + charset
+    response.headers["Vary"] = "Accept"
+    return response
