@@ -1,0 +1,77 @@
+"""Linked Data views, through Flask's test client: HTML with sources, RDF by Accept or extension."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+
+from kg.store import OxigraphStore
+from server import create_app
+
+CONTRACT = "contract/BG05M9OP001-2.018-0031-C01"
+IRI = "https://w3id.org/bg-inclusion/id/" + CONTRACT
+
+
+@pytest.fixture(scope="module")
+def client(built):
+    app = create_app(OxigraphStore.open_read_only(built / "store"), build_dir=built)
+    return app.test_client()
+
+
+def test_a_contract_page_shows_labels_properties_and_its_source_documents(client):
+    response = client.get(f"/id/{CONTRACT}", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Договор BG05M9OP001-2.018-0031-C01" in page
+    assert "BG05M9OP001-2.018-0031-С01" in page  # the number as written, Cyrillic С kept
+    assert 'href="/id/project/BG05M9OP001-2.018-0031"' in page
+    assert 'href="/id/source/kyustendil-equal-opportunities"' in page
+    assert 'href="/id/source/alos-equal-opportunities"' in page
+
+
+@pytest.mark.parametrize(("accept", "media_type", "rdf_format"), [
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+])
+def test_a_resource_in_rdf_by_accept(client, accept, media_type, rdf_format):
+    response = client.get(f"/id/{CONTRACT}", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert "Accept" in response.headers["Vary"]
+    graph = Graph().parse(data=response.get_data(as_text=True), format=rdf_format)
+    assert (URIRef(IRI), None, None) in graph
+
+
+@pytest.mark.parametrize("extension", [".ttl", ".jsonld", ".nt", ".rdf"])
+def test_a_resource_in_rdf_by_extension(client, extension):
+    response = client.get(f"/id/{CONTRACT}{extension}")
+    assert response.status_code == 200 and len(response.data) > 200
+
+
+def test_an_unknown_resource_is_404_in_json(client):
+    response = client.get("/id/org/no-such-thing", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.json["error"] == "not found"
+
+
+def test_a_page_escapes_what_it_shows(client):
+    response = client.get("/id/org/group-npo")
+    assert response.status_code == 200
+    assert "<script" not in response.get_data(as_text=True).split("</header>", 1)[1]
+
+
+def test_the_ontology_is_served_as_html_and_turtle(client):
+    html = client.get("/ontology", headers={"Accept": "text/html"})
+    assert html.status_code == 200 and "bgi:GrantContract" in html.get_data(as_text=True)
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
+    assert len(graph) > 1000
+
+
+def test_source_documents_have_pages(client):
+    response = client.get("/id/source/kyustendil-roma-action-plan-2022-2024")
+    assert response.status_code == 200
+    sha256 = "57f1918372a377f0eae63395ad3f0dcc5deeceb4476f05df77215a46c4a6eeb0"
+    assert sha256 in response.get_data(as_text=True)
