@@ -1,7 +1,8 @@
-"""Copy ontology/, shapes/, data/ and queries/ into the wheel as kg/_bundle.
+"""Copy ontology/, shapes/, data/, queries/ and package(-lock).json into the wheel as kg/_bundle.
 
 A non-editable ``pip install .`` then carries everything ``kg build`` and ``kg serve`` need,
-so they work from any directory (kg.paths finds the bundle).
+so they work from any directory (kg.paths finds the bundle); ``kg assets`` outside a clone
+installs YASGUI from the bundled package.json and lock file.
 """
 
 import shutil
@@ -11,6 +12,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 BUNDLED = ("ontology", "shapes", "data", "queries")
+BUNDLED_FILES = ("package.json", "package-lock.json")
 
 
 class BuildPyWithBundle(build_py):
@@ -21,6 +23,11 @@ class BuildPyWithBundle(build_py):
             source = Path(__file__).parent / name
             if source.is_dir():
                 shutil.copytree(source, target / name, dirs_exist_ok=True)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in BUNDLED_FILES:
+            source = Path(__file__).parent / name
+            if source.is_file():
+                shutil.copyfile(source, target / name)
 
 
 setup(cmdclass={"build_py": BuildPyWithBundle})

@@ -69,6 +69,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads)
 
 
+def _cmd_assets(args: argparse.Namespace) -> int:
+    from kg.assets import install_assets
+
+    install_assets(npm=args.npm)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -108,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     serve.set_defaults(handler=_cmd_serve)
+
+    assets = commands.add_parser("assets", help="install the query page's YASGUI from the npm "
+                                 "registry into server/static/yasgui")
+    assets.add_argument("--npm", default="npm", help="the npm executable (default: npm on PATH)")
+    assets.set_defaults(handler=_cmd_assets)
     return parser
 
 

@@ -2,16 +2,18 @@
 
 Both are prefilled with the project's prefixes and list the saved queries (queries/*.rq), each
 runnable with one click. YASGUI comes from the npm registry (``@zazuko/yasgui``, installed by
-``kg assets``) into server/static/yasgui; nothing is loaded from a CDN.
+``kg assets``) into server/static/yasgui; nothing is loaded from a CDN. Setting ``KG_NO_YASGUI=1``
+serves the plain form even when the assets are there (the tests use it for the fallback).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template
 
-from kg.iris import PREFIXES
+from kg.iris import BASE, PREFIXES
 from kg.queries import catalogue
 
 blueprint = Blueprint("query_page", __name__)
@@ -27,6 +29,9 @@ def prefix_block() -> str:
 
 
 def yasgui_available() -> bool:
+    """YASGUI's built files are installed (and KG_NO_YASGUI does not hide them)."""
+    if os.environ.get("KG_NO_YASGUI", "").strip() not in ("", "0"):
+        return False
     return (STATIC / "yasgui" / "yasgui.min.js").is_file() and \
         (STATIC / "yasgui" / "yasgui.min.css").is_file()
 
@@ -37,5 +42,6 @@ def index() -> Response:
                 "description": saved.description, "text": saved.text}
                for saved in catalogue().values()]
     return Response(render_template("index.html", queries=queries, prefixes=prefix_block(),
-                                    example=prefix_block() + "\n" + EXAMPLE,
+                                    example=prefix_block() + "\n" + EXAMPLE, example_body=EXAMPLE,
+                                    base=BASE,
                                     yasgui=yasgui_available()))

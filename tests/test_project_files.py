@@ -19,7 +19,7 @@ def _readme_commands() -> list[str]:
 def test_readme_starts_with_the_two_commands():
     commands = _readme_commands()
     assert len(commands) == 2
-    assert "kg build" in commands[0]
+    assert "kg assets" in commands[0] and "kg serve" in commands[0]
     assert "pytest" in commands[1]
 
 
@@ -42,5 +42,7 @@ def test_the_wheel_carries_ontology_shapes_data_and_queries(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("kg/_bundle/ontology/bgi.ttl", "kg/_bundle/ontology/vocabularies.ttl",
                    "kg/_bundle/data/sources.yaml", "kg/_bundle/queries/project-budget.rq",
-                   "kg/_bundle/data/records/vidin-integrated-approach.yaml"):
+                   "kg/_bundle/data/records/vidin-integrated-approach.yaml",
+                   "kg/_bundle/package.json", "kg/_bundle/package-lock.json",
+                   "server/static/query-page.js", "server/templates/index.html"):
         assert needed in names, needed
