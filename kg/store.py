@@ -22,11 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import Dataset, Graph
 from rdflib import URIRef as RdflibURIRef
 
 from kg.errors import KgError
 from kg.iris import PREFIXES
+
+# rdflib would fetch the IRI of a FROM / FROM NAMED clause from the web; here those clauses
+# select stored graphs only, like the protocol's default-graph-uri and named-graph-uri.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 RESULT_FORMATS = {  # key -> (media type, pyoxigraph format, rdflib format)
     "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON, "json"),
@@ -114,20 +119,20 @@ class OxigraphStore:
         return sorted(node.value for node in self.store.named_graphs())
 
     def query(self, text: str, default_graph_uris: Sequence[str] = (),
-              named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None
-              ) -> QueryResult:
+              named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None,
+              base_iri: str | None = None) -> QueryResult:
         # The store's own default graph holds the union of the named graphs as a set (see
         # materialise_union); pyoxigraph's union option would repeat triples stated twice.
-        options: dict[str, Any] = {}
+        # base_iri resolves relative IRIs (`<s>`) in a query that has no BASE of its own.
+        options: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
         if bindings:
             options["substitutions"] = {ox.Variable(name): _to_oxigraph(term)
                                         for name, term in bindings.items()}
-        if default_graph_uris:
+        if default_graph_uris or named_graph_uris:
+            # The protocol: the request's graphs are the whole dataset; those it does not
+            # give are empty (no named graphs for default-graph-uri alone, and vice versa).
             options["default_graph"] = [ox.NamedNode(uri) for uri in default_graph_uris]
-        if named_graph_uris:
             options["named_graphs"] = [ox.NamedNode(uri) for uri in named_graph_uris]
-            if not default_graph_uris:  # the protocol: named graphs only -> empty default graph
-                options["default_graph"] = []
         try:
             result = self.store.query(text, **options)
         except SyntaxError as error:
@@ -231,13 +236,13 @@ class RdflibStore:
         return view
 
     def query(self, text: str, default_graph_uris: Sequence[str] = (),
-              named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None
-              ) -> QueryResult:
+              named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None,
+              base_iri: str | None = None) -> QueryResult:
         from pyparsing import ParseException
 
         try:
             result = self._view(default_graph_uris, named_graph_uris).query(
-                text, initBindings=bindings or {})
+                text, initBindings=bindings or {}, base=base_iri)
         except ParseException as error:
             raise QuerySyntaxError(error.msg, error.lineno, error.col) from None
         if result.type == "ASK":

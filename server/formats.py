@@ -30,6 +30,7 @@ OVERRIDES = {
     "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
     "nt": (None, "ntriples"), "ntriples": (None, "ntriples"), "n-triples": (None, "ntriples"),
     "rdfxml": (None, "rdfxml"), "rdf/xml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
+    "rdf+xml": (None, "rdfxml"),  # SPARQLWrapper's name for RDF/XML
     "trig": (None, "trig"), "nquads": (None, "nquads"), "n-quads": (None, "nquads"),
 }
 for _media, _key in RESULT_MEDIA.items():
@@ -45,7 +46,15 @@ class FormatError(ValueError):
 
 def override_from(values: list[str]) -> str | None:
     """The one override value given (lower-cased), or None; FormatError if unknown or mixed."""
-    cleaned = {value.strip().lower() for value in values if value and value.strip()}
+    cleaned: set[str] = set()
+    for value in values:
+        # A comma-separated value lists alternatives (SPARQLWrapper sends its whole Accept
+        # header, e.g. "application/ld+json,application/x-json+ld"): the ones we know count.
+        parts = [part.split(";")[0].strip().lower() for part in value.split(",")]
+        parts = [part for part in parts if part]
+        if len(parts) > 1:
+            parts = [part for part in parts if part in OVERRIDES] or parts[:1]
+        cleaned.update(parts)
     if not cleaned:
         return None
     unknown = sorted(value for value in cleaned if value not in OVERRIDES)

@@ -7,15 +7,19 @@ method (405), and any update at all (403: this endpoint is read-only).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from flask import Request
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
 FORMAT_PARAMETERS = ("format", "output", "results")
+_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_SERVICE = re.compile(r"(servic)(e)", re.IGNORECASE)
 
 
 class ProtocolError(Exception):
@@ -55,6 +59,32 @@ def _url_parameters(request: Request) -> list[tuple[str, str]]:
     return parse_qsl(_utf8(raw, "URL query string"), keep_blank_values=True, errors="strict")
 
 
+def uses_service(query: str) -> bool:
+    """Whether the engine could read the keyword SERVICE in ``query`` (and fetch from there).
+
+    Fails closed, using pyoxigraph's own parser: every "service" (any case) is respelt
+    "servicx" and the result is parsed on an empty store. If it still parses, each occurrence
+    sat in a string, IRI, name or comment; if not, one may be the keyword (pyoxigraph even reads
+    ``SERVICEp:x`` as SERVICE). An escaped spelling (rdflib expands ``\\u0053ERVICE``) counts.
+    """
+    lowered = query.lower()
+    if "service" not in lowered and "\\" not in query:
+        return False
+    expanded = _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), query).lower()
+    if expanded.count("service") != lowered.count("service"):
+        return True
+    if "service" not in lowered:
+        return False
+    probe = _SERVICE.sub(lambda m: m.group(1) + ("X" if m.group(2) == "E" else "x"), query)
+    try:
+        ox.Store().query(probe, base_iri="http://localhost/")  # solutions are lazy: parse only
+    except SyntaxError:
+        return True
+    except Exception:  # parsed, then failed on the empty store: no SERVICE
+        return False
+    return False
+
+
 def read_request(request: Request) -> SparqlRequest:
     """The SparqlRequest of a Flask request, or ProtocolError."""
     if request.method not in ("GET", "POST", "HEAD"):
@@ -87,6 +117,10 @@ def read_request(request: Request) -> SparqlRequest:
         raise ProtocolError(400, "the 'query' parameter is empty")
     if request.method == "POST" and not queries:
         raise ProtocolError(400, "a POST needs a query ('query' form field or a direct body)")
+    if queries and uses_service(queries[0]):  # the engine would fetch from any address given
+        raise ProtocolError(400, "SERVICE (federated query) is not supported: this endpoint "
+                                 "never fetches from other servers (a query that says 'service' "
+                                 "and does not parse is refused the same way)")
     return SparqlRequest(
         query=queries[0] if queries else None,
         default_graph_uris=[value for name, value in parameters if name == "default-graph-uri"],

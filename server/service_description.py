@@ -79,8 +79,8 @@ def service_description() -> Graph:
         "Read-only SPARQL 1.1 endpoint of the BG Inclusion knowledge graph. The default graph "
         "is the union (RDF merge) of all named graphs: the five source documents, the curation "
         "graph, the ontology, the code lists and the OWL-RL inferred graph. SPARQL Update is "
-        "refused (403). default-graph-uri and named-graph-uri select stored graphs only; "
-        "nothing is ever fetched.", lang="en")))
+        "refused (403). default-graph-uri and named-graph-uri (and FROM, FROM NAMED) select "
+        "stored graphs only; nothing is ever fetched, and SERVICE is refused (400).", lang="en")))
     graph.add((service, DCTERMS.description, Literal(
         "SPARQL 1.1 крайна точка само за четене. Графът по подразбиране е обединението на "
         "всички именувани графи.", lang="bg")))

@@ -70,8 +70,10 @@ def sparql() -> Response:
         return error_response(400, str(error))
     store = current_app.config["KG_STORE"]
     try:
+        # The service defines the base IRI (the protocol says it MAY be the endpoint), so
+        # `CONSTRUCT { <s> <p> 1 } WHERE {}` is a valid query, not an "IRI parsing" error.
         result = store.query(sparql_request.query, sparql_request.default_graph_uris,
-                             sparql_request.named_graph_uris)
+                             sparql_request.named_graph_uris, base_iri=request.host_url + "sparql")
     except QuerySyntaxError as error:
         if is_update(sparql_request.query):
             return error_response(403, "this endpoint is read-only: SPARQL Update is not accepted")
