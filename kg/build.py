@@ -1,8 +1,9 @@
-"""``kg build``: records -> normalised values -> named graphs -> OWL-RL graph -> release files.
+"""``kg build``: records -> normalised values -> named graphs -> OWL-RL graph -> SHACL -> release.
 
-Everything that can fail on bad input (reading, checking, normalising, mapping) happens before
-anything is written; the release files are then replaced atomically, so a bad record never
-leaves a half-written or missing build behind.
+Everything that can fail on bad input (reading, checking, normalising, mapping, and validation
+against the shapes of shapes/) happens before anything is written; the release files are then
+replaced atomically, so a bad record or a graph with SHACL violations never leaves a
+half-written or missing build behind, and the previous release stays in place.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class BuildReport:
     triples: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     records: int = 0
+    validation: str = ""
 
     def summary(self) -> str:
         width = max(len(name) for name in self.triples)
@@ -39,6 +41,8 @@ class BuildReport:
         for name, count in self.triples.items():
             lines.append(f"  {name:<{width}}  {count:>7} triples")
         lines.append(f"  {'total':<{width}}  {sum(self.triples.values()):>7} triples")
+        if self.validation:
+            lines.append(self.validation)
         lines.extend(f"wrote {path}" for path in self.files)
         return "\n".join(lines)
 
@@ -82,13 +86,34 @@ def assemble(data_dir: Path, reason: bool = True, progress: bool = False
     return graphs, len(corpus.records)
 
 
+def check_shapes(graphs: dict[URIRef, Graph], progress: bool = False) -> str:
+    """Validate the assembled graphs against shapes/; raise ValidationFailed on a violation."""
+    from kg.shacl_report import as_text, summary_line
+    from kg.validate import ValidationFailedError, ValidationReport, validate_graphs
+
+    if progress:
+        print("validating (SHACL) …", file=sys.stderr)
+    validation = validate_graphs(graphs)
+    if not validation.conforms:
+        violations = [result for result in validation.results if result.severity == "Violation"]
+        violations_only = ValidationReport(violations, validation.report_graph, validation.shape_count)
+        raise ValidationFailedError("the graph does not conform to the shapes; nothing was written "
+                               f"(the previous build is intact)\n{as_text(violations_only)}".rstrip())
+    return f"validated: {summary_line(validation, 'en')}; `kg validate` lists them"
+
+
 def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False,
-          store: bool = True) -> BuildReport:
-    """Build the release into ``out_dir`` (kg.nq, kg.trig and the pyoxigraph store), atomically."""
+          store: bool = True, validate: bool = True) -> BuildReport:
+    """Build the release into ``out_dir`` (kg.nq, kg.trig and the pyoxigraph store), atomically.
+
+    With ``validate`` (the default) the graphs are checked against the shapes first, and a
+    graph with violations is not written.
+    """
     graphs, record_count = assemble(data_dir, reason=reason, progress=progress)
+    validation = check_shapes(graphs, progress=progress) if validate else ""
     nquads = nquads_text(graphs)
     trig = trig_text(graphs)
-    report = BuildReport(records=record_count)
+    report = BuildReport(records=record_count, validation=validation)
     base = str(iris.GRAPH)
     for identifier in sorted(graphs):
         report.triples[str(identifier).removeprefix(base)] = len(graphs[identifier])

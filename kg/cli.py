@@ -62,6 +62,23 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return run_query_cli(args)
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from kg.shacl_report import render
+    from kg.validate import ValidationTimeoutError, validate_files
+
+    files = [Path(name) for name in args.files] or [Path(args.build) / "kg.nq"]
+    if not args.files and not files[0].is_file():
+        raise KgError(f"{files[0]}: no build found; run `kg build` first or name the RDF files to validate")
+    try:
+        report = validate_files(files, format_in=args.format_in, shapes=Path(args.shapes),
+                                inference=args.inference, timeout=args.timeout)
+    except ValidationTimeoutError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    print(render(report, args.format, args.lang, source=", ".join(str(name) for name in files)), end="")
+    return 0 if report.conforms else 1
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import serve
 
@@ -105,6 +122,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a parameter of a saved query")
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
     query.set_defaults(handler=_cmd_query)
+    validate = commands.add_parser("validate", help="check the build (or RDF files) against the SHACL shapes")
+    validate.add_argument("files", nargs="*", help="RDF files to validate (any rdflib format; default: "
+                          "the build's kg.nq)")
+    validate.add_argument("--build", default="build", help="the build directory (default ./build)")
+    validate.add_argument("--format-in", default=None,
+                          help="the files' RDF format (default: from the extension)")
+    validate.add_argument("--shapes", default=str(paths.shapes_dir()), help="a shapes file or directory "
+                          "(default: the bundled shapes/)")
+    validate.add_argument("--inference", default="none", choices=["none", "rdfs", "owlrl"],
+                          help="inference before validating (default none: the build has its OWL-RL graph)")
+    validate.add_argument("--format", default="text", choices=["text", "turtle", "json"])
+    validate.add_argument("--lang", default="en", choices=["bg", "en"], help="language of the messages")
+    validate.add_argument("--timeout", type=float, default=300.0, help="seconds before giving up (exit 3)")
+    validate.set_defaults(handler=_cmd_validate)
+
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint, query page and Linked Data")
     serve.add_argument("files", nargs="*", help="RDF files to serve instead of the build "
                        "(N-Quads, TriG, Turtle, N-Triples, RDF/XML, JSON-LD)")

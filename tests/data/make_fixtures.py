@@ -1,0 +1,197 @@
+"""Regenerate the SHACL fixtures: valid/ from a build, invalid/ from valid/ and the manifest.
+
+    python tests/data/make_fixtures.py [path/to/kg.nq]      (default: build/kg.nq)
+
+valid/NAME.trig: a few resources of the real build (the seeds below) with everything they link
+to, transitively (organisations, places, programmes, documents, source locations...), taken
+quad by quad from one or two source graphs (GRAPHS below), so each fixture is a small but
+complete graph. The ontology, the code lists and the OWL-RL graph are left out: ``kg validate``
+adds the bundled ontology and code lists, and the shapes do not rely on inferred triples.
+
+invalid/NN-name.trig: the valid fixture named by ``base`` in invalid/manifest.yaml with the
+manifest's ``remove`` / ``add`` triples (Turtle, ``@base <https://w3id.org/bg-inclusion/>``, so
+``<id/...>`` names a resource) and ``remove_subject`` resources applied; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+from rdflib import Dataset, Graph, URIRef
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from kg import iris  # noqa: E402
+from kg.release import trig_text  # noqa: E402
+
+#: Resources of the code lists (added by kg validate), never copied into a fixture.
+VOCABULARY_PREFIXES = ("concept/programme-kinds/", "concept/award-modes/", "concept/objective-kinds/",
+                       "concept/roles/", "concept/organisation-kinds/", "concept/legal-forms/",
+                       "concept/service-kinds/", "concept/place-kinds/", "concept/governance-levels/",
+                       "concept/document-kinds/", "concept/budget-components/", "concept/units/",
+                       "concept/approximations/", "concept/source-kinds/", "scheme/")
+
+P2018 = "project/BG05M9OP001-2.018-0031"
+P2056 = "project/BG05M9OP001-2.056-0025"
+PLAN = "plan/kyustendil-roma-2022-2024"
+
+#: The source graphs each fixture takes its quads from (fewer graphs, smaller fixtures).
+GRAPHS: dict[str, list[str]] = {
+    "grants-kyustendil": ["kyustendil-equal-opportunities", "curation"],
+    "grants-vidin": ["vidin-integrated-approach"],
+    "plan-housing": ["kyustendil-roma-action-plan-2022-2024"],
+    "plan-projects": ["kyustendil-roma-action-plan-2022-2024", "kyustendil-independent-living"],
+}
+
+#: Seeds of each valid fixture (ids under id/); a seed ending in "/" takes every resource below it.
+SEEDS: dict[str, list[str]] = {
+    "grants-kyustendil": [
+        P2018, f"{P2018}/amendment/01", f"{P2018}/amount/", f"{P2018}/activity/1", f"{P2018}/objective/1",
+        f"{P2018}/participation/beneficiary/obshtina-kyustendil",
+        f"{P2018}/participation/partner/ou-prof-marin-drinov-kyustendil/",
+        "contract/BG05M9OP001-2.018-0031-C01", "contract/BG05M9OP001-2.018-0031-2014BG05M2OP001-C01",
+        "disagreement/bg05m9op001-2-018-0031-total-value", "disagreement/bg05m9op001-2-018-0031-total-value/",
+    ],
+    "grants-vidin": [
+        P2056, f"{P2056}/amount/", f"{P2056}/activity/1", f"{P2056}/activity/8",
+        f"{P2056}/participation/beneficiary/obshtina-vidin",
+        f"{P2056}/participation/associated-partner/agentsia-po-zaetostta",
+        "contract/BG05M9OP001-2.056-0025-C01", "contract/BG05M9OP001-2.056-0025-2014BG05M2OP001-C01",
+    ],
+    "plan-housing": [
+        PLAN, f"{PLAN}/housing", f"{PLAN}/housing/operational-objective", f"{PLAN}/housing/sub-goal/1",
+        f"{PLAN}/housing/goal/1", f"{PLAN}/housing/m1", f"{PLAN}/housing/m1/", f"{PLAN}/housing/m5",
+        f"{PLAN}/housing/m5/", "decision/obshtinski-savet-kyustendil/865",
+        "dataset/kyustendil-roma-action-plan-2022-2024-statistics",
+        "statistic/kyustendil-roma-2022-2024/illegal-buildings-share-kvartal-iztok",
+        "statistic/kyustendil-roma-2022-2024/roma-population-kvartal-iztok",
+        "legal-act/naredba-1-19-07-2020-zdravni-mediatori",
+    ],
+    "plan-projects": [
+        "project/BG05M9OP001-2.029-0004", "contract/BG05M9OP001-2.029-0004",
+        "project/BGLD-2.003-0004", "contract/BGLD-2.003-0004-C01",
+        "project/BG05M9OP001-2.002-0131", "project/BG05M9OP001-2.002-0131/",
+        "contract/BG05M9OP001-2.002-0131-C001", "service/tsentar-za-rabota-s-detsa-na-ulitsata-kyustendil",
+        "service/tsentar-za-uslugi-hab-1-kyustendil", "service/hab-2-kyustendil",
+        "org/dg-mechta-kyustendil-filial-kvartal-iztok", "fund/esif",
+    ],
+}
+
+
+def load_build(path: Path) -> Dataset:
+    dataset = Dataset()
+    dataset.parse(path, format="nquads")
+    return dataset
+
+
+def is_copied(node) -> bool:
+    if not isinstance(node, URIRef) or not str(node).startswith(str(iris.ID)):
+        return False
+    local = str(node).removeprefix(str(iris.ID))
+    return not local.startswith(VOCABULARY_PREFIXES)
+
+
+def extract(dataset: Dataset, seeds: list[str], sources: list[str]) -> dict[URIRef, Graph]:
+    """The quads of the seeds and of everything they link to (transitively), per source graph."""
+    graphs = [dataset.graph(iris.graph(source)) for source in sources]
+    subjects = {subject for graph in graphs for subject in graph.subjects() if isinstance(subject, URIRef)}
+    todo: set[URIRef] = set()
+    for seed in seeds:
+        if seed.endswith("/"):
+            todo |= {subject for subject in subjects if str(subject).startswith(str(iris.ID) + seed)}
+        else:
+            todo.add(URIRef(str(iris.ID) + seed))
+    done: set[URIRef] = set()
+    result: dict[URIRef, Graph] = {}
+    while todo:
+        resource = todo.pop()
+        done.add(resource)
+        for graph in graphs:
+            for triple in graph.triples((resource, None, None)):
+                target = result.setdefault(graph.identifier, Graph(identifier=graph.identifier))
+                target.add(triple)
+                if is_copied(triple[2]) and triple[2] not in done:
+                    todo.add(triple[2])
+    for identifier in list(result):  # each graph describes itself (bgi:SourceGraph) and its document
+        source = dataset.graph(identifier)
+        for triple in source.triples((identifier, None, None)):
+            result[identifier].add(triple)
+        for document in source.objects(identifier, URIRef("http://purl.org/dc/terms/source")):
+            for triple in source.triples((document, None, None)):
+                result[identifier].add(triple)
+            for _, _, checksum in source.triples((document, iris.SPDX.checksum, None)):
+                for triple in source.triples((checksum, None, None)):
+                    result[identifier].add(triple)
+    return result
+
+
+TURTLE_HEADER = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in iris.PREFIXES.items())
+TURTLE_HEADER += f"@prefix bgis: <{iris.SHAPES}> .\n@base <{iris.BASE}> .\n"
+
+
+def parse_triples(lines: list[str]) -> Graph:
+    """Turtle triples written one per entry (``<id/...> bgi:p "o"``), with the project's prefixes."""
+    graph = Graph()
+    graph.parse(data=TURTLE_HEADER + "".join(f"{line} .\n" for line in lines), format="turtle")
+    return graph
+
+
+def mutate(base: Dataset, entry: dict) -> Dataset:
+    """The base fixture with the entry's edits applied."""
+    mutated = Dataset()
+    for graph in base.graphs():
+        if len(graph):
+            target = mutated.graph(graph.identifier)
+            for triple in graph:
+                target.add(triple)
+    for name in entry.get("remove_subject", []):
+        subject = URIRef(str(iris.BASE) + name.strip("<>"))
+        for graph in list(mutated.graphs()):
+            graph.remove((subject, None, None))
+    removed = parse_triples(entry.get("remove", []))
+    for triple in removed:
+        found = [graph for graph in mutated.graphs() if triple in graph]
+        if not found:
+            raise SystemExit(f"{entry['file']}: not in {entry['base']}: {triple}")
+        for graph in found:
+            graph.remove(triple)
+    graph_name = iris.graph(entry.get("graph", "")) if entry.get("graph") else None
+    for triple in parse_triples(entry.get("add", [])):
+        target = mutated.graph(graph_name) if graph_name else _graph_of_subject(mutated, triple[0])
+        target.add(triple)
+    return mutated
+
+
+def _graph_of_subject(dataset: Dataset, subject) -> Graph:
+    for graph in sorted(dataset.graphs(), key=lambda graph: str(graph.identifier)):
+        if (subject, None, None) in graph:
+            return graph
+    raise SystemExit(f"no graph describes {subject}; give the edit a graph")
+
+
+def dataset_graphs(dataset: Dataset) -> dict[URIRef, Graph]:
+    return {graph.identifier: graph for graph in dataset.graphs() if len(graph)}
+
+
+def main(build: Path) -> None:
+    dataset = load_build(build)
+    (HERE / "valid").mkdir(exist_ok=True)
+    (HERE / "invalid").mkdir(exist_ok=True)
+    for name, seeds in SEEDS.items():
+        graphs = extract(dataset, seeds, GRAPHS[name])
+        (HERE / "valid" / f"{name}.trig").write_text(trig_text(graphs), encoding="utf-8")
+        print(f"valid/{name}.trig: {sum(len(graph) for graph in graphs.values())} triples")
+    manifest = yaml.safe_load((HERE / "invalid" / "manifest.yaml").read_text(encoding="utf-8"))
+    for entry in manifest:
+        base = Dataset()
+        base.parse(HERE / "valid" / entry["base"], format="trig")
+        mutated = mutate(base, entry)
+        (HERE / "invalid" / entry["file"]).write_text(trig_text(dataset_graphs(mutated)), encoding="utf-8")
+    print(f"invalid/: {len(manifest)} fixtures")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("build/kg.nq"))
