@@ -303,3 +303,28 @@ def test_the_shapes_are_plain_turtle_with_no_blank_node_shapes(shapes):
     assert not blank
     assert not list(shapes.subjects(RDF.type, SH.SPARQLTarget))
     assert (None, SKOS.prefLabel, None) not in shapes
+
+
+def test_kg_validate_never_fetches_anything(tmp_path, monkeypatch, shapes):
+    import socket
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("kg validate tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    importing = tmp_path / "importing-shapes.ttl"
+    importing.write_text(shapes.serialize(format="turtle")
+                         + "\n<https://w3id.org/bg-inclusion/shapes> <http://www.w3.org/2002/07/owl#imports> "
+                           "<http://192.0.2.1/more-shapes.ttl> .\n", encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text("<http://example.org/a> <http://www.w3.org/2002/07/owl#imports> "
+                    "<http://192.0.2.1/ontology.ttl> .\n", encoding="utf-8")
+    report = validate_files([data], shapes=importing, timeout=None)
+    assert report.conforms
+
+
+def test_kg_validate_can_infer_before_validating(capsys):
+    fixture = str(DATA / "invalid" / "30-project-start-after-end.trig")
+    assert main(["validate", fixture, "--inference", "rdfs"]) == 1
+    assert "bgis:Project-startNotAfterEnd" in capsys.readouterr().out
