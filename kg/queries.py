@@ -7,10 +7,14 @@ pasting strings into the query text), so a parameter value cannot change the que
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -19,6 +23,18 @@ from kg import paths
 from kg.errors import KgError
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "language-string")
+MAX_VALUE_LENGTH = 2000
+INTEGER = re.compile(r"[+-]?[0-9]+")
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+IRI_FORBIDDEN = ' <>"{}|^`\\'
+COMMENT = re.compile(r"^\s*#.*$", re.M)
+PREFIX_OR_BASE = re.compile(r"^\s*(?:PREFIX\s+[^\n]*|BASE\s+[^\n]*)$", re.M | re.I)
+QUERY_FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
+WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+#: Query-string names the API keeps for itself; no saved query may declare them.
+RESERVED_NAMES = ("format",)
 
 
 class ParameterError(KgError):
@@ -35,32 +51,57 @@ class Parameter:
     description_bg: str = ""
 
     def bind(self, raw: str) -> URIRef | Literal:
-        """The RDF term for a raw value, or ParameterError saying why it is refused."""
+        """The RDF term for a raw value, or ParameterError saying why it is refused.
+
+        The value only ever becomes one RDF term (an IRI or a typed literal) that the engine
+        substitutes for the variable, so no value can change the shape of the query; the checks
+        here turn what the engine would reject (or misread) into a 400 with the reason.
+        """
+        if len(raw) > MAX_VALUE_LENGTH:
+            raise ParameterError(f"parameter {self.name!r}: the value is {len(raw)} characters "
+                                 f"long; at most {MAX_VALUE_LENGTH} are accepted")
         if self.allowed and raw not in self.allowed:
             raise ParameterError(f"parameter {self.name!r}: {raw!r} is not one of "
                                  f"{', '.join(self.allowed)}")
         if self.type == "iri":
-            if not raw.startswith(("http://", "https://")) or any(c in raw for c in ' <>"{}|^`\\'):
-                raise ParameterError(f"parameter {self.name!r}: {raw!r} is not an absolute IRI")
-            return URIRef(raw)
+            return URIRef(_absolute_iri(self.name, raw))
         if self.type == "integer":
-            if not raw.lstrip("-").isdigit():
+            if not INTEGER.fullmatch(raw):
                 raise ParameterError(f"parameter {self.name!r}: {raw!r} is not an integer")
             return Literal(int(raw), datatype=XSD.integer)
         if self.type == "decimal":
-            try:
-                float(raw)
-            except ValueError:
-                raise ParameterError(f"parameter {self.name!r}: {raw!r} is not a decimal") from None
+            if not DECIMAL.fullmatch(raw):
+                raise ParameterError(f"parameter {self.name!r}: {raw!r} is not a decimal "
+                                     "(digits with an optional sign and decimal point)")
             return Literal(raw, datatype=XSD.decimal)
         if self.type == "date":
-            literal = Literal(raw, datatype=XSD.date)
-            if not literal.value or isinstance(literal.value, str):
-                raise ParameterError(f"parameter {self.name!r}: {raw!r} is not a date YYYY-MM-DD")
-            return literal
+            try:
+                if not DATE.fullmatch(raw):
+                    raise ValueError(raw)
+                date.fromisoformat(raw)
+            except ValueError:
+                raise ParameterError(f"parameter {self.name!r}: {raw!r} is not a date YYYY-MM-DD") from None
+            return Literal(raw, datatype=XSD.date)
+        if CONTROL.search(raw):
+            raise ParameterError(f"parameter {self.name!r}: control characters are not accepted")
         if self.type == "language-string":
             return Literal(raw, lang="bg")
         return Literal(raw)
+
+
+def _absolute_iri(name: str, raw: str) -> str:
+    """``raw`` if it is an absolute http(s) IRI that RDF accepts, else ParameterError."""
+    refused = not raw.startswith(("http://", "https://")) or CONTROL.search(raw) \
+        or any(char in raw for char in IRI_FORBIDDEN)
+    if not refused:
+        try:
+            ox.NamedNode(raw)
+        except ValueError:
+            refused = True
+    if refused:
+        raise ParameterError(f"parameter {name!r}: {raw!r} is not an absolute http(s) IRI "
+                             "(no spaces, no <>\"{}|^`\\)")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -89,6 +130,30 @@ class SavedQuery:
             bound[parameter.name] = parameter.bind(str(raw))
         return bound
 
+    @cached_property
+    def form(self) -> str:
+        """SELECT, CONSTRUCT, ASK or DESCRIBE: which media types the answer can take."""
+        body = PREFIX_OR_BASE.sub("", COMMENT.sub("", self.text))
+        match = QUERY_FORM.search(body)
+        return match.group(1).upper() if match else "SELECT"
+
+    def text_with_values(self, bindings: dict[str, URIRef | Literal]) -> str:
+        """The query text with ``bindings`` written as a VALUES block at the start of WHERE.
+
+        For people (the query page, the API catalogue) and for checking that the API answers
+        like /sparql; the API itself never runs this text, it binds terms in the engine. The
+        terms are already checked RDF terms, written in SPARQL syntax by rdflib.
+        """
+        if not bindings:
+            return self.text
+        names = sorted(bindings)
+        block = (f"VALUES ({' '.join('?' + name for name in names)}) "
+                 f"{{ ({' '.join(bindings[name].n3() for name in names)}) }}")
+        match = WHERE.search(self.text)
+        if match is None:
+            raise KgError(f"{self.path}: no WHERE {{ to put the parameter values in")
+        return f"{self.text[:match.end()]}\n  {block}{self.text[match.end():]}"
+
 
 def parse_header(text: str, path: Path) -> dict[str, Any]:
     lines = []
@@ -112,6 +177,10 @@ def load_query(path: Path) -> SavedQuery:
     header = parse_header(text, path)
     parameters = []
     for item in header.get("parameters") or []:
+        if item.get("name") in RESERVED_NAMES or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*",
+                                                                  str(item.get("name"))):
+            raise KgError(f"{path}: parameter name {item.get('name')!r} is reserved or not a "
+                          f"SPARQL variable name (reserved: {', '.join(RESERVED_NAMES)})")
         if item.get("type") not in PARAMETER_TYPES:
             raise KgError(f"{path}: parameter {item.get('name')!r} has type {item.get('type')!r};"
                           f" expected one of {', '.join(PARAMETER_TYPES)}")

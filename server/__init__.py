@@ -36,6 +36,7 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
          allow_headers=["Content-Type", "Accept"], expose_headers=["Content-Type", "Vary"])
     Compress(app)
 
+    from server.api import blueprint as api
     from server.linked_data import blueprint as linked_data
     from server.query_page import blueprint as query_page
     from server.service_description import void_response
@@ -45,6 +46,7 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
     app.register_blueprint(query_page)
+    app.register_blueprint(api)
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from kg.iris import BASE, PREFIXES
 from kg.queries import catalogue
@@ -41,7 +41,11 @@ def index() -> Response:
     queries = [{"name": saved.name, "title": saved.title, "title_bg": saved.title_bg,
                 "description": saved.description, "text": saved.text}
                for saved in catalogue().values()]
+    # ?query= prefills the editor (the API catalogue's "open in the query page" links); YASGUI
+    # reads it from the URL itself, the plain form gets it here.
+    given = request.args.get("query", "")[:100_000]
     return Response(render_template("index.html", queries=queries, prefixes=prefix_block(),
-                                    example=prefix_block() + "\n" + EXAMPLE, example_body=EXAMPLE,
+                                    example=given or prefix_block() + "\n" + EXAMPLE,
+                                    example_body=EXAMPLE,
                                     base=BASE,
                                     yasgui=yasgui_available()))

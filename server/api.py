@@ -1,0 +1,147 @@
+"""The named-query API: every ``queries/*.rq`` at ``/api/queries/<name>``, for developers who do
+not write SPARQL.
+
+* ``GET /api/queries`` — the catalogue as JSON (titles and descriptions in bg and en, the
+  parameters, an example call).
+* ``GET /api/queries/<name>?param=value`` — the answer. Each parameter is checked against its
+  declared type and allowed values and bound as one RDF term by the engine (pyoxigraph
+  substitutions / rdflib initBindings), never pasted into the text; defaults fill the rest.
+  Unknown, repeated or wrong parameters get 400 with the reason as JSON; an unknown query 404.
+* Formats: SPARQL JSON results by default (also for ``Accept: */*`` and for browsers), CSV for
+  ``Accept: text/csv``, and SPARQL XML and TSV by content negotiation; ``format=json|csv|tsv|xml``
+  overrides the ``Accept`` header (for links).
+* ``GET /api/openapi.json`` — the OpenAPI 3.1 document generated from the ``#+`` headers, and
+  ``GET /api`` — the catalogue as an HTML page.
+
+Queries run through the application's store (``KG_STORE``) exactly as ``/sparql`` runs them, so
+whatever limits the store enforces apply here too.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from kg.queries import ParameterError, SavedQuery, catalogue
+from kg.store import GRAPH_FORMATS, RESULT_FORMATS
+from server.negotiation import choose
+from server.openapi import openapi_document
+
+blueprint = Blueprint("api", __name__)
+
+#: Offers in server preference order: JSON first (``*/*`` and browsers get JSON), then CSV.
+#: ``application/xml`` is left out on purpose: browsers ask for it above ``*/*``.
+TABLE_OFFERS = ["application/sparql-results+json", "application/json", "text/csv",
+                "application/sparql-results+xml", "text/tab-separated-values"]
+TABLE_KEYS = {"application/sparql-results+json": "json", "application/json": "json",
+              "text/csv": "csv", "application/sparql-results+xml": "xml",
+              "text/tab-separated-values": "tsv"}
+GRAPH_OFFERS = [media for media, _, _ in GRAPH_FORMATS.values()]
+GRAPH_KEYS = {media: key for key, (media, _, _) in GRAPH_FORMATS.items()}
+TABLE_FORMATS = ("json", "csv", "tsv", "xml")
+GRAPH_FORMAT_NAMES = tuple(GRAPH_FORMATS)
+
+
+def _error(status: int, message: str) -> Response:
+    from server.sparql import error_response
+
+    return error_response(status, message)
+
+
+def example_call(saved: SavedQuery) -> str:
+    """The path and query string of a call with every default written out."""
+    values = {parameter.name: parameter.default for parameter in saved.parameters
+              if parameter.default is not None}
+    return f"/api/queries/{saved.name}" + (f"?{urlencode(values)}" if values else "")
+
+
+def query_page_link(saved: SavedQuery) -> str:
+    """The query page (YASGUI reads ``?query=``) prefilled with the query and its defaults."""
+    defaults = {parameter.name: parameter.bind(parameter.default) for parameter in saved.parameters
+                if parameter.default is not None}
+    text = saved.text_with_values(defaults)
+    return "/?" + urlencode({"query": text, "tabTitle": saved.name})
+
+
+def describe(saved: SavedQuery) -> dict:
+    """One catalogue entry, as the JSON catalogue and the HTML page show it."""
+    return {
+        "name": saved.name, "title": saved.title, "title_bg": saved.title_bg,
+        "description": saved.description, "description_bg": saved.description_bg,
+        "form": saved.form,
+        "parameters": [{"name": parameter.name, "type": parameter.type,
+                        "default": parameter.default, "allowed": list(parameter.allowed),
+                        "description": parameter.description,
+                        "description_bg": parameter.description_bg}
+                       for parameter in saved.parameters],
+        "url": f"/api/queries/{saved.name}", "example": example_call(saved),
+        "query_page": query_page_link(saved), "sparql": saved.text,
+    }
+
+
+@blueprint.get("/api/queries")
+def queries() -> Response:
+    body = {"queries": [describe(saved) for saved in catalogue().values()],
+            "openapi": "/api/openapi.json"}
+    return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json")
+
+
+@blueprint.get("/api/openapi.json")
+def openapi() -> Response:
+    document = openapi_document(catalogue(), example_call)
+    return Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json")
+
+
+@blueprint.get("/api")
+@blueprint.get("/api/")
+def catalogue_page() -> Response:
+    entries = [describe(saved) for saved in catalogue().values()]
+    return Response(render_template("api.html", queries=entries))
+
+
+@blueprint.get("/api/queries/<name>")
+def run(name: str) -> Response:
+    saved = catalogue().get(name)
+    if saved is None:
+        return _error(404, f"no saved query {name[:80]!r}; the catalogue is at /api/queries")
+    given: dict[str, str] = {}
+    for key in request.args:
+        values = request.args.getlist(key)
+        if len(values) > 1:
+            return _error(400, f"parameter {key[:80]!r} is given {len(values)} times; give it once")
+        given[key] = values[0]
+    override = given.pop("format", None)
+    try:
+        bindings = saved.bindings(given)
+    except ParameterError as error:
+        return _error(400, str(error))
+    graph = saved.form in ("CONSTRUCT", "DESCRIBE")
+    chosen = _chosen_format(override, graph)
+    if isinstance(chosen, Response):
+        return chosen
+    key, media_type = chosen
+    result = current_app.config["KG_STORE"].query(saved.text, bindings=bindings)
+    response = Response(result.serialize(key), status=200)
+    response.headers["Content-Type"] = media_type + "; charset=utf-8"
+    response.headers["Vary"] = "Accept"
+    if key == "csv" or key == "tsv":
+        response.headers["Content-Disposition"] = f'inline; filename="{saved.name}.{key}"'
+    return response
+
+
+def _chosen_format(override: str | None, graph: bool) -> tuple[str, str] | Response:
+    """(format key, media type) from ``format=`` or the Accept header, or the error response."""
+    if override is not None:
+        names = GRAPH_FORMAT_NAMES if graph else TABLE_FORMATS
+        if override not in names:
+            return _error(400, f"format {override[:40]!r} is not offered for this query; "
+                          f"use one of {', '.join(names)}")
+        table = GRAPH_FORMATS if graph else RESULT_FORMATS
+        return override, table[override][0]
+    offers = GRAPH_OFFERS if graph else TABLE_OFFERS
+    chosen = choose(request.headers.get("Accept"), offers)
+    if chosen is None:
+        return _error(406, "none of the offered media types is acceptable: " + ", ".join(offers))
+    return (GRAPH_KEYS if graph else TABLE_KEYS)[chosen], chosen

@@ -1,0 +1,162 @@
+"""The OpenAPI 3.1 document of the named-query API, generated from the ``#+`` query headers.
+
+One source of truth: the saved queries' headers give each operation its summary (title),
+description (en and bg), parameters (JSON Schema type, format, enum, default, example) and
+the media types of its answer; nothing about a query is written twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kg import __version__
+from kg.queries import DECIMAL, MAX_VALUE_LENGTH, Parameter, SavedQuery
+from kg.store import GRAPH_FORMATS
+
+TABLE_MEDIA = ("application/sparql-results+json", "application/json", "text/csv",
+               "application/sparql-results+xml", "text/tab-separated-values")
+#: The IRIs kg.queries accepts (IRI_FORBIDDEN and control characters excluded), as ECMA regex.
+IRI_PATTERN = r'^https?://[^ <>"{}|^`\\\x00-\x1f\x7f]*$'
+
+DESCRIPTION = """\
+Every saved query of the BG Inclusion knowledge graph as a REST call: no SPARQL needed.
+Parameters are checked against their type and allowed values and bound as RDF terms (never
+pasted into the query); a wrong, unknown or repeated parameter gets 400 with the reason.
+Answers are SPARQL JSON results by default (also for `Accept: */*`), CSV with
+`Accept: text/csv`, SPARQL XML and TSV by content negotiation; `format=` overrides `Accept`.
+
+Всяка записана заявка към графа на знанието като REST извикване, без SPARQL. Параметрите се
+проверяват по тип и допустими стойности и се свързват като RDF термини; грешен, непознат или
+повторен параметър води до 400 с причината. Отговорът е SPARQL JSON по подразбиране, CSV с
+`Accept: text/csv`, SPARQL XML и TSV чрез договаряне на съдържанието."""
+
+
+def operation_id(name: str) -> str:
+    """``project-budget`` -> ``projectBudget``."""
+    head, *rest = name.split("-")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def parameter_schema(parameter: Parameter) -> dict:
+    """The JSON Schema of a parameter's value as the API checks it."""
+    schema: dict = {"type": "string", "maxLength": MAX_VALUE_LENGTH}
+    if parameter.type == "iri":
+        schema.update(format="iri", pattern=IRI_PATTERN)
+    elif parameter.type == "integer":
+        schema = {"type": "integer"}
+    elif parameter.type == "decimal":
+        schema.update(pattern=f"^{DECIMAL.pattern}$")
+    elif parameter.type == "date":
+        schema.update(format="date")
+    if parameter.allowed:
+        schema["enum"] = [int(value) if parameter.type == "integer" else value
+                          for value in parameter.allowed]
+    if parameter.default is not None:
+        schema["default"] = int(parameter.default) if parameter.type == "integer" \
+            else parameter.default
+    return schema
+
+
+def _parameter(parameter: Parameter) -> dict:
+    described = {
+        "name": parameter.name, "in": "query", "required": parameter.default is None,
+        "description": " — ".join(text for text in (parameter.description,
+                                                     parameter.description_bg) if text)
+        or parameter.name,
+        "schema": parameter_schema(parameter),
+        "x-rdf-type": parameter.type,
+    }
+    if parameter.default is not None:
+        described["example"] = described["schema"]["default"]
+    return described
+
+
+def _responses(saved: SavedQuery) -> dict:
+    if saved.form in ("CONSTRUCT", "DESCRIBE"):
+        content = {media: {"schema": {"type": "string"}} for media, _, _ in GRAPH_FORMATS.values()}
+    else:
+        results = {"$ref": "#/components/schemas/SparqlResults"}
+        content = {media: {"schema": results if "json" in media else {"type": "string"}}
+                   for media in TABLE_MEDIA}
+    return {
+        "200": {"description": "the answer / отговорът", "content": content},
+        "400": {"$ref": "#/components/responses/BadRequest"},
+        "406": {"$ref": "#/components/responses/NotAcceptable"},
+    }
+
+
+def _operation(saved: SavedQuery, example: str) -> dict:
+    description = "\n\n".join(text for text in (
+        saved.description, f"{saved.title_bg}. {saved.description_bg}".strip(),
+        f"Example / пример: `{example}`") if text)
+    return {"get": {
+        "operationId": operation_id(saved.name), "tags": ["queries"],
+        "summary": saved.title, "description": description,
+        "parameters": [_parameter(parameter) for parameter in saved.parameters]
+        + [{"$ref": "#/components/parameters/format"}],
+        "responses": _responses(saved),
+        "x-sparql-query": saved.text,
+    }}
+
+
+def _components() -> dict:
+    error = {"type": "object", "required": ["error", "message"],
+             "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
+    term = {"type": "object", "required": ["type", "value"], "properties": {
+        "type": {"enum": ["uri", "literal", "bnode", "triple"]},
+        "value": {}, "xml:lang": {"type": "string"}, "datatype": {"type": "string"}}}
+    results = {
+        "type": "object", "required": ["head"], "description": "SPARQL 1.1 Query Results JSON",
+        "properties": {
+            "head": {"type": "object", "properties": {
+                "vars": {"type": "array", "items": {"type": "string"}},
+                "link": {"type": "array", "items": {"type": "string"}}}},
+            "results": {"type": "object", "required": ["bindings"], "properties": {
+                "bindings": {"type": "array", "items": {
+                    "type": "object",
+                    "additionalProperties": {"$ref": "#/components/schemas/RdfTerm"}}}}},
+            "boolean": {"type": "boolean"}}}
+    catalogue = {"type": "object", "required": ["queries"], "properties": {
+        "queries": {"type": "array", "items": {"type": "object", "required": [
+            "name", "title", "title_bg", "description", "parameters", "url", "example"]}},
+        "openapi": {"type": "string"}}}
+    return {
+        "schemas": {"Error": error, "RdfTerm": term, "SparqlResults": results,
+                    "Catalogue": catalogue},
+        "parameters": {"format": {
+            "name": "format", "in": "query", "required": False,
+            "description": "overrides the Accept header / замества заглавката Accept",
+            "schema": {"type": "string", "enum": ["json", "csv", "tsv", "xml"]}}},
+        "responses": {
+            "BadRequest": {"description": "a wrong, unknown or repeated parameter, with the reason",
+                           "content": {"application/json": {
+                               "schema": {"$ref": "#/components/schemas/Error"}}}},
+            "NotAcceptable": {"description": "no offered media type is acceptable",
+                              "content": {"application/json": {
+                                  "schema": {"$ref": "#/components/schemas/Error"}}}},
+        },
+    }
+
+
+def openapi_document(queries: dict[str, SavedQuery],
+                     example_call: Callable[[SavedQuery], str]) -> dict:
+    """The whole OpenAPI 3.1 document for ``queries`` (name -> saved query), in name order."""
+    paths: dict = {"/api/queries": {"get": {
+        "operationId": "listQueries", "tags": ["catalogue"],
+        "summary": "The catalogue of saved queries / Каталогът на записаните заявки",
+        "responses": {"200": {"description": "the catalogue", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Catalogue"}}}}}}}}
+    for name, saved in sorted(queries.items()):
+        paths[f"/api/queries/{name}"] = _operation(saved, example_call(saved))
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "BG Inclusion KG — named-query API", "version": __version__,
+                 "description": DESCRIPTION,
+                 "license": {"name": "CC BY 4.0 (data)",
+                             "url": "https://creativecommons.org/licenses/by/4.0/"}},
+        "servers": [{"url": "/"}],
+        "tags": [{"name": "queries", "description": "saved queries / записани заявки"},
+                 {"name": "catalogue", "description": "the list of queries / списъкът"}],
+        "paths": paths,
+        "components": _components(),
+    }
