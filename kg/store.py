@@ -14,9 +14,10 @@ graphs can be selected).
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,11 @@ class QueryResult:
     variables: list[str]
     _serialize: Any
     _rows: Any
+    _stream: Any = None
+
+    def stream(self) -> Iterator[tuple[str | None, ...]]:
+        """Rows (or triples) one at a time, so a caller can stop at a cap without reading all."""
+        return self._stream() if self._stream is not None else iter(self._rows())
 
     def serialize(self, format_key: str) -> bytes:
         """The result in a SPARQL results format (bindings/boolean) or an RDF format (graph)."""
@@ -91,12 +97,16 @@ class OxigraphStore:
     def __init__(self, store: ox.Store, description: str) -> None:
         self.store = store
         self.description = description
+        #: How another process opens the same data (the server's query workers): a kind and paths.
+        self.origin: tuple[str, tuple[str, ...]] | None = None
 
     @classmethod
     def open_read_only(cls, path: Path) -> OxigraphStore:
         if not (path / "CURRENT").is_file():
             raise KgError(f"{path}: no store found; run `kg build` (or `kg load`) first")
-        return cls(ox.Store.read_only(str(path)), f"pyoxigraph store {path} (read-only)")
+        opened = cls(ox.Store.read_only(str(path)), f"pyoxigraph store {path} (read-only)")
+        opened.origin = ("oxigraph-dir", (str(path.resolve()),))
+        return opened
 
     @classmethod
     def from_files(cls, files: Sequence[Path]) -> OxigraphStore:
@@ -113,7 +123,9 @@ class OxigraphStore:
             except (SyntaxError, ValueError, OSError) as error:
                 raise KgError(f"{path}: cannot load: {error}") from None
         materialise_union(store)
-        return cls(store, f"in-memory pyoxigraph store of {len(files)} file(s)")
+        opened = cls(store, f"in-memory pyoxigraph store of {len(files)} file(s)")
+        opened.origin = ("oxigraph-files", tuple(str(path.resolve()) for path in files))
+        return opened
 
     def graph_names(self) -> list[str]:
         return sorted(node.value for node in self.store.named_graphs())
@@ -164,10 +176,16 @@ def _oxigraph_result(result: Any) -> QueryResult:
         return QueryResult(
             "bindings", variables,
             lambda key: result.serialize(format=RESULT_FORMATS[key][1]),
-            lambda: [tuple(_nt(solution[name]) for name in variables) for solution in result])
-    triples = list(result)
-    return QueryResult("graph", [], lambda key: _serialize_triples(triples, key),
-                       lambda: sorted((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in triples))
+            lambda: [tuple(_nt(solution[name]) for name in variables) for solution in result],
+            lambda: (tuple(_nt(solution[name]) for name in variables) for solution in result))
+
+    @functools.cache
+    def triples() -> list:  # read from the engine on first use only (stream() may come first)
+        return list(result)
+
+    return QueryResult("graph", [], lambda key: _serialize_triples(triples(), key),
+                       lambda: sorted((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in triples()),
+                       lambda: ((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in result))
 
 
 def _serialize_triples(triples: list, key: str) -> bytes:
@@ -203,10 +221,12 @@ class RdflibStore:
     def __init__(self, dataset: Dataset, description: str) -> None:
         self.dataset = dataset
         self.description = description
+        self.origin: tuple[str, tuple[str, ...]] | None = None  # as OxigraphStore.origin
 
     @classmethod
     def from_files(cls, files: Iterable[Path]) -> RdflibStore:
         dataset = Dataset(default_union=True)
+        files = list(files)
         for path in files:
             try:
                 if path.suffix in (".nq", ".trig"):
@@ -215,7 +235,9 @@ class RdflibStore:
                     dataset.graph(RdflibURIRef(path.resolve().as_uri())).parse(path)
             except Exception as error:  # rdflib's parsers raise many kinds of error on bad input
                 raise KgError(f"{path}: cannot load: {error}") from None
-        return cls(dataset, "rdflib in-memory Dataset")
+        opened = cls(dataset, "rdflib in-memory Dataset")
+        opened.origin = ("memory-files", tuple(str(Path(path).resolve()) for path in files))
+        return opened
 
     def graph_names(self) -> list[str]:
         return sorted(str(graph.identifier) for graph in self.dataset.graphs()

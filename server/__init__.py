@@ -6,6 +6,7 @@ build the same application; the views only translate HTTP into store calls and b
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from flask import Flask, Response, send_file
@@ -32,8 +33,13 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
                                           "application/rdf+xml"],
                       COMPRESS_MIN_SIZE=500, JSON_AS_ASCII=False)
     app.config.update(config or {})
+    # Every view queries through the guard: worker processes, time limit, caps (docs/security.md).
+    from server.guarded_store import QueryLimits, guard
+
+    app.config["KG_STORE"] = guard(app.config["KG_STORE"], app.config.get("KG_LIMITS") or QueryLimits())
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
-         allow_headers=["Content-Type", "Accept"], expose_headers=["Content-Type", "Vary"])
+         allow_headers=["Content-Type", "Accept"],
+         expose_headers=["Content-Type", "Vary", "Retry-After", "KG-Result-Truncated"])
     Compress(app)
 
     from server.api import blueprint as api
@@ -47,10 +53,17 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     app.register_blueprint(linked_data)
     app.register_blueprint(query_page)
     app.register_blueprint(api)
+    from server.http_limits import install as install_limits
+    from server.query_errors import install as install_query_errors
+
+    install_limits(app)
+    install_query_errors(app)
 
     @app.get("/healthz")
     def healthz() -> Response:
-        return Response('{"status": "ok"}', mimetype="application/json")
+        store = app.config["KG_STORE"]
+        status = {"status": "ok", **(store.status() if hasattr(store, "status") else {})}
+        return Response(json.dumps(status, ensure_ascii=False, default=str), mimetype="application/json")
 
     @app.get("/.well-known/void")
     def void() -> Response:

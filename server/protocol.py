@@ -7,19 +7,17 @@ method (405), and any update at all (403: this endpoint is read-only).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
 from flask import Request
+
+from server.query_checks import QueryRefusedError, TextLimits, check_shape
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
 FORMAT_PARAMETERS = ("format", "output", "results")
-_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
-_SERVICE = re.compile(r"(servic)(e)", re.IGNORECASE)
 
 
 class ProtocolError(Exception):
@@ -39,6 +37,7 @@ class SparqlRequest:
     default_graph_uris: list[str] = field(default_factory=list)
     named_graph_uris: list[str] = field(default_factory=list)
     format_values: list[str] = field(default_factory=list)
+    timeout: float | None = None
 
 
 def _utf8(data: bytes, what: str) -> str:
@@ -54,38 +53,35 @@ def _charset_is_utf8(request: Request) -> None:
         raise ProtocolError(415, f"charset {charset[:30]!r} is not supported; send UTF-8")
 
 
-def _url_parameters(request: Request) -> list[tuple[str, str]]:
-    raw = request.query_string
-    return parse_qsl(_utf8(raw, "URL query string"), keep_blank_values=True, errors="strict")
-
-
-def uses_service(query: str) -> bool:
-    """Whether the engine could read the keyword SERVICE in ``query`` (and fetch from there).
-
-    Fails closed, using pyoxigraph's own parser: every "service" (any case) is respelt
-    "servicx" and the result is parsed on an empty store. If it still parses, each occurrence
-    sat in a string, IRI, name or comment; if not, one may be the keyword (pyoxigraph even reads
-    ``SERVICEp:x`` as SERVICE). An escaped spelling (rdflib expands ``\\u0053ERVICE``) counts.
-    """
-    lowered = query.lower()
-    if "service" not in lowered and "\\" not in query:
-        return False
-    expanded = _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), query).lower()
-    if expanded.count("service") != lowered.count("service"):
-        return True
-    if "service" not in lowered:
-        return False
-    probe = _SERVICE.sub(lambda m: m.group(1) + ("X" if m.group(2) == "E" else "x"), query)
+def _pairs(text: str, what: str) -> list[tuple[str, str]]:
+    """Decoded pairs; a percent-escape that is not UTF-8 is an error, never a silent U+FFFD."""
     try:
-        ox.Store().query(probe, base_iri="http://localhost/")  # solutions are lazy: parse only
-    except SyntaxError:
-        return True
-    except Exception:  # parsed, then failed on the empty store: no SERVICE
-        return False
-    return False
+        return parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the {what} has a percent-escape that is not valid UTF-8 "
+                                 f"({error.reason})") from None
 
 
-def read_request(request: Request) -> SparqlRequest:
+def _url_parameters(request: Request) -> list[tuple[str, str]]:
+    return _pairs(_utf8(request.query_string, "URL query string"), "URL query string")
+
+
+def _timeout(values: list[str]) -> float | None:
+    """The client's ``timeout`` in seconds (capped later by the server's maximum)."""
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ProtocolError(400, "give the 'timeout' parameter once")
+    try:
+        seconds = float(values[0])
+    except ValueError:
+        raise ProtocolError(400, f"'timeout' must be a number of seconds, not {values[0][:20]!r}") from None
+    if not 0 < seconds < 1e6:
+        raise ProtocolError(400, "'timeout' must be a positive number of seconds")
+    return seconds
+
+
+def read_request(request: Request, limits: TextLimits | None = None) -> SparqlRequest:
     """The SparqlRequest of a Flask request, or ProtocolError."""
     if request.method not in ("GET", "POST", "HEAD"):
         raise ProtocolError(405, f"{request.method} is not allowed here; use GET or POST")
@@ -95,7 +91,7 @@ def read_request(request: Request) -> SparqlRequest:
         if mimetype == FORM:
             _charset_is_utf8(request)
             body = _utf8(request.get_data(cache=True), "request body")
-            parameters += parse_qsl(body, keep_blank_values=True)
+            parameters += _pairs(body, "request body")
         elif mimetype == DIRECT_QUERY:
             _charset_is_utf8(request)
             parameters.append(("query", _utf8(request.get_data(cache=True), "query")))
@@ -117,12 +113,14 @@ def read_request(request: Request) -> SparqlRequest:
         raise ProtocolError(400, "the 'query' parameter is empty")
     if request.method == "POST" and not queries:
         raise ProtocolError(400, "a POST needs a query ('query' form field or a direct body)")
-    if queries and uses_service(queries[0]):  # the engine would fetch from any address given
-        raise ProtocolError(400, "SERVICE (federated query) is not supported: this endpoint "
-                                 "never fetches from other servers (a query that says 'service' "
-                                 "and does not parse is refused the same way)")
+    if queries:  # size and nesting here; SERVICE is read from the parse tree in the worker
+        try:
+            check_shape(queries[0], limits or TextLimits())
+        except QueryRefusedError as error:
+            raise ProtocolError(error.status, error.message) from None
     return SparqlRequest(
         query=queries[0] if queries else None,
         default_graph_uris=[value for name, value in parameters if name == "default-graph-uri"],
         named_graph_uris=[value for name, value in parameters if name == "named-graph-uri"],
-        format_values=[value for name, value in parameters if name in FORMAT_PARAMETERS])
+        format_values=[value for name, value in parameters if name in FORMAT_PARAMETERS],
+        timeout=_timeout([value for name, value in parameters if name == "timeout"]))

@@ -49,14 +49,17 @@ def error_response(status: int, message: str, line: int | None = None,
 
 def _reason(status: int) -> str:
     return {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",
-            406: "not acceptable", 415: "unsupported media type"}.get(status, "error")
+            406: "not acceptable", 413: "payload too large", 414: "URI too long",
+            415: "unsupported media type", 429: "too many requests", 500: "internal error",
+            503: "service unavailable"}.get(status, "error")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 @blueprint.route("/sparql/", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def sparql() -> Response:
+    limits = getattr(current_app.config["KG_STORE"], "limits", None)
     try:
-        sparql_request = read_request(request)
+        sparql_request = read_request(request, limits.text if limits else None)
     except ProtocolError as error:
         return error_response(error.status, error.message)
     if sparql_request.query is None:
@@ -72,8 +75,11 @@ def sparql() -> Response:
     try:
         # The service defines the base IRI (the protocol says it MAY be the endpoint), so
         # `CONSTRUCT { <s> <p> 1 } WHERE {}` is a valid query, not an "IRI parsing" error.
+        # Time limit, caps, SERVICE: the guarded store (server/guarded_store.py); its errors
+        # become 503/400/403 in server/query_errors.py.
         result = store.query(sparql_request.query, sparql_request.default_graph_uris,
-                             sparql_request.named_graph_uris, base_iri=request.host_url + "sparql")
+                             sparql_request.named_graph_uris, base_iri=request.host_url + "sparql",
+                             timeout=sparql_request.timeout)
     except QuerySyntaxError as error:
         if is_update(sparql_request.query):
             return error_response(403, "this endpoint is read-only: SPARQL Update is not accepted")

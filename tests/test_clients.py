@@ -357,10 +357,12 @@ def test_results_are_gzipped_when_the_client_accepts_it(endpoint, store):
     assert plain.body == gzip.decompress(reply.body)
 
 
-def test_healthz(endpoint):
+def test_healthz_says_ok_and_which_build_is_served(endpoint, store):
     reply = fetch(endpoint, "GET", "/healthz")
     assert reply.status == 200
-    assert reply.json() == {"status": "ok"}
+    status = reply.json()
+    assert status["status"] == "ok" and status["generation"] == 1
+    assert status["quads"] == len(store.store) and status["last_reload"] == {}
 
 
 # --- service description, VoID and dumps --------------------------------------------------------

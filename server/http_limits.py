@@ -1,0 +1,139 @@
+"""Limits and safety headers on every HTTP request, installed by :func:`install` in create_app.
+
+* URL longer than ``KG_MAX_URL`` → 414 "use POST"; body larger than ``KG_MAX_BODY`` → 413.
+* Per client (the remote address; behind a proxy, waitress's ``trusted_proxy`` sets it): a
+  token bucket of ``KG_RATE_LIMIT`` requests per second (burst ``KG_RATE_BURST``) and at most
+  ``KG_CLIENT_CONCURRENCY`` requests in flight → 429 with ``Retry-After``. ``/healthz`` and
+  static files are exempt, so a monitor always gets through.
+* Every response: ``X-Content-Type-Options: nosniff``, a Content-Security-Policy (scripts only
+  from this server or an inline block carrying this response's nonce), no framing, no referrer;
+  a cut answer gets ``KG-Result-Truncated``.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import Flask, Response, g, request
+
+DEFAULTS = {
+    "KG_MAX_URL": 8192,
+    "KG_MAX_BODY": 1024 * 1024,
+    "KG_RATE_LIMIT": 50.0,
+    "KG_RATE_BURST": 100,
+    "KG_CLIENT_CONCURRENCY": 8,
+}
+EXEMPT_PREFIXES = ("/healthz", "/static/")
+CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'; form-action 'self'")
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+    in_flight: int = 0
+
+
+class ClientLimiter:
+    """Token bucket and in-flight count per client key (thread-safe)."""
+
+    def __init__(self, rate: float, burst: int, concurrency: int) -> None:
+        self.rate, self.burst, self.concurrency = rate, burst, concurrency
+        self._buckets: dict[str, _Bucket] = {}
+        self._lock = threading.Lock()
+
+    def enter(self, key: str) -> float | None:
+        """None if the request may proceed (and is counted), else seconds to wait before retrying."""
+        now = time.monotonic()
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                if len(self._buckets) > 10_000:
+                    self._forget_idle(now)
+                bucket = self._buckets[key] = _Bucket(float(self.burst), now)
+            if self.concurrency and bucket.in_flight >= self.concurrency:
+                return 1.0
+            if self.rate > 0:
+                bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate)
+                bucket.updated = now
+                if bucket.tokens < 1.0:
+                    return (1.0 - bucket.tokens) / self.rate
+                bucket.tokens -= 1.0
+            bucket.in_flight += 1
+            return None
+
+    def leave(self, key: str) -> None:
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is not None and bucket.in_flight:
+                bucket.in_flight -= 1
+
+    def _forget_idle(self, now: float) -> None:
+        for key in [key for key, bucket in self._buckets.items()
+                    if not bucket.in_flight and now - bucket.updated > 60]:
+            del self._buckets[key]
+
+
+def install(app: Flask) -> None:
+    """Register the limit checks and the safety headers on ``app``."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["KG_MAX_BODY"]
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.debug = False
+    limiter = ClientLimiter(app.config["KG_RATE_LIMIT"], app.config["KG_RATE_BURST"],
+                            app.config["KG_CLIENT_CONCURRENCY"])
+    app.extensions["kg_client_limiter"] = limiter
+
+    from server.sparql import error_response
+
+    @app.before_request
+    def check_limits() -> Response | None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+        url_length = len(request.path) + len(request.query_string) + 1
+        if url_length > app.config["KG_MAX_URL"]:
+            return error_response(414, f"the URL is {url_length} bytes long; the limit is "
+                                       f"{app.config['KG_MAX_URL']}: use POST (the query in the "
+                                       "body as application/sparql-query or a form)")
+        length = request.content_length
+        if length is not None and length > app.config["KG_MAX_BODY"]:
+            return error_response(413, f"the request body is {length} bytes; the limit is "
+                                       f"{app.config['KG_MAX_BODY']}")
+        if request.path.startswith(EXEMPT_PREFIXES):
+            return None
+        key = request.remote_addr or "unknown"
+        wait = limiter.enter(key)
+        if wait is not None:
+            response = error_response(429, "too many requests from your address; slow down and "
+                                           f"retry after {math.ceil(wait)} s")
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
+        g.kg_client_key = key
+        return None
+
+    @app.teardown_request
+    def release(_error: BaseException | None) -> None:
+        key = g.pop("kg_client_key", None)
+        if key is not None:
+            limiter.leave(key)
+
+    @app.after_request
+    def safety_headers(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = CSP.format(nonce=g.get("csp_nonce", "none"))
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        truncated = g.get("kg_truncated")
+        if truncated:
+            response.headers["KG-Result-Truncated"] = truncated
+        return response
+
+    @app.context_processor
+    def nonce() -> dict:
+        return {"csp_nonce": g.get("csp_nonce", "")}

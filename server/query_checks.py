@@ -1,0 +1,186 @@
+"""Checks on a query's text before an engine runs it: size, nesting, and federation (SERVICE).
+
+Why before the engine: pyoxigraph's recursive parser crashes the whole process (stack
+overflow, no exception) on a query nested a few thousand levels deep — brackets or a run of
+``!`` — and both engines execute ``SERVICE``, i.e. fetch from any address a client names.
+
+* :func:`check_shape` is a small lexer (strings, IRIs and comments skipped) that measures the
+  bracket depth and the longest run of prefix operators, and refuses what exceeds the limits.
+* :func:`uses_service` reads the parse tree (rdflib's SPARQL parser, which expands ``\\u``
+  escapes like the grammar says) for a ``ServiceGraphPattern`` anywhere: ``SERVICE SILENT``, a
+  variable endpoint, inside OPTIONAL, MINUS, a sub-query, any case, comments between tokens.
+  It only parses a text whose code (strings, IRIs, comments left out) contains the letters
+  "service" at all, and it fails closed: such a text that rdflib cannot parse is treated as
+  using SERVICE.
+
+rdflib's parser is not thread-safe; these functions run in the query worker processes (one
+query at a time each), and :func:`uses_service` also takes a lock for callers with threads.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_IRI_BODY = re.compile(r'[^<>"{}|^`\\\x00-\x20]*>')
+_OPEN, _CLOSE = "{([", "})]"
+_PREFIX_OPERATORS = "!^+-"
+_parser_lock = threading.Lock()
+
+
+class QueryRefusedError(Exception):
+    """A query refused before execution; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class TextLimits:
+    """Limits on a query's text (defaults: see docs/security.md)."""
+
+    max_length: int = 100_000
+    max_depth: int = 64
+    max_operator_run: int = 32
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What :func:`measure` found: deepest bracket nesting and longest prefix-operator run."""
+
+    depth: int
+    operator_run: int
+
+
+def code_of(text: str) -> str:
+    """``text`` with ``\\u`` escapes expanded and strings, IRIs and comments blanked out.
+
+    What remains is what an engine reads as keywords, names, operators and brackets. A SERVICE
+    clause cannot hide in a blanked part: an IRI token here holds no space or brace.
+    """
+    text = _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), text)
+    parts: list[str] = []
+    index, start, length = 0, 0, len(text)
+    while index < length:
+        char = text[index]
+        end = None
+        if char == "#":
+            newline = text.find("\n", index)
+            end = length if newline < 0 else newline
+        elif char in "\"'":
+            end = _skip_string(text, index)
+        elif char == "<":
+            iri = _IRI_BODY.match(text, index + 1)
+            end = iri.end() if iri else None
+        if end is None:
+            index += 1
+            continue
+        parts.append(text[start:index])
+        parts.append(" ")
+        index = start = end
+    parts.append(text[start:])
+    return "".join(parts)
+
+
+def measure(text: str) -> Shape:
+    """Bracket depth and prefix-operator run of ``text``, outside strings, IRIs and comments."""
+    depth = deepest = run = longest = 0
+    for char in code_of(text):
+        if char in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        if char in _PREFIX_OPERATORS:
+            run += 1
+            longest = max(longest, run)
+        elif not char.isspace() and char not in _OPEN:
+            run = 0
+    return Shape(deepest, longest)
+
+
+def _skip_string(text: str, start: int) -> int:
+    """The index after the string literal that starts at ``start`` (end of text if unclosed)."""
+    quote = text[start]
+    triple = text.startswith(quote * 3, start)
+    index = start + (3 if triple else 1)
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if triple and text.startswith(quote * 3, index):
+            return index + 3
+        if not triple and char == quote:
+            return index + 1
+        if not triple and char == "\n":  # a one-line string cannot span lines: stop here
+            return index
+        index += 1
+    return index
+
+
+def check_shape(text: str, limits: TextLimits) -> None:
+    """Refuse (QueryRefusedError 400) a query too long or too deeply nested for the engines."""
+    if len(text) > limits.max_length:
+        raise QueryRefusedError(400, f"the query is {len(text)} characters long; the limit is "
+                                f"{limits.max_length}")
+    shape = measure(text)
+    if shape.depth > limits.max_depth:
+        raise QueryRefusedError(400, f"the query nests brackets {shape.depth} levels deep; the limit "
+                                f"is {limits.max_depth}")
+    if shape.operator_run > limits.max_operator_run:
+        raise QueryRefusedError(400, f"the query chains {shape.operator_run} prefix operators "
+                                f"(!, ^, +, -); the limit is {limits.max_operator_run}")
+
+
+def mentions_service(text: str) -> bool:
+    """Whether the letters "service" occur in the code of ``text`` (see :func:`code_of`), any case."""
+    return "service" in code_of(text).lower()
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query's parse tree has a SERVICE pattern (fails closed, see the module)."""
+    if not mentions_service(text):
+        return False
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    with _parser_lock:
+        try:
+            tree = parseQuery(text)
+        except Exception:  # unparsable by rdflib: cannot prove there is no SERVICE
+            return True
+    return _has_service(tree)
+
+
+def _has_service(node: object) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, CompValue):
+            if current.name == "ServiceGraphPattern":
+                return True
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple, ParseResults)):
+            stack.extend(current)
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+    return False
+
+
+SERVICE_REFUSED = ("SERVICE (federated query) is not supported: this endpoint never fetches from "
+                   "other servers (a query that says 'service' and does not parse is refused the "
+                   "same way)")
+
+
+def check_query(text: str, limits: TextLimits) -> None:
+    """Every check, in order: shape first (the parser must never see a too-deep query)."""
+    check_shape(text, limits)
+    if uses_service(text):
+        raise QueryRefusedError(400, SERVICE_REFUSED)
