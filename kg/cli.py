@@ -80,10 +80,32 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from kg.serve import serve
+    from kg.serve import ServeLimits, serve
 
+    limits = ServeLimits(timeout=args.timeout, max_timeout=max(args.max_timeout, args.timeout),
+                         max_rows=args.max_rows, workers=args.workers, rate_limit=args.rate_limit,
+                         client_concurrency=args.client_concurrency)
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
-                 build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads)
+                 build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
+                 limits=limits, trusted_proxy=args.trusted_proxy)
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from kg.publish import publish
+    from kg.validate import ValidationTimeoutError
+
+    try:
+        manifest, violations = publish(Path(args.build), timeout=args.timeout)
+    except ValidationTimeoutError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    if violations:
+        print(f"error: {args.build}/kg.nq has {violations} SHACL violations; not published "
+              f"(`kg validate` lists them)", file=sys.stderr)
+        return 1
+    print(f"published {manifest.generation} ({manifest.quads} quads); a running kg serve "
+          "switches to it within a second")
+    return 0
 
 
 def _cmd_assets(args: argparse.Namespace) -> int:
@@ -146,7 +168,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
+    serve.add_argument("--max-timeout", type=float, default=60.0,
+                       help="the most a client's timeout= may ask for (default 60)")
+    serve.add_argument("--max-rows", type=int, default=10_000, help="rows per answer (default 10000)")
+    serve.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    serve.add_argument("--rate-limit", type=float, default=50.0,
+                       help="requests per second per client, 0 for none (default 50)")
+    serve.add_argument("--client-concurrency", type=int, default=8,
+                       help="requests in flight per client, 0 for no limit (default 8)")
+    serve.add_argument("--trusted-proxy", default=None, metavar="ADDRESS",
+                       help="the reverse proxy's address: its X-Forwarded-For names the client")
     serve.set_defaults(handler=_cmd_serve)
+
+    publish = commands.add_parser("publish", help="validate build/kg.nq and make it the generation "
+                                  "a running kg serve switches to (build/stores/CURRENT)")
+    publish.add_argument("--build", default="build", help="the build directory (default ./build)")
+    publish.add_argument("--timeout", type=float, default=300.0, help="validation time limit (exit 3)")
+    publish.set_defaults(handler=_cmd_publish)
 
     assets = commands.add_parser("assets", help="install the query page's YASGUI from the npm "
                                  "registry into server/static/yasgui")

@@ -1,34 +1,126 @@
 """``kg serve``: the Flask application behind waitress, a production WSGI server.
 
-With no files it serves the build (the pyoxigraph store in build/store, built on the spot from
-the bundled records if there is none yet); with files it serves exactly those.
+With no files it serves the build: the generation ``kg publish`` last made current
+(build/stores/CURRENT), else the pyoxigraph store in build/store (built on the spot from the
+bundled records if there is none yet); with files it serves exactly those. Queries run in
+worker processes with the limits given here (server/guarded_store.py, docs/security.md).
+
+A published build is picked up while serving: :class:`ReloadWatcher` polls the pointer every
+second (SIGHUP makes it look at once) and swaps the new generation in, or keeps the old one and
+reports why in ``/healthz``.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg import paths
+from kg.errors import KgError
+
+
+@dataclass(frozen=True)
+class ServeLimits:
+    """The limits ``kg serve`` takes on the command line (the rest: docs/security.md)."""
+
+    timeout: float = 10.0
+    max_timeout: float = 60.0
+    max_rows: int = 10_000
+    workers: int = 2
+    rate_limit: float = 50.0
+    client_concurrency: int = 8
+
+
+class ReloadWatcher:
+    """Follows build/stores/CURRENT and reloads the guarded store when it names a new generation."""
+
+    def __init__(self, store, build_dir: Path, served: str | None, interval: float = 1.0) -> None:
+        self.store, self.build_dir, self.seen, self.interval = store, build_dir, served, interval
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="kg-reload-watcher")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def poke(self, *_signal_args) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            self.check()
+
+    def check(self) -> None:
+        from kg.publish import pointed_generation, stores_dir, verified_manifest
+        from server.guarded_store import ReloadError
+        from server.query_worker import StoreSource
+
+        generation = pointed_generation(self.build_dir)
+        if generation is None or generation == self.seen:
+            return
+        self.seen = generation
+        try:
+            manifest = verified_manifest(self.build_dir, generation)
+            path = (stores_dir(self.build_dir) / generation).resolve()
+            self.store.reload(StoreSource("oxigraph-dir", path=str(path), label=generation),
+                              expected_quads=manifest.quads)
+        except (KgError, ReloadError) as error:
+            self.store.last_reload = {"ok": False, "source": generation, "error": str(error)}
+            print(f"reload of {generation} refused, still serving {self.store.source.label}: {error}",
+                  file=sys.stderr, flush=True)
+            return
+        print(f"now serving {generation} ({manifest.quads} quads)", file=sys.stderr, flush=True)
+
+
+def _published_store(build_dir: Path):
+    from kg.publish import pointed_generation, stores_dir, verified_manifest
+    from kg.store import OxigraphStore
+
+    generation = pointed_generation(build_dir)
+    if generation is None:
+        return None, None
+    verified_manifest(build_dir, generation)
+    return OxigraphStore.open_read_only((stores_dir(build_dir) / generation).resolve()), generation
 
 
 def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: int,
-          threads: int) -> int:
+          threads: int, limits: ServeLimits | None = None, trusted_proxy: str | None = None) -> int:
     from waitress import serve as waitress_serve
 
     from kg.store import open_store
     from server import create_app
+    from server.guarded_store import QueryLimits
 
-    if (not files and store_kind == "oxigraph" and not (build_dir / "store" / "CURRENT").is_file()) \
-            or (not files and store_kind == "memory" and not (build_dir / "kg.nq").is_file()):
+    limits = limits or ServeLimits()
+    store, generation = (None, None)
+    if not files and store_kind == "oxigraph":
+        store, generation = _published_store(build_dir)
+    if store is None and ((not files and store_kind == "oxigraph"
+                           and not (build_dir / "store" / "CURRENT").is_file())
+                          or (not files and store_kind == "memory" and not (build_dir / "kg.nq").is_file())):
         from kg.build import build
 
         print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
         print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
-    store = open_store(store_kind, build_dir=build_dir, files=files)
-    app = create_app(store, build_dir=build_dir)
+    store = store or open_store(store_kind, build_dir=build_dir, files=files)
+    app = create_app(store, build_dir=build_dir, config={
+        "KG_LIMITS": QueryLimits(timeout=limits.timeout, max_timeout=limits.max_timeout,
+                                 max_rows=limits.max_rows, workers=limits.workers),
+        "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": limits.client_concurrency})
+    guarded = app.config["KG_STORE"]
+    if not files and store_kind == "oxigraph" and hasattr(guarded, "reload"):
+        watcher = ReloadWatcher(guarded, build_dir, generation)
+        watcher.start()
+        signal.signal(signal.SIGHUP, watcher.poke)
     print(f"serving {store.description} at http://{host}:{port}/ (SPARQL: /sparql)",
           file=sys.stderr, flush=True)
+    proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+             "trusted_proxy_count": 1} if trusted_proxy else {}
     waitress_serve(app, host=host, port=port, threads=threads, ident="bg-inclusion-kg",
-                   channel_timeout=30, connection_limit=200)
+                   channel_timeout=30, connection_limit=200, max_request_header_size=65536,
+                   max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10, **proxy)
     return 0

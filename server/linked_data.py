@@ -7,9 +7,11 @@ the source documents (named graphs) stating each fact, and the incoming links.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 from rdflib.util import from_n3
 
@@ -44,6 +46,20 @@ class Fact:
     value: Value
     sources: list[Value] = field(default_factory=list)
     inferred: bool = False
+
+
+#: Characters that change how text around them is shown without being seen: bidi controls
+#: (an IRI or label could read backwards), zero-width characters, the BOM.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+@blueprint.app_template_filter("visible")
+def visible(text: object) -> Markup:
+    """``text`` HTML-escaped, each invisible or direction-changing character shown as ⟨U+XXXX⟩."""
+    escaped = str(escape(str(text)))
+    return Markup(INVISIBLE.sub(
+        lambda m: f'<span class="invisible-char" title="hidden character">⟨U+{ord(m.group()):04X}⟩</span>',
+        escaped))
 
 
 def local_href(iri: str) -> str | None:
