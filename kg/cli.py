@@ -69,9 +69,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     files = [Path(name) for name in args.files] or [Path(args.build) / "kg.nq"]
     if not args.files and not files[0].is_file():
         raise KgError(f"{files[0]}: no build found; run `kg build` first or name the RDF files to validate")
+    from kg.input_limits import remote_contexts_allowed
+
     try:
-        report = validate_files(files, format_in=args.format_in, shapes=Path(args.shapes),
-                                inference=args.inference, timeout=args.timeout)
+        with remote_contexts_allowed(args.allow_remote_contexts):
+            report = validate_files(files, format_in=args.format_in, shapes=Path(args.shapes),
+                                    inference=args.inference, timeout=args.timeout)
     except ValidationTimeoutError as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
@@ -157,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", default="text", choices=["text", "turtle", "json"])
     validate.add_argument("--lang", default="en", choices=["bg", "en"], help="language of the messages")
     validate.add_argument("--timeout", type=float, default=300.0, help="seconds before giving up (exit 3)")
+    validate.add_argument("--allow-remote-contexts", action="store_true",
+                          help="let JSON-LD input fetch the @context it names (default: refused)")
     validate.set_defaults(handler=_cmd_validate)
 
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint, query page and Linked Data")

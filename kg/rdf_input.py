@@ -15,6 +15,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.util import guess_format
 
 from kg.errors import KgError
+from kg.input_limits import check_input, check_triples
 
 #: Formats whose files may hold named graphs.
 QUAD_FORMATS = frozenset({"nquads", "trig", "trix"})
@@ -51,6 +52,7 @@ def read_rdf_files(paths: Iterable[Path], format_in: str | None = None) -> dict[
             target = graphs.setdefault(name, Graph(identifier=name))
             for triple in graph:
                 target.add(triple)
+        check_triples(sum(len(graph) for graph in graphs.values()), str(path))
     return graphs
 
 
@@ -61,6 +63,7 @@ def read_rdf_file(path: Path, format_in: str | None = None) -> dict[URIRef, Grap
         data = path.read_bytes()
     except OSError as error:
         raise RdfInputError(f"{path}: {error.strerror or error}") from None
+    check_input(path, data, rdf_format)  # size, DOCTYPE, remote JSON-LD contexts (kg/input_limits.py)
     dataset = Dataset()
     try:
         if rdf_format in QUAD_FORMATS:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kg import paths
 from kg.errors import KgError
+from kg.input_limits import check_input
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
     from server.guarded_store import QueryLimits
 
     limits = limits or ServeLimits()
+    for path in files:  # size and DOCTYPE limits before pyoxigraph parses someone else's file
+        if path.is_file():
+            check_input(path, path.read_bytes(), path.suffix.lstrip(".").lower())
     store, generation = (None, None)
     if not files and store_kind == "oxigraph":
         store, generation = _published_store(build_dir)
