@@ -111,6 +111,26 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from kg.export.pipeline import ExportOptions, export_release, graphs_from_build
+    from kg.export.settings import parse_release_date, publication
+
+    build_dir = Path(args.build)
+    options = ExportOptions(
+        publication=publication(parse_release_date(args.release_date), inferred=args.inferred,
+                                download_base=args.download_base, sparql_endpoint=args.endpoint),
+        formats=tuple(name.strip() for name in args.formats.split(",") if name.strip()),
+        inferred=args.inferred)
+    if not (build_dir / "kg.nq").is_file():
+        from kg.build import build
+
+        print(f"no build in {build_dir}: building it first", file=sys.stderr)
+        build(paths.data_dir(), build_dir, progress=False)
+    report = export_release(graphs_from_build(build_dir), Path(args.out), options)
+    print(report.summary())
+    return 0
+
+
 def _cmd_assets(args: argparse.Namespace) -> int:
     from kg.assets import install_assets
 
@@ -191,6 +211,23 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--build", default="build", help="the build directory (default ./build)")
     publish.add_argument("--timeout", type=float, default=300.0, help="validation time limit (exit 3)")
     publish.set_defaults(handler=_cmd_publish)
+
+    export = commands.add_parser("export", help="the release as Turtle, TriG, N-Triples, N-Quads, "
+                                 "RDF/XML, JSON-LD and CSV, with DCAT-AP, VoID and SHA256SUMS")
+    export.add_argument("--out", default="dist",
+                        help="output directory, replaced atomically (default ./dist)")
+    export.add_argument("--build", default="build", help="the build to export (default ./build; "
+                        "built first if it has no kg.nq)")
+    export.add_argument("--inferred", action="store_true", help="include the OWL-RL inferred graph")
+    export.add_argument("--release-date", default=None, metavar="YYYY-MM-DD",
+                        help="dct:issued/modified of the release (no date is written without it)")
+    export.add_argument("--formats", default="ttl,trig,nt,nq,rdf,jsonld,csv",
+                        help="comma-separated subset of ttl,trig,nt,nq,rdf,jsonld,csv (default: all)")
+    export.add_argument("--download-base", default=None, metavar="URL",
+                        help="where the files are published (default $KG_DOWNLOAD_BASE or <base>dumps/)")
+    export.add_argument("--endpoint", default=None, metavar="URL",
+                        help="the SPARQL endpoint (default $KG_SPARQL_ENDPOINT or <base>sparql)")
+    export.set_defaults(handler=_cmd_export)
 
     assets = commands.add_parser("assets", help="install the query page's YASGUI from the npm "
                                  "registry into server/static/yasgui")

@@ -44,6 +44,7 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
 
     from server.api import blueprint as api
     from server.linked_data import blueprint as linked_data
+    from server.publishing import blueprint as publishing
     from server.query_page import blueprint as query_page
     from server.service_description import void_response
     from server.sparql import blueprint as sparql
@@ -53,6 +54,7 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     app.register_blueprint(linked_data)
     app.register_blueprint(query_page)
     app.register_blueprint(api)
+    app.register_blueprint(publishing)
     from server.http_limits import install as install_limits
     from server.query_errors import install as install_query_errors
 

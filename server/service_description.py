@@ -6,19 +6,17 @@ N-Triples. The description states that the default graph is the union of all nam
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from kg import iris
 from kg.store import GRAPH_FORMATS
+from kg.void import VOID, VoidStatistics, compute_statistics, void_graph
 from server.negotiation import choose
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 DESCRIPTION_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml",
                       "application/n-triples"]
@@ -27,33 +25,12 @@ RESULT_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Resul
                       "N-Quads"]
 
 
-def _count(value: str | None) -> int:
-    match = re.match(r'^"(\d+)"', value or "")
-    return int(match.group(1)) if match else 0
-
-
-def _iri(value: str | None) -> URIRef | None:
-    return URIRef(value[1:-1]) if value and value.startswith("<") else None
-
-
 @lru_cache(maxsize=8)
-def _statistics(store_id: int) -> dict:  # keyed by the store object's id: one per app
-    store = current_app.config["KG_STORE"]
-    triples = _count(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows()[0][0])
-    entities = _count(store.query(
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }").rows()[0][0])
-    classes = [(_iri(row[0]), _count(row[1])) for row in store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c").rows()]
-    properties = [(_iri(row[0]), _count(row[1])) for row in store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p").rows()]
-    graphs = [(name, _count(store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}").rows()[0][0]))
-        for name in store.graph_names()]
-    return {"triples": triples, "entities": entities, "classes": classes,
-            "properties": properties, "graphs": graphs}
+def _statistics(store_id: int) -> VoidStatistics:  # keyed by the store object's id: one per app
+    return compute_statistics(current_app.config["KG_STORE"])
 
 
-def statistics() -> dict:
+def statistics() -> VoidStatistics:
     return _statistics(id(current_app.config["KG_STORE"]))
 
 
@@ -92,8 +69,8 @@ def service_description() -> Graph:
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, DCTERMS.description, Literal(
         "The union of all named graphs of this dataset.", lang="en")))
-    graph.add((default, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
-    for name, count in stats["graphs"]:
+    graph.add((default, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))
+    for name, count in stats.graphs:
         named = BNode()
         description = BNode()
         graph.add((dataset, SD.namedGraph, named))
@@ -106,39 +83,10 @@ def service_description() -> Graph:
 
 
 def void_description() -> Graph:
-    graph = Graph()
-    graph.bind("void", VOID)
-    graph.bind("dcterms", DCTERMS)
+    """VoID of what this server's store holds (shared with ``kg export``: :mod:`kg.void`)."""
     base = _base()
-    stats = statistics()
-    dataset = URIRef(str(iris.ID) + "dataset/bg-inclusion-kg")
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal("BG Inclusion knowledge graph", lang="en")))
-    graph.add((dataset, DCTERMS.title, Literal(
-        "Граф на знанието за социалното включване в българските общини", lang="bg")))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
-    graph.add((dataset, VOID.uriSpace, Literal(str(iris.ID))))
-    graph.add((dataset, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
-    graph.add((dataset, VOID.entities, Literal(stats["entities"], datatype=XSD.integer)))
-    graph.add((dataset, VOID.classes, Literal(len(stats["classes"]), datatype=XSD.integer)))
-    graph.add((dataset, VOID.properties, Literal(len(stats["properties"]), datatype=XSD.integer)))
-    for dump in ("kg.nq", "kg.trig"):
-        graph.add((dataset, VOID.dataDump, URIRef(base + "dumps/" + dump)))
-    for position, (cls, count) in enumerate(stats["classes"], start=1):
-        if cls is None:
-            continue
-        partition = URIRef(f"{dataset}/class-partition/{position}")
-        graph.add((dataset, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], cls))
-        graph.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
-    for position, (prop, count) in enumerate(stats["properties"], start=1):
-        if prop is None:
-            continue
-        partition = URIRef(f"{dataset}/property-partition/{position}")
-        graph.add((dataset, VOID.propertyPartition, partition))
-        graph.add((partition, VOID.property, prop))
-        graph.add((partition, VOID.triples, Literal(count, datatype=XSD.integer)))
-    return graph
+    return void_graph(statistics(), sparql_endpoint=base + "sparql",
+                      dumps=[base + "dumps/" + dump for dump in ("kg.nq", "kg.trig")])
 
 
 def rdf_response(graph: Graph) -> Response:

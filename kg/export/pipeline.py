@@ -1,0 +1,151 @@
+"""``kg export``: the release's graphs -> every format, described, checksummed, written at once.
+
+The layout of the export directory (docs/publishing.md):
+
+``kg.ttl kg.trig kg.nt kg.nq kg.rdf`` the graphs in five RDF syntaxes; ``kg.jsonld`` compacted
+JSON-LD; ``context.jsonld`` its context; ``projects.jsonld`` and ``projects/<number>.jsonld``
+framed project documents; ``csv/*.csv`` the tables; ``void.ttl`` VoID statistics;
+``dcat.ttl`` the DCAT-AP 3 description; ``SHA256SUMS`` the checksums of all of them.
+
+Everything is computed in memory first and then written into a staging directory that
+replaces the previous export only when complete (:mod:`kg.export.atomic_directory`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg import iris
+from kg.errors import KgError
+from kg.export import csv_tables, jsonld_context, jsonld_documents
+from kg.export.atomic_directory import replacing_directory, write_file
+from kg.export.checksums import SUMS_FILENAME, FileFacts, facts_of, sums_text
+from kg.export.coverage import coverage
+from kg.export.dcat import DistributionFile, Publication, dcat_graph
+from kg.export.rdf_formats import RDF_FORMATS, rdf_texts, union_graph
+from kg.release import nquads_text
+from kg.store import OxigraphStore, materialise_union
+from kg.void import compute_statistics, void_graph
+
+ALL_FORMATS = ("ttl", "trig", "nt", "nq", "rdf", "jsonld", "csv")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    publication: Publication
+    formats: tuple[str, ...] = ALL_FORMATS
+    inferred: bool = False
+
+
+@dataclass
+class ExportReport:
+    out_dir: Path
+    files: list[FileFacts] = field(default_factory=list)
+    graphs: int = 0
+    triples: int = 0
+
+    def summary(self) -> str:
+        total = sum(fact.byte_size for fact in self.files)
+        lines = [f"exported {self.graphs} graphs ({self.triples} distinct triples) to {self.out_dir}:"]
+        lines += [f"  {fact.name:<40} {fact.byte_size:>10} bytes" for fact in self.files]
+        lines.append(f"  {len(self.files)} files, {total} bytes; checksums in {SUMS_FILENAME}")
+        return "\n".join(lines)
+
+
+def graphs_from_build(build_dir: Path) -> dict[URIRef, Graph]:
+    """The named graphs of the release in ``build_dir`` (its kg.nq)."""
+    path = build_dir / "kg.nq"
+    if not path.is_file():
+        raise KgError(f"{path}: no build found; run `kg build` first")
+    dataset = Dataset()
+    try:
+        dataset.parse(path, format="nquads")
+    except Exception as error:  # rdflib raises many kinds of error on a damaged file
+        raise KgError(f"{path}: cannot read the release: {error}") from None
+    return {graph.identifier: graph for graph in dataset.graphs()
+            if len(graph) and isinstance(graph.identifier, URIRef)}
+
+
+def _store(nquads: str) -> OxigraphStore:
+    store = ox.Store()
+    store.load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    materialise_union(store)
+    return OxigraphStore(store, "export")
+
+
+def _check_formats(formats: tuple[str, ...]) -> None:
+    unknown = sorted(set(formats) - set(ALL_FORMATS))
+    if unknown:
+        raise KgError(f"--formats: unknown format(s) {', '.join(unknown)}; "
+                      f"choose from {', '.join(ALL_FORMATS)}")
+
+
+def _source_count(union: Graph) -> int:
+    return sum(1 for document in set(union.subjects(RDF.type, iris.BGI.SourceDocument))
+               if (document, iris.BGI.sha256, None) in union)
+
+
+def export_files(graphs: dict[URIRef, Graph], options: ExportOptions
+                 ) -> tuple[dict[str, bytes], list[DistributionFile]]:
+    """Every file of the export except the descriptions, by name, and which are distributions."""
+    _check_formats(options.formats)
+    selected = {name: graph for name, graph in graphs.items()
+                if options.inferred or name != iris.INFERRED_GRAPH}
+    files: dict[str, bytes] = {}
+    distributions: list[tuple[str, str, str, str, str]] = []
+    for key, text in rdf_texts(selected, set(options.formats)).items():
+        spec = next(spec for spec in RDF_FORMATS if spec.key == key)
+        files[spec.filename] = text.encode("utf-8")
+        distributions.append((spec.filename, spec.title_en, spec.title_bg, spec.media_type,
+                              spec.eu_file_type))
+    union = union_graph(selected)
+    if "jsonld" in options.formats:
+        context = jsonld_context.build_context(_store(nquads_text(graphs)))
+        files[jsonld_context.CONTEXT_FILENAME] = jsonld_context.context_text(context).encode("utf-8")
+        compacted = jsonld_documents.compacted_dataset(nquads_text(selected), context)
+        files["kg.jsonld"] = jsonld_documents.json_text(compacted).encode("utf-8")
+        distributions.append(("kg.jsonld", "JSON-LD (named graphs, compacted)",
+                              "JSON-LD (именувани графи, компактен)", "application/ld+json", "JSON_LD"))
+        framed = jsonld_documents.framed_projects(union, context)
+        for key, document in framed.items():
+            files[f"projects/{key}.jsonld"] = jsonld_documents.json_text(document).encode("utf-8")
+        collection = jsonld_documents.projects_collection(framed)
+        files["projects.jsonld"] = jsonld_documents.json_text(collection).encode("utf-8")
+        distributions.append(("projects.jsonld", "Projects as nested JSON-LD (framed)",
+                              "Проекти като вложен JSON-LD (рамкиран)", "application/ld+json", "JSON_LD"))
+    if "csv" in options.formats:
+        for table in csv_tables.TABLES:
+            name = f"csv/{table.name}.csv"
+            files[name] = ("\ufeff" + csv_tables.table_text(union, table)).encode("utf-8")
+            distributions.append((name, f"{table.title_en} (CSV)", f"{table.title_bg} (CSV)",
+                                  "text/csv", "CSV"))
+    described = [DistributionFile(facts_of(name, files[name]), title_en, title_bg, media, file_type)
+                 for name, title_en, title_bg, media, file_type in distributions]
+    return files, described
+
+
+def export_release(graphs: dict[URIRef, Graph], out_dir: Path, options: ExportOptions) -> ExportReport:
+    """Write the export of ``graphs`` into ``out_dir``, replacing the previous one atomically."""
+    files, distributions = export_files(graphs, options)
+    selected = {name: graph for name, graph in graphs.items()
+                if options.inferred or name != iris.INFERRED_GRAPH}
+    union = union_graph(selected)
+    publication = options.publication
+    stats = compute_statistics(_store(nquads_text(selected)))
+    dumps = [publication.download_base + spec.filename for spec in RDF_FORMATS if spec.filename in files]
+    void = void_graph(stats, sparql_endpoint=publication.sparql_endpoint, dumps=dumps)
+    files["void.ttl"] = void.serialize(format="turtle").encode("utf-8")
+    dcat = dcat_graph(publication, distributions, coverage(union), _source_count(union))
+    files["dcat.ttl"] = dcat.serialize(format="turtle").encode("utf-8")
+    facts = [facts_of(name, data) for name, data in sorted(files.items())]
+    files[SUMS_FILENAME] = sums_text(facts).encode("utf-8")
+    with replacing_directory(out_dir) as staging:
+        for name, data in sorted(files.items()):
+            write_file(staging, name, data)
+    return ExportReport(out_dir, [*facts, facts_of(SUMS_FILENAME, files[SUMS_FILENAME])],
+                        graphs=len(selected), triples=stats.triples)
