@@ -74,7 +74,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     try:
         with remote_contexts_allowed(args.allow_remote_contexts):
             report = validate_files(files, format_in=args.format_in, shapes=Path(args.shapes),
-                                    inference=args.inference, timeout=args.timeout)
+                                    inference=args.inference, timeout=args.timeout, engine=args.engine)
     except ValidationTimeoutError as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
@@ -108,6 +108,14 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         return 1
     print(f"published {manifest.generation} ({manifest.quads} quads); a running kg serve "
           "switches to it within a second")
+    return 0
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from kg.ontology_docs import write_docs
+
+    for path in write_docs(Path(args.out)):
+        print(f"wrote {path}")
     return 0
 
 
@@ -177,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the bundled shapes/)")
     validate.add_argument("--inference", default="none", choices=["none", "rdfs", "owlrl"],
                           help="inference before validating (default none: the build has its OWL-RL graph)")
+    validate.add_argument("--engine", default="auto", choices=["auto", "sparql", "pyshacl"],
+                          help="sparql: the shapes run as SPARQL on pyoxigraph (fast, same results); "
+                          "pyshacl: the reference validator; auto (default): sparql unless the shapes "
+                          "or --inference need pyshacl")
     validate.add_argument("--format", default="text", choices=["text", "turtle", "json"])
     validate.add_argument("--lang", default="en", choices=["bg", "en"], help="language of the messages")
     validate.add_argument("--timeout", type=float, default=300.0, help="seconds before giving up (exit 3)")
@@ -211,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--build", default="build", help="the build directory (default ./build)")
     publish.add_argument("--timeout", type=float, default=300.0, help="validation time limit (exit 3)")
     publish.set_defaults(handler=_cmd_publish)
+
+    docs = commands.add_parser("docs", help="write the ontology reference (HTML, with a class "
+                               "diagram in SVG) that /ontology serves")
+    docs.add_argument("--out", default="docs/ontology", help="output directory (default docs/ontology)")
+    docs.set_defaults(handler=_cmd_docs)
 
     export = commands.add_parser("export", help="the release as Turtle, TriG, N-Triples, N-Quads, "
                                  "RDF/XML, JSON-LD and CSV, with DCAT-AP, VoID and SHA256SUMS")

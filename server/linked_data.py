@@ -215,20 +215,10 @@ def ontology(extension: str | None = None) -> Response:
         response.headers["Content-Type"] = GRAPH_FORMATS[key][0] + "; charset=utf-8"
         response.headers["Vary"] = "Accept"
         return response
-    rows = store.query(f"""
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        PREFIX owl: <http://www.w3.org/2002/07/owl#>
-        SELECT ?term ?kind ?bg ?en ?definition WHERE {{ GRAPH <{graph}> {{
-          ?term a ?kind . VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty }}
-          OPTIONAL {{ ?term rdfs:label ?bg FILTER (lang(?bg) = "bg") }}
-          OPTIONAL {{ ?term rdfs:label ?en FILTER (lang(?en) = "en") }}
-          OPTIONAL {{ ?term skos:definition ?definition FILTER (lang(?definition) = "en") }}
-        }} }} ORDER BY ?kind ?term""").rows()
-    terms = [{"iri": str(_term(term)), "local": str(_term(term)).rsplit("#", 1)[-1],
-              "kind": str(_term(kind)).rsplit("#", 1)[-1], "bg": str(_term(bg) or ""),
-              "en": str(_term(en) or ""), "definition": str(_term(definition) or "")}
-             for term, kind, bg, en, definition in rows]
-    response = Response(render_template("ontology.html", terms=terms))
+    # The reference page (kg.ontology_docs, as `kg docs` writes it), rendered once per version
+    # of the ontology files.
+    from kg.ontology_docs import reference_html
+
+    response = Response(reference_html(served=True))
     response.headers["Vary"] = "Accept"
     return response
