@@ -1,0 +1,131 @@
+"""The ontology reference and the API catalogue page in headless Chromium, against a real server.
+
+Like tests/test_query_page.py these need Debian's chromium and chromium-driver (.ci/run installs
+them) and YASGUI's assets (``kg assets``) for the query-page link; missing, they fail rather
+than skip. ``KG_UPDATE_SCREENSHOTS=1`` refreshes docs/screenshots/ontology.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from server_process import running_server
+
+from kg.ontology_diagram import main_arrows
+from kg.ontology_model import read_ontology
+from kg.queries import catalogue
+
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOT = REPO / "docs" / "screenshots" / "ontology.png"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", "--window-size=1400,1800")
+WAIT = 30
+
+
+@pytest.fixture(scope="module")
+def base_url(built) -> Iterator[str]:
+    with running_server(["--build", str(built)]) as url:
+        yield url
+
+
+@pytest.fixture
+def browser(tmp_path) -> Iterator:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail('selenium is not installed: python -m pip install ".[test]"')
+    binary = next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+    driver_path = shutil.which("chromedriver")
+    if not binary or not driver_path:
+        pytest.fail("headless Chromium and chromedriver are needed: apt-get install chromium "
+                    "chromium-driver (.ci/run does it)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait(driver, condition, message: str):
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, WAIT).until(condition)
+    except TimeoutException:
+        pytest.fail(f"{message} (waited {WAIT} s)")
+
+
+def test_the_ontology_page_shows_the_classes_and_the_diagram(browser, base_url, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    ontology = read_ontology()
+    classes = ontology.of_kind("class")
+    arrows = main_arrows(ontology)
+    drawn = {arrow.source.iri for arrow in arrows} | {arrow.target.iri for arrow in arrows}
+
+    browser.get(base_url + "/ontology")
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "section.term.class")) == len(classes),
+          "the class sections did not appear")
+    assert "Онтология" in browser.title
+    assert browser.find_element(By.ID, "Project").find_element(By.TAG_NAME, "h3").text == "bgi:Project"
+    hierarchy = browser.find_elements(By.CSS_SELECTOR, "#class-hierarchy + ul > li")
+    assert len(hierarchy) == len(ontology.roots())
+
+    diagram = browser.find_element(By.CSS_SELECTOR, "#diagram svg")
+    size = diagram.size
+    assert size["width"] > 600 and size["height"] > 300, size
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#diagram svg a.class-box")
+    assert len(boxes) == len(drawn)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#diagram svg polyline.property")) == len(arrows)
+    # the diagram is rendered, not just present: its first box has a real size on screen
+    first = browser.find_elements(By.CSS_SELECTOR, "#diagram svg rect")[0].rect
+    assert first["width"] > 40 and first["height"] > 20
+
+    shot = tmp_path / "ontology.png"
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("KG_UPDATE_SCREENSHOTS"):
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, SCREENSHOT)
+
+    browser.find_element(By.CSS_SELECTOR, '#diagram svg a.class-box[href="#Project"]').click()
+    _wait(browser, lambda d: d.execute_script("return location.hash") == "#Project",
+          "a box in the diagram does not lead to its class")
+
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    assert not [url for url in loaded if not url.startswith((base_url + "/", "data:"))], loaded
+
+
+def test_open_in_the_query_page_puts_the_query_with_its_defaults_in_yasgui(browser, base_url):
+    from selenium.webdriver.common.by import By
+
+    static = REPO / "server" / "static" / "yasgui" / "yasgui.min.js"
+    if not static.is_file():
+        pytest.fail("YASGUI is not installed: run `kg assets` (.ci/run does it)")
+    name = "project-budget"
+    browser.get(base_url + "/api")
+    link = browser.find_element(By.CSS_SELECTOR, f'#{name} a.open-in-query-page')
+    expected = parse_qs(urlsplit(link.get_attribute("href")).query)["query"][0]
+    assert expected.startswith(catalogue()[name].text.split("WHERE {", 1)[0])
+    assert "VALUES (?project) { (<https://w3id.org/bg-inclusion/id/project/" in expected
+    link.click()
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"),
+          "YASGUI did not appear")
+    _wait(browser, lambda d: d.execute_script(
+        "return window.kgYasgui && window.kgYasgui.getTab().getQuery()") == expected,
+        "the query page did not take the query from the link")
