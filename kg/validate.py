@@ -37,6 +37,9 @@ DESCRIBED_IN_GRAPH = iris.SHAPES.describedInGraph
 #: Where the default graph's subjects are said to be described (no source graph).
 DEFAULT_GRAPH_MARKER = iris.SHAPES.defaultGraph
 INFERENCE = ("none", "rdfs", "owlrl")
+#: ``sparql``: the shapes compiled to SPARQL and run on pyoxigraph (kg.validate_fast), the same
+#: results as pyshacl, fast at scale; ``pyshacl``: the reference; ``auto``: sparql where it can.
+ENGINES = ("auto", "sparql", "pyshacl")
 SEVERITIES = ("Violation", "Warning", "Info")
 DEFAULT_TIMEOUT = 300.0
 PROVENANCE_INDEX_SHAPES = ("StatedInSourceGraph", "Record-inItsSourceGraph")
@@ -188,20 +191,68 @@ def _bundled_vocabulary_triples() -> tuple:
 
 def validate_graphs(graphs: Mapping[URIRef, Graph], shapes: Graph | Path | None = None,
                     inference: str = "none", timeout: float | None = DEFAULT_TIMEOUT,
-                    add_vocabularies: bool = True) -> ValidationReport:
+                    add_vocabularies: bool = True, engine: str = "auto") -> ValidationReport:
     """Validate the union of ``graphs`` (named graphs keyed by name) against the shapes."""
-    if inference not in INFERENCE:
-        raise KgError(f"unknown inference {inference!r}; choose one of {', '.join(INFERENCE)}")
     shapes_graph = shapes if isinstance(shapes, Graph) else load_shapes(shapes)
+    if choose_engine(engine, inference, shapes_graph) == "sparql":
+        from kg.validate_fast import store_from_graphs
+
+        return _validate_with_sparql(store_from_graphs(graphs), shapes_graph, timeout, add_vocabularies)
     data, notes = data_graph(graphs, add_vocabularies=add_vocabularies)
     report_graph = run_pyshacl(data, shapes_graph, inference, timeout)
     return ValidationReport(results_of(report_graph, shapes_graph), report_graph,
                             shape_count=len(named_shapes(shapes_graph)), notes=notes)
 
 
-def validate_files(files: Iterable[Path], format_in: str | None = None, **options) -> ValidationReport:
+def validate_files(files: Iterable[Path], format_in: str | None = None, shapes: Graph | Path | None = None,
+                   engine: str = "auto", inference: str = "none", timeout: float | None = DEFAULT_TIMEOUT,
+                   add_vocabularies: bool = True) -> ValidationReport:
     """Validate RDF files of any rdflib format (named graphs of TriG / N-Quads kept apart)."""
-    return validate_graphs(read_rdf_files([Path(name) for name in files], format_in), **options)
+    paths_given = [Path(name) for name in files]
+    shapes_graph = shapes if isinstance(shapes, Graph) else load_shapes(shapes)
+    if choose_engine(engine, inference, shapes_graph) == "sparql":
+        from kg.validate_fast import store_from_files
+
+        return _validate_with_sparql(store_from_files(paths_given, format_in), shapes_graph, timeout,
+                                     add_vocabularies)
+    return validate_graphs(read_rdf_files(paths_given, format_in), shapes=shapes_graph, inference=inference,
+                           timeout=timeout, add_vocabularies=add_vocabularies, engine="pyshacl")
+
+
+def choose_engine(engine: str, inference: str, shapes: Graph) -> str:
+    """``sparql`` or ``pyshacl`` for ``engine`` (``auto``: sparql unless the shapes or the
+    inference need pyshacl); an explicit ``sparql`` that cannot be honoured is an error."""
+    if engine not in ENGINES:
+        raise KgError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if inference not in INFERENCE:
+        raise KgError(f"unknown inference {inference!r}; choose one of {', '.join(INFERENCE)}")
+    if engine == "pyshacl":
+        return engine
+    from kg.shacl_sparql import UnsupportedShapeError, compile_shapes
+
+    reason = None
+    if inference != "none":
+        reason = f"--inference {inference} is done by pyshacl"
+    else:
+        try:
+            compile_shapes(shapes)
+        except UnsupportedShapeError as error:
+            reason = str(error)
+    if reason is None:
+        return "sparql"
+    if engine == "sparql":
+        raise KgError(f"the SPARQL engine cannot validate this: {reason}; use --engine pyshacl")
+    return "pyshacl"
+
+
+def _validate_with_sparql(store, shapes: Graph, timeout: float | None,
+                          add_vocabularies: bool) -> ValidationReport:
+    from kg.validate_fast import run_in_child
+
+    report_graph, notes = run_in_child(store, shapes, add_vocabularies, timeout)
+    report_graph = _report_graph(report_graph)
+    return ValidationReport(results_of(report_graph, shapes), report_graph,
+                            shape_count=len(named_shapes(shapes)), notes=notes)
 
 
 def run_pyshacl(data: Graph, shapes: Graph, inference: str = "none",
@@ -283,7 +334,9 @@ def results_of(report: Graph, shapes: Graph | None = None) -> list[ShaclResult]:
     in) come before the shape's general message.
     """
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    # The results of the report, not the sh:detail results pyshacl nests under some of them.
+    top_level = set(report.objects(None, SH.result)) or set(report.subjects(RDF.type, SH.ValidationResult))
+    for node in sorted(top_level, key=str):
         severity = report.value(node, SH.resultSeverity)
         shape = report.value(node, SH.sourceShape)
         templates = _templates(shapes, report.value(node, SH.sourceConstraint), shape)
