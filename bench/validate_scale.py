@@ -283,6 +283,7 @@ def write_scaled(quads: list[tuple[str, str, str, str]], scale: int, path: Path)
 
 @dataclass
 class Measurement:
+    engine: str
     scale: int
     quads: int
     seconds: float
@@ -297,14 +298,15 @@ class Measurement:
         return self.exit_code == 3
 
 
-def run_validate(path: Path, timeout: float, scale: int, quads: int) -> Measurement:
-    """``python -m kg validate PATH --format json --timeout T`` in a child; wall time and peak RSS.
+def run_validate(path: Path, timeout: float, scale: int, quads: int, engine: str = "sparql") -> Measurement:
+    """``python -m kg validate PATH --engine E --format json --timeout T`` in a child; wall time
+    and peak RSS.
 
     ``os.wait4`` gives the child's resource use including the processes it waited for (its
-    forked pyshacl worker), so the peak RSS is that of the largest of the two.
+    forked validator worker), so the peak RSS is that of the largest of the two.
     """
-    command = [sys.executable, "-m", "kg", "validate", str(path), "--format", "json",
-               "--timeout", f"{timeout:g}"]
+    command = [sys.executable, "-m", "kg", "validate", str(path), "--engine", engine,
+               "--format", "json", "--timeout", f"{timeout:g}"]
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=stdout, stderr=stderr, cwd=REPO)
@@ -320,8 +322,8 @@ def run_validate(path: Path, timeout: float, scale: int, quads: int) -> Measurem
         conforms, counts = document["conforms"], document["counts"]
     elif child.returncode != 3:
         raise RuntimeError(f"kg validate failed (exit {child.returncode}): {errors[-2000:]}")
-    return Measurement(scale, quads, seconds, usage.ru_maxrss / 1024, child.returncode, conforms, counts,
-                       timeout)
+    return Measurement(engine, scale, quads, seconds, usage.ru_maxrss / 1024, child.returncode, conforms,
+                       counts, timeout)
 
 
 def machine() -> str:
@@ -362,7 +364,34 @@ def _seconds_cell(measurement: Measurement) -> str:
 
 
 def verdict(measurements: list[Measurement]) -> str:
-    """One sentence on the 5-minute target, from the figures (not written by hand)."""
+    """One sentence per engine on the 5-minute target, from the figures (not written by hand)."""
+    sentences = []
+    for engine in dict.fromkeys(m.engine for m in measurements):
+        sentences.append(f"**{engine}**: " + _engine_verdict([m for m in measurements if m.engine == engine]))
+    agreeing = _agreement(measurements)
+    if agreeing:
+        sentences.append(agreeing)
+    return "\n\n".join(sentences)
+
+
+def _agreement(measurements: list[Measurement]) -> str:
+    """Whether both engines gave the same counts at every scale both finished."""
+    pairs = []
+    for scale in dict.fromkeys(m.scale for m in measurements):
+        finished = [m for m in measurements if m.scale == scale and not m.timed_out]
+        if len({m.engine for m in finished}) > 1:
+            pairs.append((scale, len({(m.conforms, tuple(sorted(m.counts.items()))) for m in finished}) == 1))
+    if not pairs:
+        return ""
+    same = [f"{scale}×" for scale, agree in pairs if agree]
+    differ = [f"{scale}×" for scale, agree in pairs if not agree]
+    text = f"Both engines report the same counts at {', '.join(same)}" if same else ""
+    if differ:
+        text += ("; " if text else "") + f"the counts DIFFER at {', '.join(differ)}"
+    return text + " (tests/test_validate_engines.py compares every result on the fixtures)."
+
+
+def _engine_verdict(measurements: list[Measurement]) -> str:
     within = [m for m in measurements if not m.timed_out and m.seconds <= 300]
     over = [m for m in measurements if m.timed_out or m.seconds > 300]
     largest = max(within, key=lambda m: m.quads) if within else None
@@ -398,17 +427,20 @@ def section(measurements: list[Measurement], base_quads: int) -> str:
         "match the canonical patterns (another ISUN procedure number, other CCI digits, `-copyK` on",
         "slugs) and identifiers changed to match; the ontology, the code lists, the source documents",
         "and their line locations once (shared by the copies). Each is validated by `python -m kg",
-        f"validate FILE --format json --timeout {timeout:g}` in a child process, once; seconds are",
-        "wall-clock for the whole command (reading the N-Quads, building the data graph, pyshacl in",
-        "its forked worker, whose own limit is the timeout); peak RSS is",
-        "the largest resident set of the command or its pyshacl worker (`os.wait4`).",
+        f"validate FILE --engine E --format json --timeout {timeout:g}` in a child process, once;",
+        "seconds are wall-clock for the whole command (reading the N-Quads, building the data graph,",
+        "the validator in its forked worker, whose own limit is the timeout); peak RSS is the largest",
+        "resident set of the command or its worker (`os.wait4`).",
         "",
-        "| scale | quads | seconds | peak RSS | result |",
-        "|---:|---:|---:|---:|---|",
+        "`sparql` is the default engine (the shapes compiled to SPARQL, run on an in-memory",
+        "pyoxigraph store); `pyshacl` is the reference, run only up to `--pyshacl-max-scale`.",
+        "",
+        "| engine | scale | quads | seconds | peak RSS | result |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     for m in measurements:
-        lines.append(f"| {m.scale}× | {m.quads} | {_seconds_cell(m)} | {m.peak_rss_mib:.0f} MiB | "
-                     f"{_result_cell(m)} |")
+        lines.append(f"| {m.engine} | {m.scale}× | {m.quads} | {_seconds_cell(m)} | "
+                     f"{m.peak_rss_mib:.0f} MiB | {_result_cell(m)} |")
     lines += ["", verdict(measurements), "",
               f"Re-run: `python bench/validate_scale.py --scales {scales} --timeout {timeout:g}`.", END]
     return "\n".join(lines) + "\n"
@@ -434,6 +466,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nq", default=None, help="a build's kg.nq (default: assemble data/ now)")
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
     parser.add_argument("--keep", default=None, help="write the N× files into this directory and keep them")
+    parser.add_argument("--engines", default="sparql,pyshacl",
+                        help="kg validate engines (default sparql,pyshacl)")
+    parser.add_argument("--pyshacl-max-scale", type=int, default=10,
+                        help="largest scale pyshacl is run at (default 10; 100× takes over 5 minutes)")
     args = parser.parse_args(argv)
     scales = [int(value) for value in args.scales.split(",") if value.strip()]
     quads = parse_quads(bundled_nquads(Path(args.nq) if args.nq else None))
@@ -444,11 +480,14 @@ def main(argv: list[str] | None = None) -> int:
         for scale in scales:
             path = directory / f"kg-{scale}x.nq"
             count = write_scaled(quads, scale, path)
-            print(f"{scale}×: {count} quads in {path}; validating …", file=sys.stderr)
-            measurement = run_validate(path, args.timeout, scale, count)
-            print(f"{scale}×: {_seconds_cell(measurement)}, {measurement.peak_rss_mib:.0f} MiB, "
-                  f"{_result_cell(measurement)}", file=sys.stderr)
-            measurements.append(measurement)
+            for engine in [name.strip() for name in args.engines.split(",") if name.strip()]:
+                if engine == "pyshacl" and scale > args.pyshacl_max_scale:
+                    continue
+                print(f"{scale}×: {count} quads in {path}; validating with {engine} …", file=sys.stderr)
+                measurement = run_validate(path, args.timeout, scale, count, engine)
+                print(f"{scale}× {engine}: {_seconds_cell(measurement)}, "
+                      f"{measurement.peak_rss_mib:.0f} MiB, {_result_cell(measurement)}", file=sys.stderr)
+                measurements.append(measurement)
             if not args.keep:
                 path.unlink()
     write(Path(args.out), section(measurements, len(quads)))
