@@ -28,6 +28,7 @@ from rdflib.namespace import OWL, RDF, SH, XSD
 
 from kg import iris
 from kg.errors import KgError
+from kg.input_limits import check_size, check_triples
 from kg.rdf_input import DEFAULT_GRAPH, format_of, read_rdf_file
 from kg.shacl_sparql import Check, compile_shapes
 
@@ -116,10 +117,12 @@ def store_from_files(files: Iterable[Path], format_in: str | None = None) -> Loa
     loaded = LoadedData(ox.Store())
     store = loaded.store
     default = ox.NamedNode(str(DEFAULT_GRAPH))
-    for path in (Path(name) for name in files):
+    files = [Path(name) for name in files]
+    for path in files:
         rdf_format = format_of(path, format_in)
         base = path.resolve().as_uri()
         if rdf_format in OXIGRAPH_FORMATS:
+            check_size(path)  # the other formats are checked by read_rdf_file (kg/input_limits.py)
             try:
                 quads = list(ox.parse(path=str(path), format=OXIGRAPH_FORMATS[rdf_format], base_iri=base))
             except (SyntaxError, ValueError, OSError):
@@ -132,6 +135,7 @@ def store_from_files(files: Iterable[Path], format_in: str | None = None) -> Loa
                     for q in quads))
                 continue
         _add_rdflib_graphs(loaded, read_rdf_file(path, format_in))
+    check_triples(len(store), ", ".join(str(name) for name in files))
     return loaded
 
 
