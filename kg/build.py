@@ -102,13 +102,35 @@ def check_shapes(graphs: dict[URIRef, Graph], progress: bool = False) -> str:
     return f"validated: {summary_line(validation, 'en')}; `kg validate` lists them"
 
 
+#: Above this many bytes of records, ``engine="auto"`` streams (kg.build_stream): the rdflib
+#: Dataset, owlrl and pyshacl do not scale past a few thousand contracts.
+STREAM_ABOVE_BYTES = 2_000_000
+ENGINES = ("auto", "rdflib", "stream")
+
+
+def choose_engine(data_dir: Path, engine: str = "auto") -> str:
+    """``rdflib`` (the reference build, in memory) or ``stream`` (bounded memory, for scale)."""
+    if engine not in ENGINES:
+        raise KgError(f"unknown build engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine != "auto":
+        return engine
+    size = sum(path.stat().st_size for path in (data_dir / "records").glob("*.yaml"))
+    return "stream" if size > STREAM_ABOVE_BYTES else "rdflib"
+
+
 def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False,
-          store: bool = True, validate: bool = True) -> BuildReport:
+          store: bool = True, validate: bool = True, engine: str = "auto",
+          workers: int | None = None) -> BuildReport:
     """Build the release into ``out_dir`` (kg.nq, kg.trig and the pyoxigraph store), atomically.
 
     With ``validate`` (the default) the graphs are checked against the shapes first, and a
-    graph with violations is not written.
+    graph with violations is not written. Both engines write the same kg.nq, byte for byte.
     """
+    if choose_engine(data_dir, engine) == "stream":
+        from kg.build_stream import build_streaming, check_release_shapes
+
+        return build_streaming(data_dir, out_dir, reason=reason, progress=progress, store=store,
+                               validate=check_release_shapes if validate else None, workers=workers)
     graphs, record_count = assemble(data_dir, reason=reason, progress=progress)
     validation = check_shapes(graphs, progress=progress) if validate else ""
     nquads = nquads_text(graphs)

@@ -40,8 +40,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
     report = build(Path(args.data), Path(args.out), reason=not args.no_reason,
-                   progress=not args.quiet)
+                   progress=not args.quiet, engine=args.engine, workers=args.workers)
     print(report.summary())
+    return 0
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from kg.synth import synthesize
+
+    print(synthesize(args.contracts, args.seed, Path(args.out)).summary())
     return 0
 
 
@@ -74,7 +81,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     try:
         with remote_contexts_allowed(args.allow_remote_contexts):
             report = validate_files(files, format_in=args.format_in, shapes=Path(args.shapes),
-                                    inference=args.inference, timeout=args.timeout, engine=args.engine)
+                                    inference=args.inference, timeout=args.timeout)
     except ValidationTimeoutError as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
@@ -162,7 +169,18 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default="build", help="output directory (default ./build)")
     build.add_argument("--no-reason", action="store_true", help="skip the OWL-RL inferred graph")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--engine", default="auto", choices=["auto", "rdflib", "stream"],
+                       help="rdflib (in memory, the reference), stream (bounded memory, for "
+                       "scale; the same kg.nq) or auto (stream above 2 MB of records)")
+    build.add_argument("--workers", type=int, default=None,
+                       help="processes of the stream engine (default: up to 2)")
     build.set_defaults(handler=_cmd_build)
+
+    synth = commands.add_parser("synth", help="write a synthetic data directory (for scale tests)")
+    synth.add_argument("--contracts", type=int, required=True, help="number of grant contracts")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
+    synth.add_argument("--out", required=True, help="the data directory to write")
+    synth.set_defaults(handler=_cmd_synth)
 
     load = commands.add_parser("load", help="(re)load build/kg.nq into the pyoxigraph store")
     load.add_argument("--build", default="build", help="the build directory (default ./build)")
@@ -185,10 +203,6 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the bundled shapes/)")
     validate.add_argument("--inference", default="none", choices=["none", "rdfs", "owlrl"],
                           help="inference before validating (default none: the build has its OWL-RL graph)")
-    validate.add_argument("--engine", default="auto", choices=["auto", "sparql", "pyshacl"],
-                          help="sparql: the shapes run as SPARQL on pyoxigraph (fast, same results); "
-                          "pyshacl: the reference validator; auto (default): sparql unless the shapes "
-                          "or --inference need pyshacl")
     validate.add_argument("--format", default="text", choices=["text", "turtle", "json"])
     validate.add_argument("--lang", default="en", choices=["bg", "en"], help="language of the messages")
     validate.add_argument("--timeout", type=float, default=300.0, help="seconds before giving up (exit 3)")

@@ -122,14 +122,21 @@ def _compose(path: Path) -> yaml.Node:
     return node
 
 
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
 def _plain(node: yaml.Node) -> Any:
     """Turn a YAML node into plain Python values (scalars typed as YAML 1.1 says)."""
     if isinstance(node, yaml.MappingNode):
         return {_plain(key): _plain(value) for key, value in node.value}
     if isinstance(node, yaml.SequenceNode):
         return [_plain(item) for item in node.value]
-    return yaml.load(yaml.serialize(node), Loader=_Loader) if node.tag != "tag:yaml.org,2002:str" \
-        else node.value
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    construct = _SCALARS.yaml_constructors.get(node.tag)
+    if construct is not None:  # the resolved tag's own constructor: no caching, no re-parsing
+        return construct(_SCALARS, node)
+    return yaml.load(yaml.serialize(node), Loader=_Loader)  # pragma: no cover - exotic tags
 
 
 def _mapping_items(node: yaml.Node, path: Path, what: str) -> list[tuple[str, yaml.Node, int]]:

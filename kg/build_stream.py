@@ -1,0 +1,297 @@
+"""``kg build`` at scale: records stream to N-Quads and into pyoxigraph, never into rdflib.
+
+An rdflib Dataset of 100 000 contracts does not fit in 4 GB, and owlrl would take hours, so
+the large build keeps no graph in memory:
+
+1. *index* (workers, one record file each): read and check every file; keep only each id's
+   type and labels (what the mapping needs from other files), and check references with it.
+2. *map* (workers): read each file again, map its records (:mod:`kg.mapping`, unchanged),
+   write each triple as an N-Quads line of its source graph, and the entailments of
+   :mod:`kg.reason_fast` as lines of the inferred graph; triples of the join properties
+   (transitivity, property chain) go back to the parent, which closes them.
+3. *sort*: ``LC_ALL=C sort -u`` (external, bounded memory) gives the sorted, de-duplicated
+   lines the small build writes; a streaming pass drops inferred triples that some source
+   graph asserts (the lines of one subject are adjacent), which is kg.reason's rule.
+4. *store*: pyoxigraph bulk-loads kg.nq, dumps kg.trig, adds the union default graph and is
+   swapped into place (:func:`kg.store.load_oxigraph`'s staging and swap).
+
+The output is the small build's kg.nq byte for byte (``tests/test_build_stream.py``); kg.trig
+is pyoxigraph's TriG (same quads, other layout).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.plugins.serializers.nquads import _quoteLiteral
+from tqdm import tqdm
+
+from kg import iris
+from kg.build import BuildReport, load_vocabulary_graphs
+from kg.errors import KgError, RecordError
+from kg.mapping.labels import LabelIndex
+from kg.mapping.provenance import describe_source
+from kg.mapping.records import record_triples
+from kg.reason_fast import Entailments, join_closure, keeps
+from kg.sources import Record, load_record_file, load_sources
+
+INFERRED = iris.INFERRED_GRAPH
+# Set in the parent before the workers fork, so they share it without pickling.
+_STATE: dict[str, object] = {}
+
+
+class _Lines:
+    """N-Quads lines exactly as rdflib's serializer writes them, IRIs memoised."""
+
+    def __init__(self) -> None:
+        self._iris: dict[object, str] = {}
+
+    def term(self, term: object) -> str:
+        if isinstance(term, Literal):
+            return _quoteLiteral(term)
+        text = self._iris.get(term)
+        if text is None:
+            text = term.n3()  # type: ignore[attr-defined]
+            if len(self._iris) > 200_000:
+                self._iris.clear()
+            self._iris[term] = text
+        return text
+
+    def quad(self, triple: tuple, graph: str) -> str:
+        return f"{self.term(triple[0])} {self.term(triple[1])} {self.term(triple[2])} {graph} .\n"
+
+
+def _write_graph(triples: Iterator[tuple], graph: URIRef, out, lines: _Lines, entailments: Entailments | None,
+                 edges: list[tuple]) -> int:
+    """Write ``triples`` to ``out`` (in ``graph``) and their entailments (in the inferred graph)."""
+    graph_text = graph.n3()
+    inferred_text = INFERRED.n3()
+    joins = entailments.join_properties if entailments else ()
+    count = 0
+    for triple in triples:
+        out.write(lines.quad(triple, graph_text))
+        count += 1
+        if entailments is None:
+            continue
+        if triple[1] in joins:
+            edges.append(triple)
+        for entailed in entailments.entailed(triple):
+            if entailed[1] in joins:
+                edges.append(entailed)
+            if keeps(entailed):
+                out.write(lines.quad(entailed, inferred_text))
+    return count
+
+
+def _index_file(path: Path) -> tuple[list[tuple[str, str, str | None, str | None]], str | None]:
+    """Pass 1 in a worker: each record's (id, type, bg label, en label), or the first error."""
+    try:
+        records = load_record_file(path, _STATE["sources"])  # type: ignore[arg-type]
+    except KgError as error:
+        return [], str(error)
+    labels = LabelIndex.of(_Corpusish(records))
+    return [(record.id, record.type.name, labels.bg.get(record.id), labels.en.get(record.id))
+            for record in records], None
+
+
+class _Corpusish:
+    """Just enough of a Corpus for LabelIndex.of: its records."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+
+
+def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None]:
+    """Pass 2 in a worker: map one file to ``part``; (records, triples, join edges, error)."""
+    path, part = job
+    try:
+        records = load_record_file(path, _STATE["sources"])  # type: ignore[arg-type]
+        for record in records:
+            _check_references(record, _STATE["types"])  # type: ignore[arg-type]
+    except KgError as error:
+        return 0, 0, [], str(error)
+    labels: LabelIndex = _STATE["labels"]  # type: ignore[assignment]
+    entailments: Entailments | None = _STATE["entailments"]  # type: ignore[assignment]
+    lines = _Lines()
+    edges: list[tuple] = []
+    triples = 0
+    with part.open("w", encoding="utf-8", newline="\n") as out:
+        for record in records:
+            triples += _write_graph(record_triples(record, labels), iris.graph(record.source), out,
+                                    lines, entailments, edges)
+    return len(records), triples, edges, None
+
+
+def _check_references(record: Record, types: dict[str, str]) -> None:
+    """kg.sources.check_references for one record, against the index of every file."""
+    for name, value in record.values.items():
+        spec = record.type.field_named(name)
+        if spec is None or spec.kind not in ("ref", "refs"):
+            continue
+        for target in value if isinstance(value, list) else [value]:
+            if target not in types:
+                raise RecordError(record.file, record.yaml_lines[name], name,
+                                  f"{target!r} is not the id of any record")
+            if spec.targets and types[target] not in spec.targets:
+                raise RecordError(record.file, record.yaml_lines[name], name,
+                                  f"{target!r} is a {types[target]}; expected {' or '.join(spec.targets)}")
+    if record.type.name == "Disagreement":
+        for reading in record.values["readings"]:
+            if reading.source not in _STATE["sources"]:  # type: ignore[operator]
+                raise RecordError(record.file, record.yaml_lines["readings"], "readings",
+                                  f"unknown source {reading.source!r}")
+
+
+def _bar(progress: bool, total: int, desc: str, unit: str = "file") -> tqdm:
+    return tqdm(total=total, desc=desc, unit=unit, disable=not progress, file=sys.stderr)
+
+
+def _pool(workers: int):
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+def build_streaming(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False,
+                    store: bool = True, validate: Callable[[Path], str] | None = None,
+                    workers: int | None = None) -> BuildReport:
+    """Build ``out_dir``/kg.nq, kg.trig and the store from ``data_dir`` without an rdflib Dataset."""
+    from kg.store_load import load_oxigraph_streaming
+
+    workers = workers or min(2, os.cpu_count() or 1)
+    sources = load_sources(data_dir / "sources.yaml")
+    files = sorted((data_dir / "records").glob("*.yaml"))
+    vocabularies = load_vocabulary_graphs()
+    entailments = None
+    if reason:
+        ontology = vocabularies[iris.ONTOLOGY_GRAPH] + vocabularies[iris.VOCABULARIES_GRAPH]
+        entailments = Entailments(ontology)
+    _STATE.clear()
+    _STATE.update(sources=sources, entailments=entailments)
+    types: dict[str, str] = {}
+    labels = LabelIndex({}, {})
+    bar = _bar(progress, len(files), "indexing records")
+    with _pool(workers) as pool:
+        for (entries, error), path in zip(pool.imap(_index_file, files), files, strict=True):
+            if error:
+                raise KgError(error)
+            for record_id, type_name, bg, en in entries:
+                known = types.setdefault(record_id, type_name)
+                if known != type_name:
+                    raise KgError(f"{path}: {record_id!r} has types {sorted({known, type_name})} "
+                                  "in different files")
+                if bg is not None:
+                    labels.bg.setdefault(record_id, bg)
+                if en is not None:
+                    labels.en.setdefault(record_id, en)
+            bar.update()
+    bar.close()
+    _STATE.update(types=types, labels=labels)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))
+    try:
+        report = BuildReport(records=0)
+        edges: list[tuple] = []
+        parts = [work / f"part-{number:06d}.nq" for number in range(len(files))]
+        bar = _bar(progress, len(files), "mapping records")
+        with _pool(workers) as pool:
+            for count, _triples, file_edges, error in pool.imap(_map_file, zip(files, parts, strict=True)):
+                if error:
+                    raise KgError(error)
+                report.records += count
+                edges.extend(file_edges)
+                bar.update()
+        bar.close()
+        with (work / "part-vocabularies.nq").open("w", encoding="utf-8", newline="\n") as out:
+            lines = _Lines()
+            for source in sources.values():
+                _write_graph(describe_source(source), iris.graph(source.id), out, lines, entailments, edges)
+            for identifier, graph in vocabularies.items():
+                _write_graph(iter(graph), identifier, out, lines, entailments, edges)
+            if entailments is not None:
+                for triple in sorted(join_closure(entailments, edges)):
+                    if keeps(triple):
+                        out.write(lines.quad(triple, INFERRED.n3()))
+        if progress:
+            print("sorting and de-duplicating quads …", file=sys.stderr)
+        nquads = work / "kg.nq"
+        report.triples = _sort_unique(work, nquads)
+        if validate is not None:
+            report.validation = validate(nquads)
+        final = out_dir / "kg.nq"
+        os.replace(nquads, final)
+        report.files.append(final)
+        trig = out_dir / "kg.trig"
+        if store:
+            load_oxigraph_streaming(final, out_dir / "store", trig_path=trig, progress=progress)
+            report.files += [trig, out_dir / "store"]
+        return report
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _sort_unique(work: Path, target: Path) -> dict[str, int]:
+    """Sort all parts into ``target``, de-duplicated, without inferred triples a source asserts."""
+    sorted_path = work / "sorted.nq"
+    parts = sorted(str(path) for path in work.glob("part-*.nq"))
+    environment = {**os.environ, "LC_ALL": "C"}
+    with sorted_path.open("wb") as sink:
+        subprocess.run(["sort", "-u", "-S", "25%", f"--parallel={min(2, os.cpu_count() or 1)}",
+                        "-T", str(work), *parts], stdout=sink, check=True, env=environment)
+    for path in parts:
+        Path(path).unlink()
+    counts: dict[str, int] = {}
+    base = str(iris.GRAPH)
+    inferred_suffix = f" {INFERRED.n3()} .\n"
+    with sorted_path.open(encoding="utf-8") as lines, target.open("w", encoding="utf-8", newline="\n") as out:
+        group: list[str] = []
+        subject = None
+        for line in lines:
+            head = line[:line.index(" ")]
+            if head != subject:
+                _flush(group, inferred_suffix, out, counts, base)
+                group = []
+                subject = head
+            group.append(line)
+        _flush(group, inferred_suffix, out, counts, base)
+    sorted_path.unlink()
+    return dict(sorted(counts.items()))
+
+
+def _flush(group: list[str], inferred_suffix: str, out, counts: dict[str, int], base: str) -> None:
+    asserted = {line[:line.rindex(" <")] for line in group if not line.endswith(inferred_suffix)}
+    for line in group:
+        if line.endswith(inferred_suffix) and line[:line.rindex(" <")] in asserted:
+            continue
+        out.write(line)
+        graph = line[line.rindex(" <") + 2:-4].removeprefix(base)
+        counts[graph] = counts.get(graph, 0) + 1
+
+
+def check_release_shapes(nquads: Path) -> str:
+    """The scaled build's validation step: the shapes run as SPARQL on pyoxigraph.
+
+    pyshacl needs the graph in rdflib (hours and tens of GB at 100 000 contracts); the SPARQL
+    engine of kg.validate_fast gives the same results. Where that engine is not installed,
+    the build says it did not validate rather than pretending it did.
+    """
+    import inspect
+
+    from kg.shacl_report import as_text, summary_line
+    from kg.validate import ValidationFailedError, ValidationReport, validate_files
+
+    if "engine" not in inspect.signature(validate_files).parameters:
+        return "not validated: the SPARQL validation engine is not available here; run `kg validate`"
+    validation = validate_files([nquads], engine="sparql", timeout=None)
+    if not validation.conforms:
+        violations = [result for result in validation.results if result.severity == "Violation"]
+        only = ValidationReport(violations, validation.report_graph, validation.shape_count)
+        raise ValidationFailedError("the graph does not conform to the shapes; nothing was written "
+                                    f"(the previous build is intact)\n{as_text(only)}".rstrip())
+    return f"validated: {summary_line(validation, 'en')}; `kg validate` lists them"
