@@ -81,7 +81,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     try:
         with remote_contexts_allowed(args.allow_remote_contexts):
             report = validate_files(files, format_in=args.format_in, shapes=Path(args.shapes),
-                                    inference=args.inference, timeout=args.timeout)
+                                    inference=args.inference, timeout=args.timeout, engine=args.engine)
     except ValidationTimeoutError as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
@@ -203,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the bundled shapes/)")
     validate.add_argument("--inference", default="none", choices=["none", "rdfs", "owlrl"],
                           help="inference before validating (default none: the build has its OWL-RL graph)")
+    validate.add_argument("--engine", default="auto", choices=["auto", "sparql", "pyshacl"],
+                          help="sparql: the shapes run as SPARQL on pyoxigraph (fast, same results); "
+                          "pyshacl: the reference validator; auto (default): sparql unless the shapes "
+                          "or --inference need pyshacl")
     validate.add_argument("--format", default="text", choices=["text", "turtle", "json"])
     validate.add_argument("--lang", default="en", choices=["bg", "en"], help="language of the messages")
     validate.add_argument("--timeout", type=float, default=300.0, help="seconds before giving up (exit 3)")
