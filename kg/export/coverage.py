@@ -2,7 +2,8 @@
 
 Temporal coverage is the span from the earliest start to the latest end among the dates of
 the projects (start, end, end after an amendment) and of the action plans and their items
-(period, deadlines). Documents the data only mentions (a national strategy 2012-2020) do not
+(period, deadlines), a plan being a document the data details priority by priority. Documents
+the data only mentions (a national strategy 2012-2020) do not
 count: their periods are what those documents cover, not what this dataset describes. Each
 bound keeps the precision the document gives (a year stays an ``xsd:gYear``).
 
@@ -21,7 +22,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from kg.iris import BGI
 
 COUNTRY_BULGARIA = URIRef("http://publications.europa.eu/resource/authority/country/BGR")
-SUBJECT_CLASSES = (BGI.Project, BGI.ActionPlan, BGI.PlanItem)
+SUBJECT_CLASSES = (BGI.Project, BGI.ActionPlan, BGI.PlanItem, BGI.Measure, BGI.Action)
 START_PROPERTIES = (BGI.startDate, BGI.periodStart, BGI.deadlineStart)
 END_PROPERTIES = (BGI.endDate, BGI.newEndDate, BGI.periodEnd, BGI.deadlineEnd)
 
@@ -52,7 +53,9 @@ def _bounds(value: Literal) -> tuple[tuple[int, int, int], tuple[int, int, int]]
 
 
 def _subjects(graph: Graph) -> set:
-    return {subject for cls in SUBJECT_CLASSES for subject in graph.subjects(RDF.type, cls)}
+    """Projects, plan items, and the plans the data details (those with priorities of their own)."""
+    detailed_plans = set(graph.objects(None, BGI.priorityOf))
+    return {subject for cls in SUBJECT_CLASSES for subject in graph.subjects(RDF.type, cls)} | detailed_plans
 
 
 def temporal_bounds(graph: Graph) -> tuple[Literal | None, Literal | None]:

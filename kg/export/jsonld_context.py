@@ -37,7 +37,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NATIVE_JSON_TYPES = {XSD + "integer", XSD + "boolean"}
 CONTEXT_FILENAME = "context.jsonld"
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-RESERVED_KEYS = {"id", "type", "graph", "value", "language"}
+RESERVED_KEYS = {"id", "type", "graph"}  # aliases of @id and @type, and the graphs' key
 
 #: Reverse keys for framing a project: key -> the property that points at the project.
 REVERSE_TERMS = {

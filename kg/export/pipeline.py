@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg import iris
@@ -32,6 +32,7 @@ from kg.release import nquads_text
 from kg.store import OxigraphStore, materialise_union
 from kg.void import compute_statistics, void_graph
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 ALL_FORMATS = ("ttl", "trig", "nt", "nq", "rdf", "jsonld", "csv")
 
 
@@ -62,13 +63,34 @@ def graphs_from_build(build_dir: Path) -> dict[URIRef, Graph]:
     path = build_dir / "kg.nq"
     if not path.is_file():
         raise KgError(f"{path}: no build found; run `kg build` first")
-    dataset = Dataset()
+    graphs: dict[URIRef, Graph] = {}
     try:
-        dataset.parse(path, format="nquads")
-    except Exception as error:  # rdflib raises many kinds of error on a damaged file
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    except (SyntaxError, ValueError, OSError) as error:
         raise KgError(f"{path}: cannot read the release: {error}") from None
-    return {graph.identifier: graph for graph in dataset.graphs()
-            if len(graph) and isinstance(graph.identifier, URIRef)}
+    for quad in quads:
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            continue
+        name = URIRef(quad.graph_name.value)
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = Graph(identifier=name)
+        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    return graphs
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """pyoxigraph -> rdflib, keeping blank-node labels (rdflib's parser would draw new random ones,
+    and the export would differ from run to run)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:  # a simple literal, as rdflib's parsers make it
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _store(nquads: str) -> OxigraphStore:
