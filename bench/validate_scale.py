@@ -420,7 +420,9 @@ def section(measurements: list[Measurement], base_quads: int) -> str:
         START,
         "## SHACL validation at scale (`bench/validate_scale.py`)",
         "",
-        f"Date: {today}. Machine: {machine()}.",
+        f"Date: {today}. Machine: {machine()}. Load average (1/5/15 min) when the run ended: "
+        + " / ".join(f"{load:.2f}" for load in os.getloadavg()) + " (other work on the machine "
+        "slows both engines alike).",
         "",
         f"The bundled graph ({base_quads} quads) and synthetic N× copies of it: every resource under",
         "`id/` cloned N-1 times with all its quads, in the same named graphs, with ids that still",
