@@ -99,8 +99,8 @@ def _absolute_iri(name: str, raw: str) -> str:
         except ValueError:
             refused = True
     if refused:
-        raise ParameterError(f"parameter {name!r}: {raw!r} is not an absolute http(s) IRI "
-                             "(no spaces, no <>\"{}|^`\\)")
+        raise ParameterError(f"parameter {name!r}: {raw!r} is not an absolute IRI "
+                             "(http or https; no spaces, no <>\"{}|^`\\)")
     return raw
 
 
