@@ -101,6 +101,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
+    if args.to:
+        from kg.publish_remote import publish_to
+
+        print(publish_to(Path(args.build), args.to, args.update, progress=True).summary(args.to))
+        return 0
     from kg.publish import publish
     from kg.validate import ValidationTimeoutError
 
@@ -217,8 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint, query page and Linked Data")
     serve.add_argument("files", nargs="*", help="RDF files to serve instead of the build "
                        "(N-Quads, TriG, Turtle, N-Triples, RDF/XML, JSON-LD)")
-    serve.add_argument("--store", default="oxigraph", choices=["oxigraph", "memory"],
-                       help="oxigraph (default, on disk) or memory (rdflib)")
+    serve.add_argument("--store", default="oxigraph",
+                       help="oxigraph (default, on disk), memory (rdflib), or the URL of a remote "
+                       "SPARQL 1.1 endpoint (docs/scaling.md)")
     serve.add_argument("--build", default="build", help="the build directory (default ./build)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -240,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
                                   "a running kg serve switches to (build/stores/CURRENT)")
     publish.add_argument("--build", default="build", help="the build directory (default ./build)")
     publish.add_argument("--timeout", type=float, default=300.0, help="validation time limit (exit 3)")
+    publish.add_argument("--to", default=None, metavar="GSP_URL",
+                         help="instead: load the build's graphs into an external engine's SPARQL 1.1 "
+                         "Graph Store Protocol endpoint, atomically (docs/scaling.md)")
+    publish.add_argument("--update", default=None, metavar="URL",
+                         help="that engine's SPARQL Update endpoint (default: derived from --to)")
     publish.set_defaults(handler=_cmd_publish)
 
     docs = commands.add_parser("docs", help="write the ontology reference (HTML, with a class "

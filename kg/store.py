@@ -345,9 +345,16 @@ def load_oxigraph(nquads: Path, store_dir: Path) -> None:
 
 def open_store(kind: str = "oxigraph", build_dir: Path | None = None,
                files: Sequence[Path] = ()) -> OxigraphStore | RdflibStore:
-    """The store ``kg serve`` and ``kg query`` use: given files, or the build in ``build_dir``."""
+    """The store ``kg serve`` and ``kg query`` use: given files, the build in ``build_dir``, or
+    a remote SPARQL endpoint when ``kind`` is its URL (kg.remote_store)."""
+    if kind.startswith(("http://", "https://")):
+        from kg.remote_store import RemoteStore
+
+        if files:
+            raise KgError("a remote --store serves what the endpoint holds; name no files")
+        return RemoteStore(kind)  # type: ignore[return-value]
     if kind not in ("oxigraph", "memory"):
-        raise KgError(f"unknown store {kind!r}; use 'oxigraph' or 'memory'")
+        raise KgError(f"unknown store {kind!r}; use 'oxigraph', 'memory' or the URL of a SPARQL endpoint")
     if files:
         missing = [str(path) for path in files if not path.is_file()]
         if missing:

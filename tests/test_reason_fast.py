@@ -61,7 +61,8 @@ def test_the_streaming_builds_trig_and_store_hold_the_same_quads(tmp_path):
     from_nq = _loaded(tmp_path / "kg.nq", ox.RdfFormat.N_QUADS)  # the store writes canonical decimals
     from_trig = _loaded(tmp_path / "kg.trig", ox.RdfFormat.TRIG)
     store = ox.Store.read_only(str(tmp_path / "store"))
-    named = [quad for quad in store.quads_for_pattern(None, None, None) if quad.graph_name != ox.DefaultGraph()]
+    named = [quad for quad in store.quads_for_pattern(None, None, None)
+             if quad.graph_name != ox.DefaultGraph()]
     assert len(from_nq) == len(from_trig) == len(named) == 13680
     assert _ground(from_trig) == _ground(from_nq) == _ground(named)  # blank nodes are renamed per parse
 
