@@ -96,6 +96,9 @@ class Check:
 class _Compiler:
     shapes: Graph
     ill_typed: Callable[[URIRef], list[str]] = field(default=lambda datatype: [])
+    #: The class and its subclasses in the data graph (rdfs:subClassOf*), when the caller knows
+    #: them: a test against that list is much faster than the property path per value.
+    subclasses: Callable[[URIRef], list[URIRef]] | None = None
     _counter: Iterator[int] = field(default_factory=itertools.count)
 
     # ------------------------------------------------------------------ the shapes graph
@@ -153,7 +156,7 @@ class _Compiler:
         """A SPARQL expression true when ``variable`` satisfies one value-type constraint."""
         v = variable
         if parameter == SH["class"]:
-            return f"EXISTS {{ {v} <{RDF.type}>/<{RDFS.subClassOf}>* {self.term(argument)} }}"
+            return f"EXISTS {{ {self.instance_pattern(v, argument)} }}"
         if parameter == SH.datatype:
             return self.datatype_condition(argument, v)
         if parameter == SH.nodeKind:
@@ -188,6 +191,14 @@ class _Compiler:
             members = [f"IF({self.conforms(item, v)}, 1, 0)" for item in self.items(argument)]
             return "((" + (" + ".join(members) or "0") + ") = 1)"
         raise UnsupportedShapeError(f"{self.name(shape)}: {parameter.n3()} is not a value constraint")
+
+    def instance_pattern(self, v: str, cls) -> str:
+        """A pattern matching when ``v`` has ``rdf:type`` ``cls`` or one of its subclasses."""
+        if self.subclasses is None or isinstance(cls, BNode):
+            return f"{v} <{RDF.type}>/<{RDFS.subClassOf}>* {self.term(cls)} ."
+        classes = " ".join(self.term(each) for each in self.subclasses(cls))
+        each = self.fresh()
+        return f"{v} <{RDF.type}> {each} . VALUES {each} {{ {classes} }}"
 
     def datatype_condition(self, datatype, v: str) -> str:
         """pyshacl's rule: a literal of that datatype whose lexical form is valid for it."""
@@ -251,9 +262,9 @@ def targets(compiler: _Compiler, shape: Node) -> str | None:
     """A sub-select of the shape's focus nodes as ``?this``, or None for an untargeted shape."""
     branches = []
     for target in compiler.values(shape, SH.targetClass):
-        branches.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {compiler.term(target)} .")
+        branches.append(compiler.instance_pattern("?this", target))
     if (shape, RDF.type, RDFS.Class) in compiler.shapes or (shape, RDF.type, OWL.Class) in compiler.shapes:
-        branches.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {compiler.term(shape)} .")
+        branches.append(compiler.instance_pattern("?this", shape))
     for node in compiler.values(shape, SH.targetNode):
         branches.append(f"VALUES ?this {{ {compiler.term(node)} }}")
     for predicate in compiler.values(shape, SH.targetSubjectsOf):
@@ -266,15 +277,18 @@ def targets(compiler: _Compiler, shape: Node) -> str | None:
     return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
 
 
-def compile_shapes(shapes: Graph, ill_typed: Callable[[URIRef], list[str]] | None = None) -> list[Check]:
+def compile_shapes(shapes: Graph, ill_typed: Callable[[URIRef], list[str]] | None = None,
+                   subclasses: Callable[[URIRef], list[URIRef]] | None = None) -> list[Check]:
     """Every check that validating against ``shapes`` runs, for every targeted shape.
 
     ``ill_typed(datatype)`` lists the literals (as SPARQL terms) of the data whose lexical form is
     invalid for the datatype (sh:datatype rejects them); SPARQL cannot tell, so the caller finds them.
+    ``subclasses(cls)`` lists ``cls`` and its subclasses in the data graph (else a property path
+    is used per value).
     """
     from kg.shacl_checks import shape_checks
 
-    compiler = _Compiler(shapes, ill_typed or (lambda datatype: []))
+    compiler = _Compiler(shapes, ill_typed or (lambda datatype: []), subclasses)
     candidates = set(shapes.subjects(RDF.type, SH.NodeShape))
     candidates |= set(shapes.subjects(RDF.type, SH.PropertyShape))
     for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):

@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from kg import iris
 from kg.errors import KgError
@@ -216,17 +216,41 @@ def to_rdflib(term):
     raise KgError(f"an RDF term of an unexpected kind: {term!r}")
 
 
-def ill_typed_literals(loaded: LoadedData, datatype: URIRef) -> list[str]:
-    """Literals of ``datatype`` that pyshacl's sh:datatype rejects (invalid lexical form), as
-    SPARQL terms with their exact lexical form (rdflib would normalise some)."""
-    wanted = VALUE_TYPES.get(datatype)
-    found = []
+def ill_typed_literals(loaded: LoadedData, datatypes: Iterable[URIRef]) -> dict[URIRef, list[str]]:
+    """Per datatype, the literals that pyshacl's sh:datatype rejects (invalid lexical form), as
+    SPARQL terms with their exact lexical form (rdflib would normalise some). One scan."""
+    datatypes = sorted(set(datatypes))
+    found: dict[URIRef, list[str]] = {datatype: [] for datatype in datatypes}
+    if not datatypes:
+        return found
+    listed = ", ".join(f"<{datatype}>" for datatype in datatypes)
     for row in loaded.store.query(f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && "
-                                  f"DATATYPE(?o) = <{datatype}>) }}"):
+                                  f"DATATYPE(?o) IN ({listed})) }}"):
         literal = loaded.to_rdflib(row[0])
+        datatype = URIRef(row[0].datatype.value)
+        wanted = VALUE_TYPES.get(datatype)
         if getattr(literal, "ill_typed", False) or (wanted and not isinstance(literal.value, wanted)):
-            found.append(str(row[0]))
-    return sorted(found)
+            found[datatype].append(str(row[0]))
+    return {datatype: sorted(literals) for datatype, literals in found.items()}
+
+
+def subclass_closure(store: ox.Store) -> Callable[[URIRef], list[URIRef]]:
+    """``cls`` → ``cls`` and every class with an rdfs:subClassOf path to it in the data graph."""
+    parents: dict[str, set[str]] = {}
+    for row in store.query(f"SELECT ?sub ?super WHERE {{ ?sub <{RDFS.subClassOf}> ?super }}"):
+        if isinstance(row[0], ox.NamedNode) and isinstance(row[1], ox.NamedNode):
+            parents.setdefault(row[1].value, set()).add(row[0].value)
+
+    def closure(cls: URIRef) -> list[URIRef]:
+        seen, todo = {str(cls)}, [str(cls)]
+        while todo:
+            for child in parents.get(todo.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return [URIRef(each) for each in sorted(seen)]
+
+    return closure
 
 
 # --------------------------------------------------------------------------- running the checks
@@ -346,8 +370,8 @@ def validate_store(loaded: LoadedData, shapes: Graph,
     """The report graph and notes for the graphs loaded in ``loaded`` (whose store it rewrites)."""
     notes = prepare_data_graph(loaded, add_vocabularies)
     datatypes = {datatype for datatype in shapes.objects(None, SH.datatype) if isinstance(datatype, URIRef)}
-    bad = {datatype: ill_typed_literals(loaded, datatype) for datatype in datatypes}
-    checks = compile_shapes(shapes, lambda datatype: bad.get(datatype, []))
+    bad = ill_typed_literals(loaded, datatypes)
+    checks = compile_shapes(shapes, lambda datatype: bad.get(datatype, []), subclass_closure(loaded.store))
     return run_checks(loaded, checks, shapes), notes
 
 
