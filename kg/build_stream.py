@@ -55,7 +55,7 @@ class _Lines:
         self._iris: dict[object, str] = {}
 
     def term(self, term: object) -> str:
-        if isinstance(term, Literal):
+        if type(term) is Literal:
             return _quoteLiteral(term)
         text = self._iris.get(term)
         if text is None:
@@ -76,8 +76,10 @@ def _write_graph(triples: Iterator[tuple], graph: URIRef, out, lines: _Lines, en
     inferred_text = INFERRED.n3()
     joins = entailments.join_properties if entailments else ()
     count = 0
+    buffer: list[str] = []
+    quad = lines.quad
     for triple in triples:
-        out.write(lines.quad(triple, graph_text))
+        buffer.append(quad(triple, graph_text))
         count += 1
         if entailments is None:
             continue
@@ -87,7 +89,8 @@ def _write_graph(triples: Iterator[tuple], graph: URIRef, out, lines: _Lines, en
             if entailed[1] in joins:
                 edges.append(entailed)
             if keeps(entailed):
-                out.write(lines.quad(entailed, inferred_text))
+                buffer.append(quad(entailed, inferred_text))
+    out.write("".join(buffer))
     return count
 
 

@@ -22,7 +22,7 @@ know about shows up as a failing test rather than a silent difference.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -34,6 +34,8 @@ from kg.reason import NOISE_OBJECTS
 
 Triple = tuple[object, URIRef, object]
 DATA_PREFIX = str(iris.ID)
+TYPE = RDF.type
+SAME_AS = OWL.sameAs
 
 
 @dataclass(frozen=True)
@@ -120,35 +122,38 @@ class Entailments:
             tuple(sorted({c for cls in subject_types for c in self.classes_of(cls)}, key=str)),
             tuple(sorted({c for cls in object_types for c in self.classes_of(cls)}, key=str)))
 
-    def entailed(self, triple: Triple) -> Iterator[Triple]:
+    def entailed(self, triple: Triple) -> list[Triple]:
         """Every triple the hierarchy entails from ``triple`` (maybe some already asserted)."""
         subject, predicate, obj = triple
-        if predicate == RDF.type:
-            for cls in self.classes_of(obj):
-                if cls != obj:
-                    yield subject, RDF.type, cls
-            return
-        plan = self.plan(predicate)
-        for prop in plan.forward:
-            yield subject, prop, obj
-        for cls in plan.subject_types:
-            yield subject, RDF.type, cls
-        if isinstance(obj, Literal):
-            return
-        for prop in plan.backward:
-            yield obj, prop, subject
-        for cls in plan.object_types:
-            yield obj, RDF.type, cls
+        plan = self._plans.get(predicate)  # dict lookups: rdflib's URIRef == is slow Python
+        if plan is None:
+            if predicate == TYPE:
+                return [(subject, TYPE, cls) for cls in self.classes_of(obj)[1:]]
+            plan = self.plan(predicate)
+        if not (plan.forward or plan.subject_types or plan.backward or plan.object_types):
+            return []
+        found = [(subject, prop, obj) for prop in plan.forward]
+        found += [(subject, TYPE, cls) for cls in plan.subject_types]
+        if type(obj) is not Literal:
+            found += [(obj, prop, subject) for prop in plan.backward]
+            found += [(obj, TYPE, cls) for cls in plan.object_types]
+        return found
+
+
+NOISE = frozenset((TYPE, cls) for cls in NOISE_OBJECTS)
 
 
 def keeps(triple: Triple) -> bool:
     """The filter of :mod:`kg.reason`: new facts about data resources, no bookkeeping."""
     subject, predicate, obj = triple
-    if not isinstance(subject, URIRef) or not subject.startswith(DATA_PREFIX):
+    if type(subject) is not URIRef or not subject.startswith(DATA_PREFIX):
         return False
-    if isinstance(obj, BNode) or predicate == OWL.sameAs:
+    if type(obj) is BNode or predicate in SAME_AS_SET:
         return False
-    return not (predicate == RDF.type and obj in NOISE_OBJECTS)
+    return (predicate, obj) not in NOISE
+
+
+SAME_AS_SET = frozenset({SAME_AS})
 
 
 def join_closure(entailments: Entailments, edges: Iterable[Triple]) -> set[Triple]:

@@ -79,7 +79,8 @@ def _organisation(town: Town, position: int) -> Record:
     names = {"school-primary": PATRONS, "school-secondary": PATRONS, "chitalishte": PATRONS,
              "kindergarten": KINDERGARTEN_NAMES, "association": ASSOCIATION_NAMES}[kind]
     ordinal = variant // len(names)
-    name = pattern.format(n=f"{ordinal + 1} " if ordinal else "", town=town.name,
+    number = "" if not ordinal else (f" {ordinal + 1}" if "{n}“" in pattern else f"{ordinal + 1} ")
+    name = pattern.format(n=number, town=town.name,
                           patron=names[variant % len(names)],
                           kindergarten=names[variant % len(names)],
                           association=names[variant % len(names)])

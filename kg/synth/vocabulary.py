@@ -55,9 +55,9 @@ ASSOCIATION_NAMES = ("Бъдеще за децата", "Заедно", "Равн
 ORGANISATION_PATTERNS: tuple[tuple[str, str, str], ...] = (
     ("school-primary", "{n}ОУ „{patron}“ – {town}", "ou"),
     ("school-secondary", "{n}СУ „{patron}“ – {town}", "su"),
-    ("kindergarten", "ДГ „{kindergarten}“ – {town}", "dg"),
-    ("association", "Сдружение „{association}“ – {town}", "sdruzhenie"),
-    ("chitalishte", "НЧ „{patron}“ – {town}", "nch"),
+    ("kindergarten", "{n}ДГ „{kindergarten}“ – {town}", "dg"),
+    ("association", "Сдружение „{association}{n}“ – {town}", "sdruzhenie"),
+    ("chitalishte", "НЧ „{patron}{n}“ – {town}", "nch"),
 )
 
 PROJECT_THEMES = (
