@@ -11,7 +11,8 @@ Checked before a parser sees the bytes:
 
 And after parsing, at most ``KG_MAX_INPUT_TRIPLES`` (default 5,000,000) triples in all. A file
 over a limit is a :class:`~kg.errors.KgError` naming the file and the limit (exit code 2).
-owl:imports are never followed (pyshacl runs with ``do_owl_imports=False``).
+owl:imports are never followed (pyshacl runs with ``do_owl_imports=False``), and shapes whose
+SPARQL uses SERVICE are refused (:func:`check_shapes_sparql`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KgError
 
@@ -74,6 +76,20 @@ def check_input(path: Path, data: bytes, rdf_format: str) -> None:
         if reference is not None:
             raise KgError(f"{path}: the JSON-LD @context {reference[:80]!r} would be fetched; "
                           "inline the context, or allow it with --allow-remote-contexts")
+
+
+def check_shapes_sparql(shapes: Any) -> None:
+    """Refuse shapes whose SPARQL (sh:select, sh:ask, …) uses SERVICE: both validators would run
+    it and fetch from the address it names. Same parse-tree check as the endpoint's."""
+    from rdflib.namespace import SH
+
+    from server.query_checks import uses_service
+
+    for predicate in (SH.select, SH.ask, SH.construct, SH.update):
+        for subject, text in shapes.subject_objects(predicate):
+            if uses_service(str(text)):
+                raise KgError(f"the shapes' SPARQL at {subject} uses SERVICE; validation never fetches "
+                              "from other servers: remove the SERVICE clause")
 
 
 def check_triples(count: int, what: str) -> None:

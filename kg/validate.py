@@ -31,6 +31,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kg import iris, paths
 from kg.errors import KgError
+from kg.input_limits import check_shapes_sparql
 from kg.rdf_input import DEFAULT_GRAPH, read_rdf_file, read_rdf_files
 
 DESCRIBED_IN_GRAPH = iris.SHAPES.describedInGraph
@@ -130,6 +131,7 @@ def load_shapes(location: Path | None = None) -> Graph:
         for graph in read_rdf_file(path).values():
             for triple in graph:
                 shapes.add(triple)
+    check_shapes_sparql(shapes)  # no SERVICE in the shapes' SPARQL (kg/input_limits.py)
     return shapes
 
 

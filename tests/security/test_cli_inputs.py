@@ -115,7 +115,8 @@ def test_input_over_the_triple_cap_is_refused(tmp_path, capsys, monkeypatch):
 
 
 def test_a_validation_over_its_time_is_exit_code_3(built, capsys):
-    code, output = run_cli(["validate", str(built / "kg.nq"), "--timeout", "0.5"], capsys)
+    code, output = run_cli(["validate", str(built / "kg.nq"), "--engine", "pyshacl", "--timeout", "0.5"],
+                           capsys)
     assert code == 3 and "did not finish within 0.5 seconds" in output
 
 
@@ -125,3 +126,19 @@ def test_kg_serve_refuses_a_doctype_file_before_parsing(tmp_path):
     done = subprocess.run([sys.executable, "-m", "kg", "serve", str(path), "--port", "9"],
                           capture_output=True, text=True, timeout=60, cwd=REPO)
     assert done.returncode == 2 and "<!DOCTYPE is not accepted" in done.stderr
+
+
+@pytest.mark.parametrize("engine", ["auto", "pyshacl", "sparql"])
+def test_shapes_whose_sparql_uses_service_are_refused(engine, tmp_path, capsys, canary, store_dir, original):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:x:S> a sh:NodeShape ; sh:targetNode <urn:x:a> ;\n"
+        f'  sh:sparql [ sh:select "SELECT $this WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}" ] .\n',
+        encoding="utf-8")
+    data = tmp_path / "data.nt"
+    data.write_text("<urn:x:a> <urn:x:p> <urn:x:b> .\n", encoding="utf-8")
+    code, output = run_cli(["validate", str(data), "--shapes", str(shapes), "--engine", engine], capsys)
+    assert code == 2 and "uses SERVICE" in output, output
+    assert canary.requests == []
+    assert_contained(tmp_path)
+    assert fingerprint(store_dir) == original
