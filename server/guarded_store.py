@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,12 +104,21 @@ class _Worker:
         self.kill()
 
 
+class _Waiter:
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.worker: _Worker | None = None
+
+
 class _Pool:
-    """``size`` workers on one build; busy workers are out of the idle queue."""
+    """``size`` workers on one build. Free workers go to waiting requests first come, first
+    served (handed over directly: a request that arrives later cannot barge in)."""
 
     def __init__(self, context: Any, source: StoreSource, limits: QueryLimits) -> None:
         self.context, self.source, self.limits = context, source, limits
-        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[_Waiter] = deque()
         self.retired = False
         self.info: dict = {}
         self.respawns = 0
@@ -126,13 +135,34 @@ class _Pool:
             raise
         self.info = workers[0].info
         for worker in workers:
-            self.idle.put(worker)
+            self.release(worker)
+
+    def acquire(self, timeout: float) -> _Worker | None:
+        """A free worker, or None after ``timeout`` or when the pool is retired meanwhile."""
+        with self._lock:
+            if self.retired:
+                return None
+            if self._idle and not self._waiters:
+                return self._idle.popleft()
+            waiter = _Waiter()
+            self._waiters.append(waiter)
+        waiter.event.wait(timeout)
+        with self._lock:
+            if waiter.worker is None and waiter in self._waiters:
+                self._waiters.remove(waiter)
+            return waiter.worker
 
     def release(self, worker: _Worker) -> None:
-        if self.retired:
-            worker.stop()
-        else:
-            self.idle.put(worker)
+        with self._lock:
+            if not self.retired:
+                if self._waiters:
+                    waiter = self._waiters.popleft()
+                    waiter.worker = worker
+                    waiter.event.set()
+                else:
+                    self._idle.append(worker)
+                return
+        worker.stop()
 
     def replace(self, worker: _Worker) -> None:
         """Kill ``worker``; a new one joins the pool when it has opened the store."""
@@ -151,12 +181,15 @@ class _Pool:
         self.release(worker)
 
     def retire(self) -> None:
-        self.retired = True
-        while True:
-            try:
-                self.idle.get_nowait().stop()
-            except queue.Empty:
-                return
+        """Stop the idle workers; waiting requests go on to the current pool."""
+        with self._lock:
+            self.retired = True
+            idle, self._idle = list(self._idle), deque()
+            waiters, self._waiters = list(self._waiters), deque()
+        for waiter in waiters:
+            waiter.event.set()  # worker None: try the current pool
+        for worker in idle:
+            worker.stop()
 
 
 class GuardedStore:
@@ -185,12 +218,7 @@ class GuardedStore:
         deadline = time.monotonic() + limit
         task = QueryTask(text, tuple(default_graph_uris), tuple(named_graph_uris), base_iri,
                          bindings, self.limits.max_rows, self.limits.max_bytes, self.limits.text)
-        pool = self._pool
-        try:
-            worker = pool.idle.get(timeout=limit)
-        except queue.Empty:
-            raise QueryTimeoutError(f"every query worker stayed busy for {limit:g} s; try again "
-                                    "later") from None
+        pool, worker = self._acquire(deadline, limit)
         try:
             worker.connection.send(task)
             ready = worker.connection.poll(max(deadline - time.monotonic(), 0.0))
@@ -205,6 +233,19 @@ class GuardedStore:
                                     "and was stopped")
         pool.release(worker)
         return _result_of(reply)
+
+    def _acquire(self, deadline: float, limit: float) -> tuple[_Pool, _Worker]:
+        """A free worker of the current pool; a request waiting on a pool that a reload retires
+        moves on to the new one."""
+        while True:
+            pool = self._pool
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise QueryTimeoutError(f"every query worker stayed busy for {limit:g} s; try "
+                                        "again later")
+            worker = pool.acquire(remaining)
+            if worker is not None:
+                return pool, worker
 
     def graph_names(self) -> list[str]:
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows()

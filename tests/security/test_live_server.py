@@ -125,7 +125,7 @@ def test_a_new_build_is_swapped_in_atomically_and_a_bad_one_is_refused(built, tm
             while not stop.is_set():
                 status, _, body = ask(base_url, MARKED)
                 if status != 200:
-                    errors.append(status)
+                    errors.append((status, body.get("message")))
                     continue
                 row = body["results"]["bindings"][0]
                 answers.add((row["n"]["value"], row.get("m", {}).get("value")))
