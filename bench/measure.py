@@ -7,6 +7,7 @@ sampled here from /proc every 0.2 s.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -16,10 +17,8 @@ from pathlib import Path
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):  # the task ended meanwhile
             found += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 

@@ -1,0 +1,250 @@
+"""The benchmark harness: synthetic data at each size, built, then queried on four engines.
+
+    python bench/run.py --sizes 1000,10000,100000        # writes its section of bench/RESULTS.md
+    python bench/run.py --smoke                           # CI: 40 contracts, one run, nothing written
+
+For each size: ``kg synth`` and ``kg build`` (wall time and peak RSS of the whole process tree),
+the compiled entailments against owlrl (up to --owlrl-max contracts), then the query mix
+(bench/query_mix.py) on (a) pyoxigraph in process, (b) ``kg serve``, (c) Oxigraph server loaded
+by ``kg publish --to``, (d) rdflib-endpoint (up to --rdflib-max contracts) — medians of --runs
+timed runs after one warm-up, and their ratio to (a) — plus a bounded throughput run (8 clients,
+--throughput-seconds, random contract lookups) against (b) and (c), ``kg serve``'s ready time,
+and a 1 000 000-row SELECT streamed from (b) while its memory is sampled. Nothing here asserts a
+timing; the machine is shared, so the load average is written beside every table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH)]
+
+import engines  # noqa: E402
+import query_mix  # noqa: E402
+from measure import _tree_rss, run_measured  # noqa: E402
+
+START, END = "<!-- bench/run.py: start -->", "<!-- bench/run.py: end -->"
+
+
+def prepare(size: int, seed: int, work: Path, log: dict) -> Path:
+    data, build = work / f"data-{size}", work / f"build-{size}"
+    marker = data / ".synth"
+    if not marker.is_file() or marker.read_text() != f"{size} {seed}":
+        command = [sys.executable, "-m", "kg", "synth", "--contracts", str(size), "--seed", str(seed),
+                   "--out", str(data)]
+        seconds, peak, code = run_measured(command, work / f"synth-{size}.log")
+        if code:
+            raise RuntimeError(f"kg synth failed: see {work / f'synth-{size}.log'}")
+        marker.write_text(f"{size} {seed}")
+        log["synth_s"] = seconds
+        (build / "store").exists() and subprocess.run(["rm", "-rf", str(build)], check=True)
+    if not (build / "store" / "CURRENT").is_file():
+        seconds, peak, code = run_measured([sys.executable, "-m", "kg", "build", "--data", str(data),
+                                            "--out", str(build)], work / f"build-{size}.log")
+        if code:
+            raise RuntimeError(f"kg build failed: see {work / f'build-{size}.log'}")
+        log.update(build_s=seconds, build_peak_rss_mb=peak / 2**20, build_load=os.getloadavg()[0])
+    with (build / "kg.nq").open("rb") as lines:
+        log["quads"] = sum(1 for _ in lines)
+    return build
+
+
+def reasoning(build: Path, with_owlrl: bool) -> dict:
+    command = [sys.executable, str(BENCH / "reasoning.py"), str(build)] + (["--owlrl"] if with_owlrl else [])
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def timed(engine, query: str, accept: str, runs: int) -> float | str:
+    try:
+        engine.ask(query, accept)
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            engine.ask(query, accept)
+            samples.append((time.perf_counter() - started) * 1000)
+        return statistics.median(samples)
+    except Exception as error:  # an engine that fails a query is a result, not a crash
+        return f"error: {str(error)[:60]}"
+
+
+def run_mix(engine, mix: list[tuple[str, str, str]], runs: int) -> dict[str, float | str]:
+    return {name: timed(engine, text, accept, runs) for name, text, accept in mix}
+
+
+def throughput(engine, numbers: list[str], seconds: float, clients: int = 8) -> float:
+    stop = time.monotonic() + seconds
+    counts = [0] * clients
+
+    def client(index: int) -> None:
+        mine, pick = engine.clone(), random.Random(index)
+        while time.monotonic() < stop:
+            mine.ask(query_mix.lookup_query(pick.choice(numbers)), query_mix.JSON)
+            counts[index] += 1
+
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / seconds
+
+
+def million_rows(engine, pid: int) -> dict:
+    before = _tree_rss(pid)
+    peak, done = [before], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    started = time.monotonic()
+    size = engine.ask(query_mix.million_rows_query(), "text/csv")
+    done.set()
+    sampler.join()
+    return {"seconds": time.monotonic() - started, "bytes": size, "rss_before_mb": before / 2**20,
+            "rss_peak_mb": peak[0] / 2**20}
+
+
+def run_size(size: int, args: argparse.Namespace) -> dict:
+    log: dict = {"contracts": size}
+    build = prepare(size, args.seed, args.work, log)
+    if not args.no_reasoning:
+        log["reasoning"] = reasoning(build, size <= args.owlrl_max)
+    local = engines.InProcess(build / "store")
+    numbers = [row[0].split('"')[1] for row in local.store.query(
+        "SELECT ?n WHERE { ?c a <https://w3id.org/bg-inclusion/ontology#GrantContract> ; "
+        "<http://purl.org/dc/terms/identifier> ?n } LIMIT 1000").rows()]
+    mix = query_mix.mix(numbers[len(numbers) // 2])
+    medians: dict[str, dict[str, float | str]] = {}
+    log["load_during_queries"] = os.getloadavg()[0]
+    medians[local.name] = run_mix(local, mix, args.runs)
+    with engines.our_endpoint(build) as (ours, ready, pid):
+        log["serve_ready_s"] = ready
+        medians[ours.name] = run_mix(ours, mix, args.runs)
+        log["throughput"] = {ours.name: throughput(ours, numbers, args.throughput_seconds)}
+        if log["quads"] >= 1_000_000 or args.smoke:
+            log["million_rows"] = million_rows(ours, pid)
+    with engines.oxigraph_server(build, args.work) as (oxigraph, publish_s):
+        log["publish_s"] = publish_s
+        medians[oxigraph.name] = run_mix(oxigraph, mix, args.runs)
+        log["throughput"][oxigraph.name] = throughput(oxigraph, numbers, args.throughput_seconds)
+    if size <= args.rdflib_max:
+        try:
+            with engines.rdflib_endpoint(build / "kg.nq", timeout=args.rdflib_load_timeout) as (peer, load_s):
+                log["rdflib_load_s"] = load_s
+                medians[peer.name] = run_mix(peer, mix, args.runs)
+        except RuntimeError as error:
+            log["rdflib_error"] = str(error)
+    log["medians_ms"] = medians
+    return log
+
+
+def table(log: dict) -> str:
+    names = list(log["medians_ms"])
+    base = log["medians_ms"][names[0]]
+    header = "| query | " + " | ".join(names) + " | " + " | ".join(f"{n[:3]}/(a)" for n in names[1:]) + " |"
+    lines = [header, "|" + "---|" * (1 + 2 * len(names) - 1)]
+    for query in base:
+        cells = [log["medians_ms"][name].get(query, "–") for name in names]
+        ratios = [f"{c / base[query]:.1f}×" if isinstance(c, float) and isinstance(base[query], float)
+                  and base[query] > 0 else "–" for c in cells[1:]]
+        shown = [f"{c:.1f}" if isinstance(c, float) else str(c) for c in cells]
+        lines.append(f"| {query} | " + " | ".join(shown) + " | " + " | ".join(ratios) + " |")
+    return "\n".join(lines)
+
+
+def report(logs: list[dict]) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 2**20
+    parts = [START, "## Scale: synthetic contracts through the whole pipeline, four engines (bench/run.py)",
+             "", f"Machine: {cpu}, {os.cpu_count()} cores, {memory} GB RAM, shared with other work; "
+             f"{dt.date.today().isoformat()}. Medians in ms; ratios to (a). Raw figures: results.json "
+             "in the work directory.", ""]
+    for log in logs:
+        parts += [f"### {log['contracts']:,} contracts ({log['quads']:,} quads)".replace(",", " "), "",
+                  f"- build: {log.get('build_s', float('nan')):.0f} s, peak RSS of all processes "
+                  f"{log.get('build_peak_rss_mb', float('nan')):.0f} MB (load average "
+                  f"{log.get('build_load', float('nan')):.1f}); "
+                  f"`kg serve` ready in {log['serve_ready_s']:.2f} s; "
+                  f"`kg publish --to` Oxigraph server {log['publish_s']:.1f} s",
+                  f"- load average during the queries: {log['load_during_queries']:.1f}"]
+        if "reasoning" in log:
+            r = log["reasoning"]
+            owlrl = "; owlrl not run at this size"
+            if "owlrl_s" in r:
+                owlrl = (f"; owlrl {r['owlrl_s']:.1f} s ({r['owlrl_s'] / r['fast_s']:.0f}× slower), "
+                         f"same answers: {r['same_answers']}")
+            parts.append(f"- reasoning over {r['input_triples']:,} asserted triples: compiled entailments "
+                         f"{r['fast_s']:.1f} s → {r['inferred']:,} inferred{owlrl}")
+        for name, rate in log["throughput"].items():
+            parts.append(f"- lookup throughput, 8 clients: {name} {rate:.0f} requests/s")
+        if "million_rows" in log:
+            m = log["million_rows"]
+            parts.append(f"- SELECT of up to 1 000 000 rows (CSV) from (b): {m['seconds']:.1f} s, "
+                         f"{m['bytes'] / 2**20:.0f} MB read; server RSS {m['rss_before_mb']:.0f} MB before, "
+                         f"{m['rss_peak_mb']:.0f} MB peak")
+        if "rdflib_error" in log:
+            parts.append(f"- rdflib-endpoint: {log['rdflib_error']}")
+        parts += ["", table(log), ""]
+    parts.append(END)
+    return "\n".join(parts)
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if START in text and END in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--throughput-seconds", type=float, default=10.0)
+    parser.add_argument("--owlrl-max", type=int, default=10_000)
+    parser.add_argument("--rdflib-max", type=int, default=100_000)
+    parser.add_argument("--rdflib-load-timeout", type=float, default=900.0)
+    parser.add_argument("--no-reasoning", action="store_true")
+    parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument("--smoke", action="store_true", help="40 contracts, 1 run, 1 s; writes nothing")
+    args = parser.parse_args()
+    if args.smoke:
+        args.sizes, args.runs, args.throughput_seconds = "40", 1, 1.0
+    args.work.mkdir(parents=True, exist_ok=True)
+    logs = []
+    for size in (int(text) for text in args.sizes.split(",")):
+        print(f"== {size} contracts", file=sys.stderr, flush=True)
+        logs.append(run_size(size, args))
+        (args.work / "results.json").write_text(json.dumps(logs, indent=1, default=str))
+    section = report(logs)
+    if args.smoke:
+        print(section)
+    else:
+        write_section(args.out, section)
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
