@@ -50,7 +50,8 @@ class HttpEngine:
         self.host, self.port, self.path = parts.hostname, parts.port, parts.path
         self.connection: http.client.HTTPConnection | None = None
 
-    def ask(self, query: str, accept: str) -> int:
+    def ask(self, query: str, accept: str, count_lines: bool = False) -> int:
+        """Bytes of the answer (read in 64 KiB chunks, never held), or its lines with count_lines."""
         body = urllib.parse.urlencode({"query": query})
         for attempt in (1, 2):
             try:
@@ -61,7 +62,7 @@ class HttpEngine:
                 response = self.connection.getresponse()
                 size = 0
                 while chunk := response.read(1 << 16):
-                    size += len(chunk)
+                    size += chunk.count(b"\n") if count_lines else len(chunk)
                 if response.status != 200:
                     raise RuntimeError(f"{self.name}: HTTP {response.status}")
                 return size
