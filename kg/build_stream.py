@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import yaml
 from rdflib import Literal, URIRef
 from rdflib.plugins.serializers.nquads import _quoteLiteral
 from tqdm import tqdm
@@ -42,7 +43,13 @@ from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
 from kg.reason_fast import Entailments, join_closure, keeps
-from kg.sources import Record, load_record_file, load_sources
+from kg.schema import TYPES
+from kg.sources import LineSpan, Record, _read_verbatim, load_record_file, load_sources
+
+try:
+    from yaml import CSafeLoader as _FastLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _FastLoader  # type: ignore[assignment]
 
 INFERRED = iris.INFERRED_GRAPH
 # Set in the parent before the workers fork, so they share it without pickling.
@@ -96,21 +103,28 @@ def _write_graph(triples: Iterator[tuple], graph: URIRef, out, lines: _Lines, en
 
 
 def _index_file(path: Path) -> tuple[list[tuple[str, str, str | None, str | None]], str | None]:
-    """Pass 1 in a worker: each record's (id, type, bg label, en label), or the first error."""
+    """Pass 1 in a worker: each record's (id, type, bg label, en label), or the first error.
+
+    A plain YAML load (C) is enough here: pass 2 reads the file with every check and reports
+    any problem with its line; only where this quick read fails is the checked reader asked
+    for its error now.
+    """
     try:
-        records = load_record_file(path, _STATE["sources"])  # type: ignore[arg-type]
-    except KgError as error:
-        return [], str(error)
-    labels = LabelIndex.of(_Corpusish(records))
-    return [(record.id, record.type.name, labels.bg.get(record.id), labels.en.get(record.id))
-            for record in records], None
-
-
-class _Corpusish:
-    """Just enough of a Corpus for LabelIndex.of: its records."""
-
-    def __init__(self, records: list[Record]) -> None:
-        self.records = records
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)
+        entries = []
+        for raw in document["records"]:
+            record_type = TYPES[raw["type"]]
+            label = raw.get(record_type.label_field) if record_type.label_field else None
+            bg = _read_verbatim(label, LineSpan(1, 1)).text if label is not None else None
+            en = raw.get("label_en")
+            entries.append((raw["id"], record_type.name, bg, en if isinstance(en, str) else None))
+        return entries, None
+    except Exception:  # malformed: let the checked reader say where and why
+        try:
+            load_record_file(path, _STATE["sources"])  # type: ignore[arg-type]
+        except KgError as error:
+            return [], str(error)
+        raise
 
 
 def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None]:

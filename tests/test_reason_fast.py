@@ -91,3 +91,16 @@ def test_a_bad_reference_in_the_streaming_build_is_an_error_with_its_place(tmp_p
     with pytest.raises(KgError, match=r"vidin-integrated-approach.yaml:\d+: project: 'project/nowhere'"):
         build(data, tmp_path / "out", engine="stream", validate=False)
     assert not (tmp_path / "out" / "kg.nq").exists()
+
+
+def test_malformed_yaml_in_the_streaming_build_is_an_error_with_its_place(tmp_path):
+    import shutil
+
+    from kg.errors import KgError
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    path = data / "records" / "curation.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KgError, match=r"curation.yaml:\d+: yaml: not valid YAML"):
+        build(data, tmp_path / "out", engine="stream", validate=False)
