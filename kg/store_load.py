@@ -22,8 +22,13 @@ from kg.store import materialise_union
 
 
 def load_oxigraph_streaming(nquads: Path, store_dir: Path, trig_path: Path | None = None,
-                            progress: bool = False) -> None:
-    """Bulk-load ``nquads`` into a staging store, dump TriG, add the union graph, then swap."""
+                            progress: bool = False, union_triples: Path | None = None) -> None:
+    """Bulk-load ``nquads`` into a staging store, dump TriG, add the union graph, then swap.
+
+    The union default graph comes from ``union_triples`` (every triple once, N-Triples) by the
+    bulk loader, which needs no memory for it; a SPARQL ``INSERT … WHERE { GRAPH ?g … }`` would
+    hold the whole insertion in one transaction (gigabytes at 100 000 contracts).
+    """
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
     try:
@@ -39,7 +44,11 @@ def load_oxigraph_streaming(nquads: Path, store_dir: Path, trig_path: Path | Non
                 os.replace(temporary, trig_path)
             finally:
                 Path(temporary).unlink(missing_ok=True)
-        _step(progress, "adding the union default graph", lambda: materialise_union(store))
+        if union_triples is not None:
+            _step(progress, "adding the union default graph", lambda: store.bulk_load(
+                path=str(union_triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()))
+        else:
+            _step(progress, "adding the union default graph", lambda: materialise_union(store))
         _step(progress, "optimising the store", store.optimize)
         store.flush()
         store = None  # closes it before the rename

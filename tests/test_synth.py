@@ -126,3 +126,11 @@ def test_a_synthetic_directory_builds_and_conforms_to_the_shapes(synthetic, tmp_
 def test_zero_contracts_is_a_clear_error(tmp_path, capsys):
     assert main(["synth", "--contracts", "0", "--out", str(tmp_path)]) == 2
     assert "--contracts" in capsys.readouterr().err
+
+
+def test_the_streaming_build_of_a_synthetic_directory_validates_and_conforms(synthetic, tmp_path):
+    from kg.build import build
+
+    report = build(synthetic, tmp_path, engine="stream")
+    assert report.validation.startswith("validated: conforms")
+    assert (tmp_path / "store" / "CURRENT").is_file()
