@@ -40,7 +40,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
     report = build(Path(args.data), Path(args.out), reason=not args.no_reason,
-                   progress=not args.quiet, engine=args.engine, workers=args.workers)
+                   progress=not args.quiet, engine=args.engine, workers=args.workers,
+                   validate=not args.no_validate)
     print(report.summary())
     return 0
 
@@ -179,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "scale; the same kg.nq) or auto (stream above 2 MB of records)")
     build.add_argument("--workers", type=int, default=None,
                        help="processes of the stream engine (default: up to 2)")
+    build.add_argument("--no-validate", action="store_true",
+                       help="skip the SHACL step (then run `kg validate` before publishing)")
     build.set_defaults(handler=_cmd_build)
 
     synth = commands.add_parser("synth", help="write a synthetic data directory (for scale tests)")
