@@ -115,28 +115,39 @@ def _plain_decimal(value: Decimal) -> str:
 def store_from_files(files: Iterable[Path], format_in: str | None = None) -> LoadedData:
     """An in-memory store with the files' graphs (a file's default graph under DEFAULT_GRAPH)."""
     loaded = LoadedData(ox.Store())
-    store = loaded.store
-    default = ox.NamedNode(str(DEFAULT_GRAPH))
     files = [Path(name) for name in files]
     for path in files:
         rdf_format = format_of(path, format_in)
-        base = path.resolve().as_uri()
         if rdf_format in OXIGRAPH_FORMATS:
             check_size(path)  # the other formats are checked by read_rdf_file (kg/input_limits.py)
-            try:
-                quads = list(ox.parse(path=str(path), format=OXIGRAPH_FORMATS[rdf_format], base_iri=base))
-            except (SyntaxError, ValueError, OSError):
-                read_rdf_file(path, format_in)  # words the error with its place (file:line:col)
-                quads = None  # rdflib accepts what pyoxigraph refused: take rdflib's reading
-            if quads is not None:
-                store.extend(loaded.remember(
-                    ox.Quad(q.subject, q.predicate, q.object,
-                            default if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
-                    for q in quads))
+            staged = _parsed_by_oxigraph(path, rdf_format, format_in, loaded)
+            if staged is not None:
+                if len(loaded.store):
+                    loaded.store.extend(staged)
+                else:
+                    loaded.store = staged
                 continue
         _add_rdflib_graphs(loaded, read_rdf_file(path, format_in))
-    check_triples(len(store), ", ".join(str(name) for name in files))
+    check_triples(len(loaded.store), ", ".join(str(name) for name in files))
     return loaded
+
+
+def _parsed_by_oxigraph(path: Path, rdf_format: str, format_in: str | None,
+                        loaded: LoadedData) -> ox.Store | None:
+    """The file's quads in a store of their own, streamed (no list of every quad in Python);
+    None when rdflib accepts what pyoxigraph refused; a KgError with the place otherwise."""
+    default = ox.NamedNode(str(DEFAULT_GRAPH))
+    staged = ox.Store()
+    try:
+        staged.extend(loaded.remember(
+            ox.Quad(quad.subject, quad.predicate, quad.object,
+                    default if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name)
+            for quad in ox.parse(path=str(path), format=OXIGRAPH_FORMATS[rdf_format],
+                                 base_iri=path.resolve().as_uri())))
+    except (SyntaxError, ValueError, OSError):
+        read_rdf_file(path, format_in)  # words the error with its place (file:line:col)
+        return None
+    return staged
 
 
 def store_from_graphs(graphs: Mapping[URIRef, Graph]) -> LoadedData:
