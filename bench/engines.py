@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import http.client
+import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,22 +32,50 @@ PEERS_VENV = REPO / "bench" / ".venv-peers"
 RESULT_KEYS = {"application/sparql-results+json": "json", "text/turtle": "turtle"}
 
 
+_STORE: list = []
+
+
+def _open(store_dir: str) -> None:
+    _STORE[:] = [OxigraphStore.open_read_only(Path(store_dir))]
+
+
+def _ask(query: str, accept: str) -> int:
+    return len(_STORE[0].query(query).serialize(RESULT_KEYS[accept]))
+
+
 class InProcess:
+    """pyoxigraph without HTTP: query + serialisation in one child process (so that a query
+    past ``timeout`` can be stopped; pyoxigraph itself has no time limit)."""
+
     name = "(a) pyoxigraph in-process"
 
-    def __init__(self, store_dir: Path) -> None:
-        self.store = OxigraphStore.open_read_only(store_dir)
+    def __init__(self, store_dir: Path, timeout: float) -> None:
+        self.store_dir, self.timeout = store_dir, timeout
+        self.store = OxigraphStore.open_read_only(store_dir)  # for the harness's own lookups
+        self._start()
+
+    def _start(self) -> None:
+        self.pool = multiprocessing.get_context("fork").Pool(1, _open, (str(self.store_dir),))
 
     def ask(self, query: str, accept: str) -> int:
-        return len(self.store.query(query).serialize(RESULT_KEYS[accept]))
+        try:
+            return self.pool.apply_async(_ask, (query, accept)).get(self.timeout)
+        except multiprocessing.TimeoutError:
+            self.pool.terminate()
+            self._start()
+            raise RuntimeError(f"over {self.timeout:.0f} s") from None
+
+    def close(self) -> None:
+        self.pool.terminate()
 
 
 class HttpEngine:
     """A SPARQL endpoint over one keep-alive connection (a new one after an error)."""
 
-    def __init__(self, name: str, url: str) -> None:
+    def __init__(self, name: str, url: str, timeout: float = 600.0) -> None:
         self.name = name
         self.url = url
+        self.timeout = timeout
         parts = urllib.parse.urlsplit(url)
         self.host, self.port, self.path = parts.hostname, parts.port, parts.path
         self.connection: http.client.HTTPConnection | None = None
@@ -56,7 +86,7 @@ class HttpEngine:
         for attempt in (1, 2):
             try:
                 if self.connection is None:
-                    self.connection = http.client.HTTPConnection(self.host, self.port, timeout=600)
+                    self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
                 self.connection.request("POST", self.path, body=body, headers={
                     "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
                 response = self.connection.getresponse()
@@ -66,6 +96,9 @@ class HttpEngine:
                 if response.status != 200:
                     raise RuntimeError(f"{self.name}: HTTP {response.status}")
                 return size
+            except TimeoutError:
+                self.connection = None
+                raise RuntimeError(f"over {self.timeout:.0f} s") from None
             except (ConnectionError, http.client.HTTPException):
                 self.connection = None
                 if attempt == 2:
@@ -73,7 +106,7 @@ class HttpEngine:
         raise AssertionError("unreachable")
 
     def clone(self) -> HttpEngine:
-        return HttpEngine(self.name, self.url)
+        return HttpEngine(self.name, self.url, self.timeout)
 
 
 def _wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> float:
@@ -90,14 +123,15 @@ def _wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> 
 
 
 @contextmanager
-def our_endpoint(build_dir: Path) -> Iterator[tuple[HttpEngine, float, int]]:
+def our_endpoint(build_dir: Path, timeout: float) -> Iterator[tuple[HttpEngine, float, int]]:
     """``kg serve`` on the build: (engine, seconds until /healthz answered, server pid)."""
     started = time.monotonic()
-    with running_server(["--build", str(build_dir), "--max-rows", "1000000", "--rate-limit", "0",
-                         "--client-concurrency", "0", "--timeout", "600", "--max-timeout", "600"],
-                        timeout=120) as base:
+    limits = ["--max-rows", "1000000", "--rate-limit", "0", "--client-concurrency", "0",
+              "--timeout", str(timeout), "--max-timeout", str(timeout)]
+    with running_server(["--build", str(build_dir), *limits], timeout=120) as base:
         ready = time.monotonic() - started
-        yield HttpEngine("(b) kg serve (our endpoint)", f"{base}/sparql"), ready, _listener_pid(base)
+        yield (HttpEngine("(b) kg serve (our endpoint)", f"{base}/sparql", timeout + 5), ready,
+               _listener_pid(base))
 
 
 def _listener_pid(base: str) -> int:
@@ -109,19 +143,21 @@ def _listener_pid(base: str) -> int:
 
 
 @contextmanager
-def oxigraph_server(build_dir: Path, work: Path) -> Iterator[tuple[HttpEngine, float]]:
+def oxigraph_server(build_dir: Path, work: Path, timeout: float) -> Iterator[tuple[HttpEngine, float]]:
     """``oxigraph serve`` on a fresh directory, loaded with ``kg publish --to``; (engine, publish s)."""
     location = Path(tempfile.mkdtemp(prefix="oxigraph-", dir=work))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(["oxigraph", "serve", "--location", str(location), "--bind",
-                                f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                f"127.0.0.1:{port}", "--timeout-s", str(int(timeout))],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_until_answers(f"{base}/query", process, 60)
         started = time.monotonic()
         subprocess.run([sys.executable, "-m", "kg", "publish", "--build", str(build_dir), "--to",
                         f"{base}/store"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        yield HttpEngine("(c) Oxigraph server", f"{base}/query"), time.monotonic() - started
+        published = time.monotonic() - started
+        yield HttpEngine("(c) Oxigraph server", f"{base}/query", timeout + 5), published
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -129,8 +165,12 @@ def oxigraph_server(build_dir: Path, work: Path) -> Iterator[tuple[HttpEngine, f
 
 
 @contextmanager
-def rdflib_endpoint(nquads: Path, timeout: float) -> Iterator[tuple[HttpEngine, float]]:
-    """rdflib-endpoint serving kg.nq from bench/.venv-peers; (engine, seconds to load)."""
+def rdflib_endpoint(nquads: Path, timeout: float, memory_gb: float,
+                    query_timeout: float) -> Iterator[tuple[HttpEngine, float]]:
+    """rdflib-endpoint serving kg.nq from bench/.venv-peers; (engine, seconds to load).
+
+    Its address space is capped at ``memory_gb`` (the machine is shared): past it the load
+    fails, and the error says after how long."""
     binary = PEERS_VENV / "bin" / "rdflib-endpoint"
     if not binary.is_file():
         raise RuntimeError(f"{binary} is missing: python -m venv {PEERS_VENV} && "
@@ -138,12 +178,21 @@ def rdflib_endpoint(nquads: Path, timeout: float) -> Iterator[tuple[HttpEngine, 
     port = free_port()
     started = time.monotonic()
     command = [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), str(nquads)]
-    process = subprocess.Popen(command,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "PYTHONPATH": ""})
+    limit = int(memory_gb * 2**30)
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    process = subprocess.Popen(command, preexec_fn=cap, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": ""})
     try:
-        _wait_until_answers(f"http://127.0.0.1:{port}/", process, timeout)
-        yield HttpEngine("(d) rdflib-endpoint", f"http://127.0.0.1:{port}/"), time.monotonic() - started
+        try:
+            _wait_until_answers(f"http://127.0.0.1:{port}/", process, timeout)
+        except RuntimeError as error:
+            raise RuntimeError(f"rdflib-endpoint did not load {nquads.name} within {memory_gb:g} GB and "
+                               f"{timeout:.0f} s: gave up after {time.monotonic() - started:.0f} s "
+                               f"({error})") from None
+        yield (HttpEngine("(d) rdflib-endpoint", f"http://127.0.0.1:{port}/", query_timeout),
+               time.monotonic() - started)
     finally:
         process.terminate()
         try:
