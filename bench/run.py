@@ -92,22 +92,27 @@ def run_mix(engine, mix: list[tuple[str, str, str]], runs: int) -> dict[str, flo
     return {name: timed(engine, text, accept, runs) for name, text, accept in mix}
 
 
-def throughput(engine, numbers: list[str], seconds: float, clients: int = 8) -> float:
+def throughput(engine, numbers: list[str], seconds: float, clients: int = 8) -> dict:
+    """Answered lookups per second with ``clients`` concurrent clients, and the failed ones."""
     stop = time.monotonic() + seconds
     counts = [0] * clients
+    failures = [0] * clients
 
     def client(index: int) -> None:
         mine, pick = engine.clone(), random.Random(index)
         while time.monotonic() < stop:
-            mine.ask(query_mix.lookup_query(pick.choice(numbers)), query_mix.JSON)
-            counts[index] += 1
+            try:
+                mine.ask(query_mix.lookup_query(pick.choice(numbers)), query_mix.JSON)
+                counts[index] += 1
+            except Exception:  # an error answer is counted, and the client goes on
+                failures[index] += 1
 
     threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(counts) / seconds
+    return {"per_second": sum(counts) / seconds, "failed": sum(failures)}
 
 
 def million_rows(engine, pid: int) -> dict:
@@ -146,6 +151,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     with engines.our_endpoint(build, args.query_timeout) as (ours, ready, pid):
         log["serve_ready_s"] = ready
         medians[ours.name] = run_mix(ours, mix, args.runs)
+        log["throughput_seconds"] = args.throughput_seconds
         log["throughput"] = {ours.name: throughput(ours, numbers, args.throughput_seconds)}
         if log["quads"] >= 1_000_000 or args.smoke:
             log["million_rows"] = million_rows(ours, pid)
@@ -179,6 +185,10 @@ def table(log: dict) -> str:
     return "\n".join(lines)
 
 
+def args_seconds(log: dict) -> str:
+    return f"{log.get('throughput_seconds', 10):g}"
+
+
 def report(logs: list[dict]) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -205,7 +215,11 @@ def report(logs: list[dict]) -> str:
             parts.append(f"- reasoning over {r['input_triples']:,} asserted triples: compiled entailments "
                          f"{r['fast_s']:.1f} s → {r['inferred']:,} inferred{owlrl}")
         for name, rate in log["throughput"].items():
-            parts.append(f"- lookup throughput, 8 clients: {name} {rate:.0f} requests/s")
+            failed = f" ({rate['failed']} failed with HTTP errors)" if rate["failed"] else ""
+            parts.append(f"- lookup throughput, 8 clients, {args_seconds(log)} s: {name} "
+                         f"{rate['per_second']:.0f} answered requests/s{failed}")
+        if "throughput_note" in log:
+            parts.append(f"- note: {log['throughput_note']}")
         if "million_rows" in log:
             m = log["million_rows"]
             parts.append(f"- SELECT … LIMIT 1000000 (CSV) from (b): {m['rows']:,} rows in "
@@ -250,10 +264,14 @@ def main() -> int:
     if args.smoke:
         args.sizes, args.runs, args.throughput_seconds = "40", 1, 1.0
     args.work.mkdir(parents=True, exist_ok=True)
-    logs = []
-    for size in (int(text) for text in args.sizes.split(",")):
+    sizes = [int(text) for text in args.sizes.split(",")]
+    previous = args.work / "results.json"  # sizes measured by an earlier run in this directory stay
+    logs = [log for log in (json.loads(previous.read_text()) if previous.is_file() and not args.smoke else [])
+            if log["contracts"] not in sizes]
+    for size in sizes:
         print(f"== {size} contracts", file=sys.stderr, flush=True)
         logs.append(run_size(size, args))
+        logs.sort(key=lambda log: log["contracts"])
         (args.work / "results.json").write_text(json.dumps(logs, indent=1, default=str))
         if not args.smoke:  # after every size, so that a long run leaves what it measured
             write_section(args.out, report(logs))
