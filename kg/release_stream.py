@@ -3,8 +3,9 @@
 ``sort -u`` (GNU coreutils, external merge, 512 MB buffer) orders and de-duplicates the lines
 of every part; one streaming pass then writes kg.nq (without the inferred triples a source
 graph asserts: the lines of one subject are adjacent), the union file the store's default graph
-is bulk-loaded from (every triple once), and kg.trig (each graph's triples gathered by
-:class:`GraphFiles`).
+is bulk-loaded from (every triple once), kg.trig (each graph's triples gathered by
+:class:`GraphFiles`) and the provenance index the validator adds to the union
+(:mod:`kg.validate_release`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple, TextIO
 
 from kg import iris
 
 INFERRED = iris.INFERRED_GRAPH
 UNION_FILE = "union.nt"  # every triple once: the store's default graph, bulk-loaded
+#: ``?s bgis:describedInGraph ?g`` for every IRI subject of every graph but the vocabularies:
+#: what kg.validate_fast.prepare_data_graph derives with SPARQL Update, written here instead.
+INDEX_FILE = "index.nt"
+DESCRIBED_IN_GRAPH = f"<{iris.SHAPES}describedInGraph>"
 
 
 class GraphFiles:
@@ -63,8 +69,10 @@ class GraphFiles:
                 self.files[graph].unlink()
 
 
-def sort_unique(work: Path, target: Path) -> dict[str, int]:
-    """Sort all parts into ``target``, de-duplicated, without inferred triples a source asserts."""
+def sort_unique(work: Path, target: Path, unindexed_graphs: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Sort all parts into ``target``, de-duplicated, without inferred triples a source asserts;
+    beside it the union and index files (the graphs in ``unindexed_graphs``, N-Triples terms,
+    are left out of the index: the ontology and code lists)."""
     sorted_path = work / "sorted.nq"
     parts = sorted(str(path) for path in work.glob("part-*.nq"))
     environment = {**os.environ, "LC_ALL": "C"}
@@ -80,38 +88,55 @@ def sort_unique(work: Path, target: Path) -> dict[str, int]:
     by_graph = GraphFiles(work / "graphs")
     with sorted_path.open(encoding="utf-8") as lines, \
             target.open("w", encoding="utf-8", newline="\n") as out, \
-            union.open("w", encoding="utf-8", newline="\n") as triples:
+            union.open("w", encoding="utf-8", newline="\n") as triples, \
+            target.with_name(INDEX_FILE).open("w", encoding="utf-8", newline="\n") as index:
+        sinks = _Sinks(out, triples, index, by_graph, unindexed_graphs)
         group: list[str] = []
         subject = None
         for line in lines:
             head = line[:line.index(" ")]
             if head != subject:
-                _flush(group, inferred_suffix, out, triples, counts, base, by_graph)
+                _flush(group, inferred_suffix, sinks, counts, base)
                 group = []
                 subject = head
             group.append(line)
-        _flush(group, inferred_suffix, out, triples, counts, base, by_graph)
+        _flush(group, inferred_suffix, sinks, counts, base)
     sorted_path.unlink()
     by_graph.write_trig(target.with_name("kg.trig"))
     return dict(sorted(counts.items()))
 
 
-def _flush(group: list[str], inferred_suffix: str, out, triples, counts: dict[str, int],
-           base: str, by_graph: GraphFiles) -> None:
+class _Sinks(NamedTuple):
+    """Where the sort pass writes: kg.nq, the union, the index, each graph's file."""
+
+    quads: TextIO
+    union: TextIO
+    index: TextIO
+    by_graph: GraphFiles
+    unindexed_graphs: frozenset[str]
+
+
+def _flush(group: list[str], inferred_suffix: str, sinks: _Sinks, counts: dict[str, int], base: str) -> None:
     """Write one subject's quads (less inferred ones a source asserts), its triples once each to
-    the union file the store's default graph is bulk-loaded from, and each to its graph's file."""
+    the union file the store's default graph is bulk-loaded from, each to its graph's file, and
+    the subject's index lines (one per graph it is described in)."""
     asserted = {line[:line.rindex(" <")] for line in group if not line.endswith(inferred_suffix)}
     written: set[str] = set()
+    indexed: set[str] = set()
+    is_iri = bool(group) and group[0].startswith("<")
     for line in group:
         cut = line.rindex(" <")
         triple = line[:cut]
         if line.endswith(inferred_suffix) and triple in asserted:
             continue
-        out.write(line)
+        sinks.quads.write(line)
         graph = line[cut + 1:-3]
-        by_graph.add(graph, triple)
+        sinks.by_graph.add(graph, triple)
         if triple not in written:
             written.add(triple)
-            triples.write(triple + " .\n")
+            sinks.union.write(triple + " .\n")
+        if is_iri and graph not in indexed and graph not in sinks.unindexed_graphs:
+            indexed.add(graph)
+            sinks.index.write(f"{line[:line.index(' ')]} {DESCRIBED_IN_GRAPH} {graph} .\n")
         name = graph[1:-1].removeprefix(base)
         counts[name] = counts.get(name, 0) + 1

@@ -252,9 +252,14 @@ def _validate_with_sparql(store, shapes: Graph, timeout: float | None,
     from kg.validate_fast import run_in_child
 
     report_graph, notes = run_in_child(store, shapes, add_vocabularies, timeout)
+    return report_of(report_graph, shapes, notes)
+
+
+def report_of(report_graph: Graph, shapes: Graph, notes: Iterable[str] = ()) -> ValidationReport:
+    """The results of a SHACL report graph written by either engine, with their shapes."""
     report_graph = _report_graph(report_graph)
     return ValidationReport(results_of(report_graph, shapes), report_graph,
-                            shape_count=len(named_shapes(shapes)), notes=notes)
+                            shape_count=len(named_shapes(shapes)), notes=list(notes))
 
 
 def run_pyshacl(data: Graph, shapes: Graph, inference: str = "none",

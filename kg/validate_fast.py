@@ -237,12 +237,17 @@ def ill_typed_literals(loaded: LoadedData, datatypes: Iterable[URIRef]) -> dict[
     listed = ", ".join(f"<{datatype}>" for datatype in datatypes)
     for row in loaded.store.query(f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && "
                                   f"DATATYPE(?o) IN ({listed})) }}"):
-        literal = loaded.to_rdflib(row[0])
         datatype = URIRef(row[0].datatype.value)
-        wanted = VALUE_TYPES.get(datatype)
-        if getattr(literal, "ill_typed", False) or (wanted and not isinstance(literal.value, wanted)):
+        if rejected_by_datatype(loaded.to_rdflib(row[0]), datatype):
             found[datatype].append(str(row[0]))
     return {datatype: sorted(literals) for datatype, literals in found.items()}
+
+
+def rejected_by_datatype(literal: Literal, datatype: URIRef) -> bool:
+    """pyshacl's sh:datatype test fails: rdflib finds the lexical form ill-typed, or its value
+    is not of the Python type pyshacl expects for the datatype."""
+    wanted = VALUE_TYPES.get(datatype)
+    return bool(getattr(literal, "ill_typed", False) or (wanted and not isinstance(literal.value, wanted)))
 
 
 def subclass_closure(store: ox.Store) -> Callable[[URIRef], list[URIRef]]:

@@ -1,0 +1,174 @@
+"""SHACL validation of a large release from its N-Triples files, in bounded memory, on two cores.
+
+The general SPARQL engine (:mod:`kg.validate_fast`) loads its input as named graphs and then
+derives pyshacl's data graph with SPARQL Update: the provenance index and the union of the
+graphs, one transaction each. At 100 000 contracts those transactions need tens of gigabytes.
+The streaming build (:mod:`kg.build_stream`) already writes, in its sort pass, exactly the
+triples of that data graph:
+
+* ``union.nt``: every triple of every graph once (ontology and code lists included), and
+* ``index.nt``: ``?s bgis:describedInGraph ?g`` for every IRI subject of every graph but the
+  ontology and code-list graphs — the index :func:`kg.validate_fast.prepare_data_graph` makes.
+
+So the data graph is two bulk loads into an on-disk store (no transaction, little memory). The
+ill-typed literals that ``sh:datatype`` must reject are found by one scan of ``union.nt`` (a
+SPARQL filter over every triple costs pyoxigraph seconds per million), and the compiled checks
+are shared out to worker processes that each open the store read-only; the report is assembled
+in check order, so it is the report :func:`kg.validate_fast.run_checks` would write.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.plugins.parsers.ntriples import unquote
+
+from kg.shacl_sparql import Check, compile_shapes
+from kg.validate_fast import (
+    LoadedData,
+    _add_result,
+    _result,
+    _solutions,
+    rejected_by_datatype,
+    subclass_closure,
+)
+
+#: Set in the parent before the workers fork (checks hold rdflib terms: no pickling needed).
+_SHARED: dict[str, object] = {}
+
+
+def ill_typed_in_ntriples(path: Path, datatypes: Iterable[URIRef]) -> dict[URIRef, list[str]]:
+    """Per datatype, the literals of ``path`` (N-Triples) that pyshacl's sh:datatype rejects.
+
+    The same test as :func:`kg.validate_fast.ill_typed_literals` (rdflib's ill_typed, and the
+    Python type of the value), made once per distinct literal, found by text: the object of an
+    N-Triples line ``… "lexical"^^<datatype> .`` ends the line.
+    """
+    wanted = {f"<{datatype}>": URIRef(datatype) for datatype in datatypes}
+    found: dict[URIRef, list[str]] = {datatype: [] for datatype in wanted.values()}
+    if not wanted:
+        return found
+    seen: set[str] = set()
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.endswith('> .\n'):
+                continue
+            marker = line.rfind('"^^<')
+            if marker < 0:
+                continue
+            datatype_text = line[marker + 3:-3]
+            datatype = wanted.get(datatype_text)
+            if datatype is None:
+                continue
+            start = _object_start(line)
+            term = line[start:-3]
+            if term in seen:
+                continue
+            seen.add(term)
+            lexical = line[start + 1:marker]
+            literal = Literal(unquote(lexical) if "\\" in lexical else lexical, datatype=datatype)
+            if rejected_by_datatype(literal, datatype):
+                found[datatype].append(term)
+    return {datatype: sorted(terms) for datatype, terms in found.items()}
+
+
+def _object_start(line: str) -> int:
+    """Where the object of an N-Triples line begins: after the subject and the predicate,
+    which hold no spaces (IRIs and blank-node labels)."""
+    subject_end = line.index(" ")
+    predicate_end = line.index(" ", subject_end + 1)
+    return predicate_end + 1
+
+
+def shape_datatypes(shapes: Graph) -> set[URIRef]:
+    """The datatypes that sh:datatype constraints of ``shapes`` ask for."""
+    return {datatype for datatype in shapes.objects(None, SH.datatype) if isinstance(datatype, URIRef)}
+
+
+def load_release_data_graph(directory: Path, union: Path, index: Path) -> None:
+    """Bulk-load the data graph (``union`` + ``index``, N-Triples) into a store at ``directory``."""
+    store = ox.Store(str(directory))
+    for path in (union, index):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    store.flush()
+    del store
+
+
+def validate_release(union: Path, index: Path, shapes: Graph, work: Path | None = None,
+                     workers: int | None = None) -> Graph:
+    """The SHACL report graph of the data graph ``union`` + ``index`` (see the module text)."""
+    workers = workers or min(2, os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory(prefix=".validate-", dir=work or union.parent) as directory:
+        store_dir = Path(directory) / "store"
+        load_release_data_graph(store_dir, union, index)
+        bad = ill_typed_in_ntriples(union, shape_datatypes(shapes))
+        store = ox.Store.read_only(str(store_dir))
+        checks = compile_shapes(shapes, lambda datatype: bad.get(datatype, []), subclass_closure(store))
+        del store
+        return _run_checks_in_workers(store_dir, checks, shapes, workers)
+
+
+def _run_checks_in_workers(store_dir: Path, checks: list[Check], shapes: Graph, workers: int) -> Graph:
+    """Every check's results, computed by ``workers`` processes, added to one report in order."""
+    _SHARED.clear()
+    _SHARED.update(checks=checks, store_dir=str(store_dir))
+    report = Graph()
+    for prefix, namespace in shapes.namespaces():
+        report.bind(prefix, namespace)
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    conforms = True
+    context = multiprocessing.get_context("fork")
+    # The slowest checks first, so that no worker is left with a long one at the end.
+    order = sorted(range(len(checks)), key=lambda number: _expected_cost(checks[number]))
+    by_number: dict[int, list[tuple]] = {}
+    try:
+        with context.Pool(workers, initializer=_open_store) as pool:
+            for number, results in pool.imap_unordered(_check_results, order):
+                by_number[number] = results
+        for number, check in enumerate(checks):
+            for result in by_number.pop(number):
+                conforms = conforms and check.severity != SH.Violation
+                _add_result(report, node, shapes, check, *result)
+    finally:
+        _SHARED.clear()
+    report.add((node, SH.conforms, Literal(conforms)))
+    return report
+
+
+def _expected_cost(check: Check) -> int:
+    """Sort key: per-focus checks and SPARQL constraints first (they are the slow ones)."""
+    return 0 if check.focus_query is not None else 1 if check.value_from == "sparql" else 2
+
+
+def _open_store() -> None:
+    _SHARED["loaded"] = LoadedData(ox.Store.read_only(_SHARED["store_dir"]))  # type: ignore[arg-type]
+
+
+def _check_results(number: int) -> tuple[int, list[tuple]]:
+    """In a worker: the (focus, value, path, variables) of every result of check ``number``."""
+    loaded: LoadedData = _SHARED["loaded"]  # type: ignore[assignment]
+    check: Check = _SHARED["checks"][number]  # type: ignore[index]
+    seen: set = set()
+    results = []
+    for focus, solution, names in _solutions(loaded.store, check):
+        result = _result(check, loaded.to_rdflib(focus), solution, names, seen, loaded.to_rdflib)
+        if result is not None:
+            results.append(result)
+    return number, results
+
+
+def validate_release_report(union: Path, index: Path, shapes: Graph | None = None):
+    """:func:`validate_release` as a :class:`kg.validate.ValidationReport` (the bundled shapes
+    by default), as ``kg validate`` would report the same graph."""
+    from kg.validate import load_shapes, report_of
+
+    shapes = shapes if shapes is not None else load_shapes()
+    return report_of(validate_release(union, index, shapes), shapes)

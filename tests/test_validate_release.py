@@ -1,0 +1,96 @@
+"""The streaming build validates its release from the union and index files of its sort pass,
+and that gives exactly the report the SPARQL engine gives for kg.nq."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import XSD
+
+from kg import paths
+from kg.build_stream import build_streaming
+from kg.release_stream import INDEX_FILE, UNION_FILE
+from kg.validate import DESCRIBED_IN_GRAPH, validate_files
+from kg.validate_fast import ill_typed_literals, prepare_data_graph, store_from_files
+from kg.validate_release import ill_typed_in_ntriples, validate_release_report
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory) -> Path:
+    """A streaming build of the bundled records, keeping the files its validation step reads."""
+    out = tmp_path_factory.mktemp("release")
+    kept = out / "kept"
+    kept.mkdir()
+
+    def keep(nquads: Path) -> str:
+        for name in (UNION_FILE, INDEX_FILE):
+            shutil.copy(nquads.with_name(name), kept / name)
+        return "kept"
+
+    build_streaming(paths.data_dir(), out, store=False, validate=keep)
+    return out
+
+
+def _triples(path: Path, rdf_format) -> set:
+    return {(quad.subject, quad.predicate, quad.object) for quad in ox.parse(path=str(path), format=rdf_format)
+            if not isinstance(quad.subject, ox.BlankNode) and not isinstance(quad.object, ox.BlankNode)}
+
+
+def test_the_union_file_holds_every_triple_of_every_graph_once(release):
+    lines = (release / "kept" / UNION_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines))
+    assert _triples(release / "kept" / UNION_FILE, ox.RdfFormat.N_TRIPLES) == \
+        _triples(release / "kg.nq", ox.RdfFormat.N_QUADS)
+
+
+def test_the_index_file_is_the_index_the_sparql_engine_derives(release):
+    loaded = store_from_files([release / "kg.nq"])
+    prepare_data_graph(loaded)
+    derived = {(row[0], row[1]) for row in loaded.store.query(
+        f"SELECT ?s ?g WHERE {{ ?s <{DESCRIBED_IN_GRAPH}> ?g }}")}
+    written = {(quad.subject, quad.object)
+               for quad in ox.parse(path=str(release / "kept" / INDEX_FILE), format=ox.RdfFormat.N_TRIPLES)}
+    assert written == derived and len(written) > 1000
+
+
+def test_the_release_report_equals_the_sparql_engines_report_for_kg_nq(release):
+    from_files = validate_release_report(release / "kept" / UNION_FILE, release / "kept" / INDEX_FILE)
+    from_nquads = validate_files([release / "kg.nq"], engine="sparql", timeout=None)
+    assert from_files.results == from_nquads.results
+    assert from_files.counts() == from_nquads.counts() and from_files.counts()["Warning"] > 0
+
+
+def test_a_violation_in_the_release_is_reported(release, tmp_path):
+    union = tmp_path / UNION_FILE
+    amount = "<http://schema.org/value>"
+    text = (release / "kept" / UNION_FILE).read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if f" {amount} " in line)
+    union.write_text(text.replace(line, line[:line.index(f" {amount} ")] + f' {amount} "много"^^<{XSD.decimal}> .', 1)
+                     + "\n", encoding="utf-8")
+    report = validate_release_report(union, release / "kept" / INDEX_FILE)
+    assert not report.conforms
+    assert any(result.severity == "Violation" and "много" in str(result.value) for result in report.results)
+
+
+def test_ill_typed_literals_are_found_in_the_file_as_in_the_store(tmp_path):
+    path = tmp_path / "literals.nt"
+    path.write_text("\n".join([
+        f'<urn:a> <urn:p> "12.50"^^<{XSD.decimal}> .',
+        f'<urn:a> <urn:p> "twelve"^^<{XSD.decimal}> .',
+        f'<urn:a> <urn:p> "2022-02-30"^^<{XSD.date}> .',
+        f'<urn:a> <urn:p> "2022-02-28"^^<{XSD.date}> .',
+        f'<urn:a> <urn:p> "1 000"^^<{XSD.integer}> .',
+        f'<urn:a> <urn:p> "a \\"quoted\\" word"^^<{XSD.integer}> .',
+        '<urn:a> <urn:p> "текст"@bg .',
+    ]) + "\n", encoding="utf-8")
+    datatypes = [XSD.decimal, XSD.date, XSD.integer, URIRef(str(XSD.string))]
+    from_file = ill_typed_in_ntriples(path, datatypes)
+    loaded = store_from_files([path])
+    prepare_data_graph(loaded, add_vocabularies=False)
+    from_store = ill_typed_literals(loaded, datatypes)
+    assert from_file == from_store
+    assert sum(len(found) for found in from_file.values()) == 4
