@@ -15,11 +15,13 @@ PEER = REPO / "bench" / ".venv-peers" / "bin" / "rdflib-endpoint"
 
 
 @pytest.mark.skipif(oxigraph_binary() is None, reason="pip install oxigraph (test extra)")
-def test_the_harness_runs_the_query_mix_on_every_engine_and_writes_nothing(tmp_path):
+@pytest.mark.parametrize("publish_max", ["100", "0"], ids=["published-by-gsp", "bulk-loaded"])
+def test_the_harness_runs_the_query_mix_on_every_engine_and_writes_nothing(tmp_path, publish_max):
     results = REPO / "bench" / "RESULTS.md"
     before = results.read_bytes()
     run = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--smoke", "--work", str(tmp_path),
-                          "--rdflib-max", "100" if PEER.is_file() else "0"],
+                          "--rdflib-max", "100" if PEER.is_file() and publish_max != "0" else "0",
+                          "--publish-max", publish_max],
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     table = [line for line in run.stdout.splitlines() if line.startswith("| ")]
@@ -31,4 +33,6 @@ def test_the_harness_runs_the_query_mix_on_every_engine_and_writes_nothing(tmp_p
         cells = row.split(" | ")
         assert not any(cell.startswith("error") for cell in cells[1:4]), row
     assert "requests/s" in run.stdout and "reasoning over" in run.stdout
+    loader = "kg publish --to" if publish_max != "0" else "oxigraph load"
+    assert f"(c) loaded by `{loader}`" in run.stdout
     assert results.read_bytes() == before
