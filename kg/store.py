@@ -77,10 +77,20 @@ class QueryResult:
     _serialize: Any
     _rows: Any
     _stream: Any = None
+    _write: Any = None
 
     def stream(self) -> Iterator[tuple[str | None, ...]]:
         """Rows (or triples) one at a time, so a caller can stop at a cap without reading all."""
         return self._stream() if self._stream is not None else iter(self._rows())
+
+    def write(self, output: Any) -> bool:
+        """Write the rows into the binary file ``output`` as SPARQL TSV (bindings) or N-Triples
+        (graph), in the engine's own code: a few times faster than :meth:`stream` for large
+        answers (the server's query workers). False, with nothing written, if it cannot."""
+        if self._write is None:
+            return False
+        self._write(output)
+        return True
 
     def serialize(self, format_key: str) -> bytes:
         """The result in a SPARQL results format (bindings/boolean) or an RDF format (graph)."""
@@ -177,7 +187,8 @@ def _oxigraph_result(result: Any) -> QueryResult:
             "bindings", variables,
             lambda key: result.serialize(format=RESULT_FORMATS[key][1]),
             lambda: [tuple(_nt(solution[name]) for name in variables) for solution in result],
-            lambda: (tuple(_nt(solution[name]) for name in variables) for solution in result))
+            lambda: (tuple(_nt(solution[name]) for name in variables) for solution in result),
+            lambda output: result.serialize(output, format=ox.QueryResultsFormat.TSV))
 
     @functools.cache
     def triples() -> list:  # read from the engine on first use only (stream() may come first)
@@ -185,7 +196,8 @@ def _oxigraph_result(result: Any) -> QueryResult:
 
     return QueryResult("graph", [], lambda key: _serialize_triples(triples(), key),
                        lambda: sorted((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in triples()),
-                       lambda: ((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in result))
+                       lambda: ((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in result),
+                       lambda output: result.serialize(output, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _serialize_triples(triples: list, key: str) -> bytes:

@@ -39,7 +39,8 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     app.config["KG_STORE"] = guard(app.config["KG_STORE"], app.config.get("KG_LIMITS") or QueryLimits())
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
          allow_headers=["Content-Type", "Accept"],
-         expose_headers=["Content-Type", "Vary", "Retry-After", "KG-Result-Truncated"])
+         expose_headers=["Content-Type", "Vary", "Retry-After", "KG-Result-Truncated",
+                         "KG-Result-Streamed"])
     Compress(app)
 
     from server.api import blueprint as api

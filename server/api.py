@@ -26,6 +26,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.queries import ParameterError, SavedQuery, catalogue
 from kg.store import GRAPH_FORMATS, RESULT_FORMATS
+from server.answers import answer_response
 from server.negotiation import choose
 from server.openapi import openapi_document
 
@@ -123,7 +124,7 @@ def run(name: str) -> Response:
         return chosen
     key, media_type = chosen
     result = current_app.config["KG_STORE"].query(saved.text, bindings=bindings)
-    response = Response(result.serialize(key), status=200)
+    response = answer_response(result, key)
     response.headers["Content-Type"] = media_type + "; charset=utf-8"
     response.headers["Vary"] = "Accept"
     if key == "csv" or key == "tsv":

@@ -4,7 +4,9 @@
 (:mod:`server.query_worker`), each with its own read-only copy of the store. At the time limit
 the worker is killed (SIGKILL: the engines cannot be interrupted from a thread) and a fresh one
 takes its place in the background, so the client hears 503 within the limit and the server
-stays healthy. Results come back capped in rows and bytes and say when they were cut short.
+stays healthy. Results come back in chunks, capped in rows, and say when they were cut short;
+one longer than ``max_bytes`` is streamed (server/answers.py) and its worker stays out of the
+pool until the stream ends or is closed — within the same time limit.
 
 Every view (``/sparql``, the Linked Data pages, the named-query API) calls
 ``app.config["KG_STORE"].query(...)`` and so gets the same limits. :meth:`GuardedStore.reload`
@@ -24,16 +26,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
-
 from kg.errors import KgError
-from kg.iris import PREFIXES
-from kg.store import GRAPH_FORMATS, RESULT_FORMATS, QuerySyntaxError
+from kg.store import QuerySyntaxError
+from server.answers import GuardedResult
 from server.query_checks import QueryRefusedError, TextLimits
-from server.query_worker import QueryTask, StoreSource, worker_main
+from server.query_worker import STOP, QueryTask, StoreSource, worker_main
+
+__all__ = ["CheckedStore", "GuardedResult", "GuardedStore", "QueryEngineError", "QueryLimits",
+           "QueryTimeoutError", "ReloadError", "guard"]
 
 STARTUP_TIMEOUT = 120.0
 TRUNCATION_HEADER = "KG-Result-Truncated"
+#: How long a stopped answer may take to wind down before its worker is killed instead.
+DRAIN_SECONDS = 1.0
 
 
 class QueryTimeoutError(KgError):
@@ -55,7 +60,11 @@ class QueryLimits:
     timeout: float = 10.0
     max_timeout: float = 60.0
     max_rows: int = 10_000
+    #: The most of one answer the server holds: an answer up to this size is sent whole (and a
+    #: cut is announced in a header); a longer one streams (docs/decisions/0011).
     max_bytes: int = 16 * 1024 * 1024
+    #: About how much of a streamed answer each message from the worker carries.
+    chunk_bytes: int = 1024 * 1024
     text: TextLimits = field(default_factory=TextLimits)
     workers: int = 2
     isolate_network: bool = True
@@ -192,6 +201,97 @@ class _Pool:
             worker.stop()
 
 
+class _Reply:
+    """One answer on its way from a worker. The worker stays out of the pool until the answer's
+    last message (then it is released), the deadline or a crash (then it is killed and
+    replaced), or :meth:`close` (it is told to stop; killed if it does not within a second).
+
+    While the answer is streamed its reader may be stuck writing to a slow client, so
+    :meth:`watch` starts a timer that kills the worker at the deadline in any case.
+    """
+
+    def __init__(self, pool: _Pool, worker: _Worker, deadline: float, limit: float) -> None:
+        self.pool, self.worker, self.deadline, self.limit = pool, worker, deadline, limit
+        self.done = self.expired = False
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def send(self, task: QueryTask) -> None:
+        try:
+            self.worker.connection.send(task)
+        except (OSError, ValueError):
+            self._end(replace=True)
+            raise QueryEngineError("the query engine stopped before running this query (it is "
+                                   "restarted); try again") from None
+
+    def receive(self) -> tuple:
+        """The worker's next message; QueryEngineError for its ``error`` message or its death,
+        QueryTimeoutError at the deadline."""
+        if self.expired:
+            raise self._timeout()
+        connection = self.worker.connection
+        try:
+            ready = connection.poll(max(self.deadline - time.monotonic(), 0.0))
+            message = connection.recv() if ready else None
+        except (EOFError, OSError):
+            if self.expired:  # the watchdog killed it meanwhile
+                raise self._timeout() from None
+            self._end(replace=True)
+            raise QueryEngineError("the query engine stopped while running this query (it is "
+                                   "restarted); simplify the query") from None
+        if message is None:
+            self._end(replace=True)
+            raise self._timeout()
+        if message[0] not in ("ok", "more") or message[-2]:
+            self._end(replace=False)
+        if message[0] == "error":
+            raise QueryEngineError(message[1])
+        return message
+
+    def watch(self) -> None:
+        """Kill the worker at the deadline even if nobody is reading the answer by then."""
+        self._timer = threading.Timer(max(self.deadline - time.monotonic(), 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def close(self) -> None:
+        """Stop the rest of the answer: the worker skips it and returns to the pool."""
+        if self.done:
+            return
+        connection = self.worker.connection
+        until = min(self.deadline, time.monotonic() + DRAIN_SECONDS)
+        try:
+            connection.send(STOP)
+            while not self.done:
+                if not connection.poll(max(until - time.monotonic(), 0.0)):
+                    self._end(replace=True)
+                    return
+                message = connection.recv()
+                if message[0] not in ("ok", "more") or message[-2]:
+                    self._end(replace=False)
+        except (EOFError, OSError):
+            self._end(replace=True)
+
+    def _expire(self) -> None:
+        if not self.done:
+            self.expired = True
+            self._end(replace=True)
+
+    def _timeout(self) -> QueryTimeoutError:
+        return QueryTimeoutError(f"the query did not finish within the time limit of "
+                                 f"{self.limit:g} s and was stopped")
+
+    def _end(self, replace: bool) -> None:
+        """Give the worker back, or replace it; once only (the watchdog may race the reader)."""
+        with self._lock:
+            if self.done:
+                return
+            self.done = True
+        if self._timer is not None:
+            self._timer.cancel()
+        (self.pool.replace if replace else self.pool.release)(self.worker)
+
+
 class GuardedStore:
     """A store behind killable worker processes: ``query()`` as in :mod:`kg.store`, plus limits."""
 
@@ -213,26 +313,20 @@ class GuardedStore:
     def query(self, text: str, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None,
               base_iri: str | None = None, timeout: float | None = None) -> GuardedResult:
-        """Run ``text`` in a worker; QueryTimeoutError after the limit, the worker replaced."""
+        """Run ``text`` in a worker; QueryTimeoutError after the limit, the worker replaced.
+
+        The answer is read ahead up to ``max_bytes``; if it goes on, the result is streamed and
+        keeps the worker (and the deadline) until it is read to the end or closed.
+        """
         limit = self.limits.effective_timeout(timeout)
         deadline = time.monotonic() + limit
         task = QueryTask(text, tuple(default_graph_uris), tuple(named_graph_uris), base_iri,
-                         bindings, self.limits.max_rows, self.limits.max_bytes, self.limits.text)
+                         bindings, self.limits.max_rows,
+                         min(self.limits.chunk_bytes, self.limits.max_bytes), self.limits.text)
         pool, worker = self._acquire(deadline, limit)
-        try:
-            worker.connection.send(task)
-            ready = worker.connection.poll(max(deadline - time.monotonic(), 0.0))
-            reply = worker.connection.recv() if ready else None
-        except (EOFError, OSError, BrokenPipeError):
-            pool.replace(worker)
-            raise QueryEngineError("the query engine stopped while running this query (it is "
-                                   "restarted); simplify the query") from None
-        if reply is None:
-            pool.replace(worker)
-            raise QueryTimeoutError(f"the query did not finish within the time limit of {limit:g} s "
-                                    "and was stopped")
-        pool.release(worker)
-        return _result_of(reply)
+        reply = _Reply(pool, worker, deadline, limit)
+        reply.send(task)
+        return _result_of(reply, self.limits)
 
     def _acquire(self, deadline: float, limit: float) -> tuple[_Pool, _Worker]:
         """A free worker of the current pool; a request waiting on a pool that a reload retires
@@ -294,86 +388,27 @@ class GuardedStore:
             self._pool.retire()
 
 
-def _result_of(reply: tuple) -> GuardedResult:
-    status = reply[0]
+def _result_of(reply: _Reply, limits: QueryLimits) -> GuardedResult:
+    """The answer read ahead up to ``max_bytes`` (all of it, usually), or the error it is."""
+    first = reply.receive()
+    status = first[0]
     if status == "ok":
-        _, kind, variables, payload, truncated = reply
-        return GuardedResult(kind, variables, payload, truncated)
+        _, kind, variables, payload, last, truncated = first
+        payloads, size = [payload], len(payload)
+        while not last and size < limits.max_bytes:
+            _, payload, last, truncated = reply.receive()
+            payloads.append(payload)
+            size += len(payload)
+        if not last:
+            reply.watch()
+        return GuardedResult(kind, variables, payloads, truncated, None if last else reply,
+                             limits.max_bytes, limits.max_rows)
     if status == "refused":
-        raise QueryRefusedError(reply[1], reply[2])
-    if status == "syntax":
-        _, message, line, column, is_update = reply
-        if is_update:
-            raise QueryRefusedError(403, "this endpoint is read-only: SPARQL Update is not accepted")
-        raise QuerySyntaxError(message, line, column)
-    raise QueryEngineError(reply[1])
-
-
-class GuardedResult:
-    """A capped, self-contained answer: ``kind``, ``variables``, ``serialize(key)``, ``rows()``.
-
-    ``truncated`` is None for a whole answer, else ``rows=N`` or ``bytes=N`` (the cap that cut
-    it). A cut answer carries the marker in formats that can hold one (see docs/security.md).
-    """
-
-    def __init__(self, kind: str, variables: list[str], payload: bytes, truncated: str | None) -> None:
-        self.kind, self.variables, self.payload, self.truncated = kind, variables, payload, truncated
-        if truncated:
-            _note_truncation(truncated)
-
-    def _parsed(self) -> Any:
-        if self.kind == "graph":
-            return ox.parse(self.payload, format=ox.RdfFormat.N_TRIPLES)
-        if self.kind == "boolean":
-            return ox.parse_query_results(b'{"head":{},"boolean":' + self.payload + b"}",
-                                          format=ox.QueryResultsFormat.JSON)
-        return ox.parse_query_results(self.payload, format=ox.QueryResultsFormat.TSV)
-
-    def serialize(self, format_key: str) -> bytes:
-        if self.kind == "graph":
-            body = _serialize_graph(list(self._parsed()), format_key)
-        else:
-            body = self._parsed().serialize(format=RESULT_FORMATS[format_key][1])
-        return _marked(body, format_key, self.truncated) if self.truncated else body
-
-    def rows(self) -> list[tuple[str | None, ...]]:
-        parsed = self._parsed()
-        if self.kind == "boolean":
-            return [(self.payload.decode(),)]
-        if self.kind == "graph":
-            return sorted((str(t.subject), str(t.predicate), str(t.object)) for t in parsed)
-        return [tuple(None if solution[name] is None else str(solution[name])
-                      for name in self.variables) for solution in parsed]
-
-    def stream(self):
-        return iter(self.rows())
-
-
-def _serialize_graph(triples: list, key: str) -> bytes:
-    rdf_format = GRAPH_FORMATS[key][1]
-    if rdf_format.supports_datasets:
-        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
-                            format=rdf_format)
-    if rdf_format == ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
-    return ox.serialize(triples, format=rdf_format)
-
-
-def _marked(body: bytes, key: str, truncated: str) -> bytes:
-    """The truncation marker in the body, where the format has room for one."""
-    if key == "json" and body.startswith(b"{"):
-        return b'{"truncated":"' + truncated.encode() + b'",' + body[1:]
-    if key in ("turtle", "ntriples", "trig", "nquads"):
-        return body + f"# truncated: {truncated} (the answer was cut at this limit)\n".encode()
-    return body
-
-
-def _note_truncation(truncated: str) -> None:
-    """Tell the response (when inside a Flask request) to carry the truncation header."""
-    from flask import g, has_request_context
-
-    if has_request_context():
-        g.kg_truncated = truncated
+        raise QueryRefusedError(first[1], first[2])
+    _, message, line, column, is_update = first
+    if is_update:
+        raise QueryRefusedError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    raise QuerySyntaxError(message, line, column)
 
 
 class CheckedStore:

@@ -8,15 +8,30 @@ stack on absurd nesting) kills only this process. The worker
 * drops its network access where the kernel allows it (a new, empty network namespace), so
   even a SERVICE that slipped past the checks could not reach anything,
 * runs :func:`server.query_checks.check_query` (rdflib's parser, one thread: safe here),
-* streams the solutions, stopping at the row or byte cap, and sends back a compact encoding:
-  SPARQL TSV for solutions (terms in N-Triples syntax), N-Triples for graphs, ``true``/``false``.
+* streams the solutions, stopping at the row cap, and sends them back in chunks of about
+  ``chunk_bytes`` as it reads them (so neither process ever holds a large answer): SPARQL TSV rows
+  for solutions, N-Triples lines for graphs, ``true``/``false``. pyoxigraph writes those lines
+  itself (``QueryResult.write``, a few times faster than a Python loop over the solutions);
+  :class:`Chunker` cuts them into chunks and stops the engine at the cap.
+
+The messages of one answer (tuples, cheap to pickle):
+
+* ``("ok", kind, variables, payload, last, truncated)`` — the first chunk; ``last`` True means
+  it is the whole answer (the common case: one round trip);
+* ``("more", payload, last, truncated)`` — the next chunks; ``truncated`` (``rows=N``) comes
+  with the last one;
+* ``("refused", status, message)``, ``("syntax", ...)``, ``("error", message)`` — the end of the
+  answer, before or (``error``) between chunks.
+
+Between chunks the worker looks for :data:`STOP` from the server (the client went away): it
+then stops reading the engine and answers with an empty last chunk, so it can serve the next
+query instead of being killed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +41,9 @@ from server.query_checks import QueryRefusedError, TextLimits, check_query
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
+#: What the server sends while a chunked answer is running to have the worker stop it early.
+STOP = "stop"
+CHUNK_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,7 +75,7 @@ class QueryTask:
     base_iri: str | None = None
     bindings: dict[str, Any] | None = None
     max_rows: int = 10_000
-    max_bytes: int = 16 * 1024 * 1024
+    chunk_bytes: int = CHUNK_BYTES
     limits: TextLimits = field(default_factory=TextLimits)
 
 
@@ -84,7 +102,9 @@ def worker_main(connection: Any, source: StoreSource, isolate_network: bool) -> 
             return
         if task is None:
             return
-        connection.send(run_task(store, task))
+        if task == STOP:  # a stop that crossed the answer's last chunk: nothing to stop
+            continue
+        run_task(store, task, connection)
 
 
 def _quad_count(store: Any) -> int | None:
@@ -95,8 +115,31 @@ def _quad_count(store: Any) -> int | None:
     return None if dataset is None else sum(1 for _ in dataset.quads((None, None, None, None)))
 
 
-def run_task(store: Any, task: QueryTask) -> tuple:
-    """One query, answered as a tuple the parent turns into a result or an error."""
+def run_task(store: Any, task: QueryTask, connection: Any) -> None:
+    """One query, answered through ``connection`` as the messages in the module docstring."""
+    result = start_query(store, task)
+    if isinstance(result, tuple):
+        connection.send(result)
+        return
+    if result.kind == "boolean":
+        connection.send(("ok", "boolean", [], result.rows()[0][0].encode(), True, None))
+        return
+    chunker = Chunker(connection, result.kind, list(result.variables), task.max_rows,
+                      task.chunk_bytes)
+    try:
+        encode(result, chunker)
+    except _StopEngineError as enough:
+        if enough.stopped:
+            connection.send(("more", b"", True, None))
+            return
+    except Exception as error:  # evaluation errors surface while streaming
+        connection.send(("error", f"the query failed while running: {_one_line(error)}"))
+        return
+    chunker.finish()
+
+
+def start_query(store: Any, task: QueryTask) -> Any:
+    """The engine's result, or the refusal/syntax message to send instead."""
     from kg.store import QuerySyntaxError
 
     try:
@@ -104,17 +147,13 @@ def run_task(store: Any, task: QueryTask) -> tuple:
         options: dict[str, Any] = {"base_iri": task.base_iri}
         if task.bindings:
             options["bindings"] = task.bindings
-        result = store.query(task.text, task.default_graph_uris, task.named_graph_uris, **options)
+        return store.query(task.text, task.default_graph_uris, task.named_graph_uris, **options)
     except QueryRefusedError as error:
         return ("refused", error.status, error.message)
     except QuerySyntaxError as error:
         return ("syntax", error.message, error.line, error.column, _is_update(task.text))
     except RecursionError:
         return ("refused", 400, "the query is nested too deeply to parse")
-    try:
-        return ("ok", *encode(result, task.max_rows, task.max_bytes))
-    except Exception as error:  # evaluation errors surface while streaming
-        return ("error", f"the query failed while running: {_one_line(error)}")
 
 
 def _is_update(text: str) -> bool:
@@ -127,33 +166,105 @@ def _is_update(text: str) -> bool:
     return True
 
 
-def encode(result: Any, max_rows: int, max_bytes: int) -> tuple[str, list[str], bytes, str | None]:
-    """(kind, variables, payload, truncation) with at most ``max_rows`` rows and ~``max_bytes``."""
-    if result.kind == "boolean":
-        return "boolean", [], result.rows()[0][0].encode(), None
+def encode(result: Any, chunker: Chunker) -> None:
+    """Feed the rows of ``result`` to ``chunker``: pyoxigraph writes them itself; other engines
+    go row by row."""
+    if result.write(chunker):
+        return
+    chunker.header_left = False
     rows = _stream(result)
-    lines: list[str] = []
-    size = 0
-    truncated = None
-    for row in itertools.islice(rows, max_rows + 1):
-        if len(lines) == max_rows:
-            truncated = f"rows={max_rows}"
-            break
-        if result.kind == "graph":
-            line = " ".join(row) + " .\n"
+    try:
+        for row in rows:
+            chunker.write(_line(result.kind, row).encode("utf-8"))
+    finally:
+        with contextlib.suppress(Exception):
+            rows.close()
+
+
+class _StopEngineError(Exception):
+    """Raised from :meth:`Chunker.write` to stop the engine: at the row cap, or on STOP."""
+
+    def __init__(self, stopped: bool) -> None:
+        super().__init__("stopped by the server" if stopped else "row cap reached")
+        self.stopped = stopped
+
+
+class Chunker:
+    """A binary file the engine writes its answer into (SPARQL TSV, or N-Triples: one row per
+    line), sent on as chunks of whole lines.
+
+    A chunk of ``chunk_bytes`` or more leaves only once a byte of the next row has arrived, so
+    an answer that fits in one chunk is a single ``ok`` message with ``last`` set. Rows are
+    counted as they pass; when row ``max_rows + 1`` begins, the rest is dropped and the engine
+    stopped (:class:`_StopEngineError`). After each chunk sent, a STOP from the server stops it too.
+    """
+
+    def __init__(self, connection: Any, kind: str, variables: list[str], max_rows: int,
+                 chunk_bytes: int) -> None:
+        self.connection, self.kind, self.variables = connection, kind, variables
+        self.max_rows, self.chunk_bytes = max_rows, chunk_bytes
+        self.header_left = kind == "bindings"  # the TSV header: the server writes its own
+        self.pending = bytearray()
+        self.rows = 0
+        self.first = True
+        self.truncated: str | None = None
+
+    def write(self, data: bytes) -> int:
+        size = len(data)
+        if self.header_left:
+            end = data.find(b"\n")
+            if end < 0:
+                return size
+            data, self.header_left = data[end + 1:], False
+        before, rows_before = len(self.pending), self.rows
+        self.pending += data
+        self.rows += data.count(b"\n")
+        if self.rows > self.max_rows or (self.rows == self.max_rows and not self.pending.endswith(b"\n")):
+            self._cut(before, rows_before)
+        self._send_full_chunk()
+        return size
+
+    def flush(self) -> None:
+        """Nothing to do: chunks leave when full (a file-like object needs this method)."""
+
+    def finish(self) -> None:
+        """Send what is left as the last message."""
+        self._send(bytes(self.pending), last=True)
+        self.pending.clear()
+
+    def _cut(self, before: int, rows_before: int) -> None:
+        """Keep rows up to ``max_rows`` (the last write began at ``before``, after
+        ``rows_before`` rows); stop the engine."""
+        end = before
+        for _ in range(self.max_rows - rows_before):
+            end = self.pending.index(b"\n", end) + 1
+        del self.pending[end:]
+        self.rows, self.truncated = self.max_rows, f"rows={self.max_rows}"
+        raise _StopEngineError(stopped=False)
+
+    def _send_full_chunk(self) -> None:
+        end = self.pending.rfind(b"\n", 0, len(self.pending) - 1) + 1
+        if end < self.chunk_bytes:
+            return
+        payload = bytes(self.pending[:end])
+        del self.pending[:end]
+        self._send(payload, last=False)
+        if self.connection.poll() and self.connection.recv() == STOP:
+            raise _StopEngineError(stopped=True)
+
+    def _send(self, payload: bytes, last: bool) -> None:
+        truncated = self.truncated if last else None
+        if self.first:
+            self.connection.send(("ok", self.kind, self.variables, payload, last, truncated))
         else:
-            line = "\t".join("" if term is None else term for term in row) + "\n"
-        size += len(line)
-        if size > max_bytes:
-            truncated = f"bytes={max_bytes}"
-            break
-        lines.append(line)
-    with contextlib.suppress(Exception):
-        rows.close()
-    if result.kind == "graph":
-        return "graph", [], "".join(lines).encode("utf-8"), truncated
-    head = "\t".join("?" + name for name in result.variables) + "\n"
-    return "bindings", list(result.variables), (head + "".join(lines)).encode("utf-8"), truncated
+            self.connection.send(("more", payload, last, truncated))
+        self.first = False
+
+
+def _line(kind: str, row: tuple) -> str:
+    if kind == "graph":
+        return " ".join(row) + " .\n"
+    return "\t".join("" if term is None else term for term in row) + "\n"
 
 
 def _stream(result: Any):

@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, current_app, redirect, request
 
 from kg.store import QuerySyntaxError
+from server.answers import answer_response
 from server.formats import (
     GRAPH_MEDIA,
     GRAPH_OFFERS,
@@ -103,8 +104,8 @@ def _result_response(result, override: str | None) -> Response:
                                   + ", ".join(offers))
         key = (GRAPH_MEDIA if graph else RESULT_MEDIA)[chosen]
         media_type = chosen
-    body = result.serialize(key)
-    response = Response(body, status=200)
+    # Whole, or streamed chunk by chunk when longer than the read-ahead (server/answers.py).
+    response = answer_response(result, key)
     charset = "; charset=utf-8" if media_type.startswith(TEXT_TYPES) else ""
     response.headers["Content-Type"] = media_type + charset
     response.headers["Vary"] = "Accept"
