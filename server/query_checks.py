@@ -15,19 +15,30 @@ overflow, no exception) on a query nested a few thousand levels deep — bracket
 
 rdflib's parser is not thread-safe; these functions run in the query worker processes (one
 query at a time each), and :func:`uses_service` also takes a lock for callers with threads.
+
+What the checks find about a text (its :class:`Shape`, whether it uses SERVICE) is remembered
+per exact text — by its SHA-256 digest, in a small LRU per process — because clients repeat the
+same queries and every request was measured twice (in the server, then in its worker) and a
+text that says "service" costs rdflib ~5–15 ms to parse. The verdict is still taken afresh
+against the limits each time; only the facts about the text are reused.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 _ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 _IRI_BODY = re.compile(r'[^<>"{}|^`\\\x00-\x20]*>')
 _OPEN, _CLOSE = "{([", "})]"
 _PREFIX_OPERATORS = "!^+-"
 _parser_lock = threading.Lock()
+#: How many texts each memo remembers (a digest and a small value each).
+MEMO_SIZE = 1024
 
 
 class QueryRefusedError(Exception):
@@ -54,6 +65,43 @@ class Shape:
 
     depth: int
     operator_run: int
+
+
+class _Memo:
+    """A thread-safe LRU from a text's digest to what one check found about that text."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[bytes, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> Any:
+        """The remembered value, or None."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: bytes, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_shapes = _Memo(MEMO_SIZE)
+_services = _Memo(MEMO_SIZE)
+
+
+def digest_of(text: str) -> bytes:
+    """The key of ``text`` in the memos: SHA-256, so two texts never share an entry."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
 def code_of(text: str) -> str:
@@ -123,12 +171,19 @@ def _skip_string(text: str, start: int) -> int:
     return index
 
 
-def check_shape(text: str, limits: TextLimits) -> None:
-    """Refuse (QueryRefusedError 400) a query too long or too deeply nested for the engines."""
-    if len(text) > limits.max_length:
+def check_shape(text: str, limits: TextLimits, digest: bytes | None = None) -> None:
+    """Refuse (QueryRefusedError 400) a query too long or too deeply nested for the engines.
+
+    ``digest`` (:func:`digest_of` the text) saves hashing it again when the caller has it.
+    """
+    if len(text) > limits.max_length:  # before hashing: no work on a text that is refused anyway
         raise QueryRefusedError(400, f"the query is {len(text)} characters long; the limit is "
                                 f"{limits.max_length}")
-    shape = measure(text)
+    key = digest or digest_of(text)
+    shape = _shapes.get(key)
+    if shape is None:
+        shape = measure(text)
+        _shapes.put(key, shape)
     if shape.depth > limits.max_depth:
         raise QueryRefusedError(400, f"the query nests brackets {shape.depth} levels deep; the limit "
                                 f"is {limits.max_depth}")
@@ -142,8 +197,20 @@ def mentions_service(text: str) -> bool:
     return "service" in code_of(text).lower()
 
 
-def uses_service(text: str) -> bool:
-    """Whether the query's parse tree has a SERVICE pattern (fails closed, see the module)."""
+def uses_service(text: str, digest: bytes | None = None) -> bool:
+    """Whether the query's parse tree has a SERVICE pattern (fails closed, see the module).
+
+    The answer is remembered per text (see the module), so a repeated text is not parsed again.
+    """
+    key = digest or digest_of(text)
+    known = _services.get(key)
+    if known is None:
+        known = _uses_service(text)
+        _services.put(key, known)
+    return known
+
+
+def _uses_service(text: str) -> bool:
     if not mentions_service(text):
         return False
     from rdflib.plugins.sparql.parser import parseQuery
@@ -181,6 +248,7 @@ SERVICE_REFUSED = ("SERVICE (federated query) is not supported: this endpoint ne
 
 def check_query(text: str, limits: TextLimits) -> None:
     """Every check, in order: shape first (the parser must never see a too-deep query)."""
-    check_shape(text, limits)
-    if uses_service(text):
+    digest = digest_of(text) if len(text) <= limits.max_length else None  # else refused unhashed
+    check_shape(text, limits, digest)
+    if uses_service(text, digest):
         raise QueryRefusedError(400, SERVICE_REFUSED)
