@@ -38,6 +38,7 @@ from tqdm import tqdm
 from kg import iris
 from kg.build import BuildReport, load_vocabulary_graphs
 from kg.errors import KgError, RecordError
+from kg.index_scan import Entry, entries_of_records, fingerprint, scan_entries
 from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
@@ -102,15 +103,20 @@ def _write_graph(triples: Iterator[tuple], graph: URIRef, out, lines: _Lines, en
     return count
 
 
-def _index_file(path: Path) -> tuple[list[tuple[str, str, str | None, str | None]], str | None]:
-    """Pass 1 in a worker: each record's (id, type, bg label, en label), or the first error.
+def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
+    """Pass 1 in a worker: each record's (id, type, bg label, en label), the first error, and
+    the fingerprint the mapping pass must find again (kg.index_scan).
 
-    A plain YAML load (C) is enough here: pass 2 reads the file with every check and reports
-    any problem with its line; only where this quick read fails is the checked reader asked
-    for its error now.
+    The entries are read off the lines where the file allows (kg.index_scan), else by a plain
+    YAML load (C): pass 2 reads the file with every check and reports any problem with its
+    line; only where this quick read fails is the checked reader asked for its error now.
     """
+    text = path.read_text(encoding="utf-8")
+    scanned = scan_entries(text) if _STATE.get("scan", True) else None
+    if scanned is not None:
+        return scanned, None, fingerprint(scanned)
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)
+        document = yaml.load(text, Loader=_FastLoader)
         entries = []
         for raw in document["records"]:
             record_type = TYPES[raw["type"]]
@@ -118,24 +124,25 @@ def _index_file(path: Path) -> tuple[list[tuple[str, str, str | None, str | None
             bg = _read_verbatim(label, LineSpan(1, 1)).text if label is not None else None
             en = raw.get("label_en")
             entries.append((raw["id"], record_type.name, bg, en if isinstance(en, str) else None))
-        return entries, None
+        return entries, None, fingerprint(entries)
     except Exception:  # malformed: let the checked reader say where and why
         try:
             load_record_file(path, _STATE["sources"])  # type: ignore[arg-type]
         except KgError as error:
-            return [], str(error)
+            return [], str(error), ""
         raise
 
 
-def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None]:
-    """Pass 2 in a worker: map one file to ``part``; (records, triples, join edges, error)."""
+def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None, str]:
+    """Pass 2 in a worker: map one file to ``part``; (records, triples, join edges, error, the
+    fingerprint of the file's index entries as this full parse gives them)."""
     path, part = job
     try:
         records = load_record_file(path, _STATE["sources"])  # type: ignore[arg-type]
         for record in records:
             _check_references(record, _STATE["types"])  # type: ignore[arg-type]
     except KgError as error:
-        return 0, 0, [], str(error)
+        return 0, 0, [], str(error), ""
     labels: LabelIndex = _STATE["labels"]  # type: ignore[assignment]
     entailments: Entailments | None = _STATE["entailments"]  # type: ignore[assignment]
     lines = _Lines()
@@ -145,7 +152,7 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
         for record in records:
             triples += _write_graph(record_triples(record, labels), iris.graph(record.source), out,
                                     lines, entailments, edges)
-    return len(records), triples, edges, None
+    return len(records), triples, edges, None, fingerprint(entries_of_records(records))
 
 
 def _check_references(record: Record, types: dict[str, str]) -> None:
@@ -176,10 +183,27 @@ def _pool(workers: int):
     return multiprocessing.get_context("fork").Pool(workers)
 
 
+class _IndexDisagreementError(Exception):
+    """The line scan of a file gave other entries than its full parse (kg.index_scan)."""
+
+
 def build_streaming(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False,
                     store: bool = True, validate: Callable[[Path], str] | None = None,
                     workers: int | None = None) -> BuildReport:
-    """Build ``out_dir``/kg.nq, kg.trig and the store from ``data_dir`` without an rdflib Dataset."""
+    """Build ``out_dir``/kg.nq, kg.trig and the store from ``data_dir`` without an rdflib Dataset.
+
+    Should the fast index (read off the lines) ever disagree with the full parse of a file,
+    the build starts again with the index parsed from the YAML, and says so.
+    """
+    try:
+        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=True)
+    except _IndexDisagreementError as disagreement:
+        print(f"{disagreement}: indexing again from the YAML", file=sys.stderr, flush=True)
+        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=False)
+
+
+def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: bool,
+           validate: Callable[[Path], str] | None, workers: int | None, scan: bool) -> BuildReport:
     from kg.store_load import load_oxigraph_streaming
 
     workers = workers or min(2, os.cpu_count() or 1)
@@ -191,14 +215,16 @@ def build_streaming(data_dir: Path, out_dir: Path, reason: bool = True, progress
         ontology = vocabularies[iris.ONTOLOGY_GRAPH] + vocabularies[iris.VOCABULARIES_GRAPH]
         entailments = Entailments(ontology)
     _STATE.clear()
-    _STATE.update(sources=sources, entailments=entailments)
+    _STATE.update(sources=sources, entailments=entailments, scan=scan)
     types: dict[str, str] = {}
     labels = LabelIndex({}, {})
     bar = _bar(progress, len(files), "indexing records")
     with _pool(workers) as pool:
-        for (entries, error), path in zip(pool.imap(_index_file, files), files, strict=True):
+        fingerprints: dict[Path, str] = {}
+        for (entries, error, digest), path in zip(pool.imap(_index_file, files), files, strict=True):
             if error:
                 raise KgError(error)
+            fingerprints[path] = digest
             for record_id, type_name, bg, en in entries:
                 known = types.setdefault(record_id, type_name)
                 if known != type_name:
@@ -219,9 +245,13 @@ def build_streaming(data_dir: Path, out_dir: Path, reason: bool = True, progress
         parts = [work / f"part-{number:06d}.nq" for number in range(len(files))]
         bar = _bar(progress, len(files), "mapping records")
         with _pool(workers) as pool:
-            for count, _triples, file_edges, error in pool.imap(_map_file, zip(files, parts, strict=True)):
+            jobs = list(zip(files, parts, strict=True))
+            for (count, _triples, file_edges, error, digest), (path, _part) in zip(
+                    pool.imap(_map_file, jobs), jobs, strict=True):
                 if error:
                     raise KgError(error)
+                if scan and digest != fingerprints[path]:
+                    raise _IndexDisagreementError(f"{path}: the line scan read other ids, types or labels")
                 report.records += count
                 edges.extend(file_edges)
                 bar.update()
