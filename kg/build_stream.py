@@ -204,8 +204,6 @@ def build_streaming(data_dir: Path, out_dir: Path, reason: bool = True, progress
 
 def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: bool,
            validate: Callable[[Path], str] | None, workers: int | None, scan: bool) -> BuildReport:
-    from kg.store_load import load_oxigraph_streaming
-
     workers = workers or min(2, os.cpu_count() or 1)
     sources = load_sources(data_dir / "sources.yaml")
     files = sorted((data_dir / "records").glob("*.yaml"))
@@ -270,21 +268,70 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         vocabulary_graphs = frozenset(identifier.n3() for identifier in vocabularies)
         report.triples = _timed(progress, "sorting and de-duplicating quads",
                                 lambda: sort_unique(work, nquads, vocabulary_graphs))
-        if validate is not None:
-            report.validation = _timed(progress, "validating (SHACL as SPARQL)", lambda: validate(nquads))
+        loader = _StoreLoader(nquads, out_dir / "store", work / UNION_FILE, progress) if store else None
+        try:
+            if validate is not None:
+                report.validation = _timed(progress, "validating (SHACL as SPARQL)", lambda: validate(nquads))
+            if loader is not None:
+                _timed(progress, "waiting for the store", loader.wait)
+        except BaseException:
+            if loader is not None:
+                loader.abandon()
+            raise
         final = out_dir / "kg.nq"
         os.replace(nquads, final)
         report.files.append(final)
         trig = out_dir / "kg.trig"
         os.replace(work / "kg.trig", trig)
         report.files.append(trig)
-        if store:
-            load_oxigraph_streaming(final, out_dir / "store", progress=progress,
-                                    union_triples=work / UNION_FILE)
+        if loader is not None:
+            loader.swap()
             report.files.append(out_dir / "store")
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+class _StoreLoader:
+    """The served store, bulk-loaded into a staging directory by a child process while the
+    parent validates (the two use the cores unevenly; together they keep both busy), and
+    swapped into place only once the release has passed validation."""
+
+    def __init__(self, nquads: Path, store_dir: Path, union: Path, progress: bool) -> None:
+        from kg.store_load import new_staging_dir
+
+        self.store_dir = store_dir
+        self.staging = new_staging_dir(store_dir)
+        # A fresh interpreter: RocksDB's background threads do not survive a fork, and a store
+        # opened for writing in a forked child of a process that has used one hangs.
+        context = multiprocessing.get_context("spawn")
+        self.process = context.Process(target=_stage, args=(nquads, self.staging, union, progress),
+                                       daemon=True)
+        self.process.start()
+
+    def wait(self) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise KgError(f"loading the store failed (exit code {self.process.exitcode}); "
+                          "nothing was written (the previous build is intact)")
+
+    def abandon(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def swap(self) -> None:
+        from kg.store_load import swap_into_place
+
+        swap_into_place(self.staging, self.store_dir)
+
+
+def _stage(nquads: Path, staging: Path, union: Path, progress: bool) -> None:
+    from kg.store_load import stage_store
+
+    stage_store(nquads, staging, progress=progress, union_triples=union)
 
 
 def _timed(progress: bool, what: str, action: Callable[[], object]):

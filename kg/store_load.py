@@ -29,40 +29,56 @@ def load_oxigraph_streaming(nquads: Path, store_dir: Path, trig_path: Path | Non
     bulk loader, which needs no memory for it; a SPARQL ``INSERT … WHERE { GRAPH ?g … }`` would
     hold the whole insertion in one transaction (gigabytes at 100 000 contracts).
     """
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
+    staging = new_staging_dir(store_dir)
     try:
-        store = ox.Store(str(staging))
-        _step(progress, "loading kg.nq into pyoxigraph", lambda: store.bulk_load(
-            path=str(nquads), format=ox.RdfFormat.N_QUADS))
-        if trig_path is not None:
-            handle, temporary = tempfile.mkstemp(prefix=f".{trig_path.name}.", dir=trig_path.parent)
-            os.close(handle)
-            try:
-                _step(progress, "writing kg.trig", lambda: store.dump(
-                    temporary, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
-                os.replace(temporary, trig_path)
-            finally:
-                Path(temporary).unlink(missing_ok=True)
-        if union_triples is not None:
-            _step(progress, "adding the union default graph", lambda: store.bulk_load(
-                path=str(union_triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()))
-        else:
-            _step(progress, "adding the union default graph", lambda: materialise_union(store))
-        _step(progress, "optimising the store", store.optimize)
-        store.flush()
-        store = None  # closes it before the rename
-        retired = store_dir.with_name(f".{store_dir.name}.old")
-        if retired.exists():
-            shutil.rmtree(retired)
-        if store_dir.exists():
-            store_dir.rename(retired)
-        staging.rename(store_dir)
-        if retired.exists():
-            shutil.rmtree(retired)
+        stage_store(nquads, staging, trig_path, progress, union_triples)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    swap_into_place(staging, store_dir)
+
+
+def new_staging_dir(store_dir: Path) -> Path:
+    """An empty directory beside ``store_dir`` (same file system: the swap is a rename)."""
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
+
+
+def stage_store(nquads: Path, staging: Path, trig_path: Path | None = None, progress: bool = False,
+                union_triples: Path | None = None) -> None:
+    """The whole store in ``staging``: the quads, the union default graph, optimised, closed."""
+    store = ox.Store(str(staging))
+    _step(progress, "loading kg.nq into pyoxigraph", lambda: store.bulk_load(
+        path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    if trig_path is not None:
+        handle, temporary = tempfile.mkstemp(prefix=f".{trig_path.name}.", dir=trig_path.parent)
+        os.close(handle)
+        try:
+            _step(progress, "writing kg.trig", lambda: store.dump(
+                temporary, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+            os.replace(temporary, trig_path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    if union_triples is not None:
+        _step(progress, "adding the union default graph", lambda: store.bulk_load(
+            path=str(union_triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()))
+    else:
+        _step(progress, "adding the union default graph", lambda: materialise_union(store))
+    _step(progress, "optimising the store", store.optimize)
+    store.flush()
+    store = None  # closed before the rename
+
+
+def swap_into_place(staging: Path, store_dir: Path) -> None:
+    """Replace ``store_dir`` by the staged store (the old one is removed once the new is there)."""
+    retired = store_dir.with_name(f".{store_dir.name}.old")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if store_dir.exists():
+        store_dir.rename(retired)
+    staging.rename(store_dir)
+    if retired.exists():
+        shutil.rmtree(retired)
 
 
 def _step(progress: bool, what: str, action) -> None:

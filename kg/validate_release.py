@@ -40,7 +40,7 @@ from kg.validate_fast import (
     subclass_closure,
 )
 
-#: Set in the parent before the workers fork (checks hold rdflib terms: no pickling needed).
+#: A worker's checks and store (set by :func:`_open_store`).
 _SHARED: dict[str, object] = {}
 
 
@@ -117,28 +117,24 @@ def validate_release(union: Path, index: Path, shapes: Graph, work: Path | None 
 
 def _run_checks_in_workers(store_dir: Path, checks: list[Check], shapes: Graph, workers: int) -> Graph:
     """Every check's results, computed by ``workers`` processes, added to one report in order."""
-    _SHARED.clear()
-    _SHARED.update(checks=checks, store_dir=str(store_dir))
     report = Graph()
     for prefix, namespace in shapes.namespaces():
         report.bind(prefix, namespace)
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
     conforms = True
-    context = multiprocessing.get_context("fork")
+    # Fresh interpreters (the checks travel pickled): RocksDB's threads do not survive a fork.
+    context = multiprocessing.get_context("spawn")
     # The slowest checks first, so that no worker is left with a long one at the end.
     order = sorted(range(len(checks)), key=lambda number: _expected_cost(checks[number]))
     by_number: dict[int, list[tuple]] = {}
-    try:
-        with context.Pool(workers, initializer=_open_store) as pool:
-            for number, results in pool.imap_unordered(_check_results, order):
-                by_number[number] = results
-        for number, check in enumerate(checks):
-            for result in by_number.pop(number):
-                conforms = conforms and check.severity != SH.Violation
-                _add_result(report, node, shapes, check, *result)
-    finally:
-        _SHARED.clear()
+    with context.Pool(workers, initializer=_open_store, initargs=(checks, str(store_dir))) as pool:
+        for number, results in pool.imap_unordered(_check_results, order):
+            by_number[number] = results
+    for number, check in enumerate(checks):
+        for result in by_number.pop(number):
+            conforms = conforms and check.severity != SH.Violation
+            _add_result(report, node, shapes, check, *result)
     report.add((node, SH.conforms, Literal(conforms)))
     return report
 
@@ -148,8 +144,9 @@ def _expected_cost(check: Check) -> int:
     return 0 if check.focus_query is not None else 1 if check.value_from == "sparql" else 2
 
 
-def _open_store() -> None:
-    _SHARED["loaded"] = LoadedData(ox.Store.read_only(_SHARED["store_dir"]))  # type: ignore[arg-type]
+def _open_store(checks: list[Check], store_dir: str) -> None:
+    """A worker's start: the compiled checks, and the store opened read-only."""
+    _SHARED.update(checks=checks, loaded=LoadedData(ox.Store.read_only(store_dir)))
 
 
 def _check_results(number: int) -> tuple[int, list[tuple]]:
