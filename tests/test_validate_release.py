@@ -36,7 +36,8 @@ def release(tmp_path_factory) -> Path:
 
 
 def _triples(path: Path, rdf_format) -> set:
-    return {(quad.subject, quad.predicate, quad.object) for quad in ox.parse(path=str(path), format=rdf_format)
+    quads = ox.parse(path=str(path), format=rdf_format)
+    return {(quad.subject, quad.predicate, quad.object) for quad in quads
             if not isinstance(quad.subject, ox.BlankNode) and not isinstance(quad.object, ox.BlankNode)}
 
 
@@ -69,8 +70,8 @@ def test_a_violation_in_the_release_is_reported(release, tmp_path):
     amount = "<http://schema.org/value>"
     text = (release / "kept" / UNION_FILE).read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if f" {amount} " in line)
-    union.write_text(text.replace(line, line[:line.index(f" {amount} ")] + f' {amount} "много"^^<{XSD.decimal}> .', 1)
-                     + "\n", encoding="utf-8")
+    broken = line[:line.index(f" {amount} ")] + f' {amount} "много"^^<{XSD.decimal}> .'
+    union.write_text(text.replace(line, broken, 1) + "\n", encoding="utf-8")
     report = validate_release_report(union, release / "kept" / INDEX_FILE)
     assert not report.conforms
     assert any(result.severity == "Violation" and "много" in str(result.value) for result in report.results)
@@ -94,3 +95,20 @@ def test_ill_typed_literals_are_found_in_the_file_as_in_the_store(tmp_path):
     from_store = ill_typed_literals(loaded, datatypes)
     assert from_file == from_store
     assert sum(len(found) for found in from_file.values()) == 4
+
+
+def test_a_release_that_fails_validation_leaves_the_previous_build_and_no_staging_store(tmp_path):
+    from kg.validate import ValidationFailedError
+
+    out = tmp_path / "build"
+    build_streaming(paths.data_dir(), out, validate=lambda nquads: "fine")
+    before = {path.relative_to(out): path.stat().st_mtime_ns for path in out.rglob("*")}
+
+    def refuse(nquads: Path) -> str:
+        raise ValidationFailedError("the graph does not conform to the shapes")
+
+    with pytest.raises(ValidationFailedError):
+        build_streaming(paths.data_dir(), out, validate=refuse)
+    after = {path.relative_to(out): path.stat().st_mtime_ns for path in out.rglob("*")}
+    assert after == before
+    assert ox.Store.read_only(str(out / "store")).query("ASK { ?s ?p ?o }")
