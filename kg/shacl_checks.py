@@ -1,24 +1,35 @@
 """The SPARQL queries of one targeted shape: its own constraints, its property shapes, its
 SPARQL-based constraints (see :mod:`kg.shacl_sparql` for the translation as a whole).
 
-Every query starts from the shape's focus nodes (a sub-select binding ``?this``) and returns
-one row per validation result, in the form pyshacl reports it: value-type constraints
-(sh:class, sh:datatype, sh:or, …) give one result per failing value node; counts
+Every query returns one row per validation result, in the form pyshacl reports it: value-type
+constraints (sh:class, sh:datatype, sh:or, …) give one result per failing value node; counts
 (sh:minCount, sh:qualifiedMinCount, …), sh:hasValue and sh:uniqueLang give one result per
 focus node (per duplicated language for sh:uniqueLang) and no value.
+
+On pyoxigraph, a query is fast when it compares node ids (joins, MINUS) and slow when it
+evaluates something per row (a FILTER decodes the terms it tests; a FILTER (NOT) EXISTS is a
+separate evaluation per row, which reads a join inside it in full each time). So: checks along
+a path of fixed length join the focus nodes and the path's triples as a hash join of two
+sub-selects (:class:`kg.shacl_sparql.Focus`) and test values only after it; sh:class and
+qualified shapes of classes are a MINUS with the class's instances; sh:minCount 1 asks
+FILTER NOT EXISTS of each focus node (one lookup each). Every form returns the same rows as
+the plain join of the focus nodes with the path.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.shacl_sparql import (
+    FOCUS_MARK,
     THIS_VARIABLE,
     VALUE_COMPONENTS,
     Check,
+    Focus,
     Node,
     UnsupportedShapeError,
     _Compiler,
@@ -33,7 +44,7 @@ SUBJECT_THIS = re.compile(r"(^|[.{}]|\s)[?$]this\s+(<[^>]*>|\^|\(|[A-Za-z][\w-]*
 OBJECT_THIS = re.compile(r"\s[?$]this\s*([.;,]|$)")
 
 
-def shape_checks(compiler: _Compiler, shape: Node, focus: str) -> list[Check]:
+def shape_checks(compiler: _Compiler, shape: Node, focus: Focus) -> list[Check]:
     """The checks of a shape with targets whose focus nodes ``focus`` selects."""
     compiler.check_supported(shape)
     path = compiler.value(shape, SH.path)
@@ -43,7 +54,7 @@ def shape_checks(compiler: _Compiler, shape: Node, focus: str) -> list[Check]:
               for parameter in VALUE_COMPONENTS for argument in compiler.values(shape, parameter)]
     for value in compiler.values(shape, SH.hasValue):
         checks.append(_check(compiler, shape, SH.hasValue, None, "none",
-                             f"SELECT DISTINCT ?this WHERE {{ {focus} "
+                             f"SELECT DISTINCT ?this WHERE {{ {focus.select} "
                              f"FILTER (!sameTerm(?this, {compiler.term(value)})) }}"))
     for property_shape in compiler.values(shape, SH.property):
         if not compiler.deactivated(property_shape):
@@ -52,7 +63,40 @@ def shape_checks(compiler: _Compiler, shape: Node, focus: str) -> list[Check]:
     return checks
 
 
-def property_checks(compiler: _Compiler, shape: Node, focus: str) -> list[Check]:
+@dataclass(frozen=True)
+class _Along:
+    """The focus nodes of a property shape joined with the values along its path.
+
+    A path of fixed length (no ``*``, ``+``, ``?``) is read once, as a sub-select joined with
+    :attr:`Focus.marked`, and the conditions on its values are FILTERs naming the mark, which
+    run after the join. A path with ``*``, ``+`` or ``?`` cannot be read without a bound end
+    (a zero-length path matches every node of the graph): it is followed from each focus node.
+    """
+
+    focus: Focus
+    path: str
+    bounded: bool
+
+    def pairs(self, pattern: str, variables: str = "?this ?value") -> str:
+        """A group pattern: the focus nodes joined with ``pattern``'s solutions (``pattern``
+        binds ``?this`` and ``variables``)."""
+        if self.bounded:
+            return f"{self.focus.marked} {{ SELECT {variables} WHERE {{ {pattern} }} }}"
+        return f"{self.focus.select} {pattern}"
+
+    def where(self, condition: str) -> str:
+        """A FILTER on the rows of :meth:`pairs`, run after the join.
+
+        ``IF``, not ``&&``: pyoxigraph splits a conjunction into separate FILTERs and would push
+        the condition down again. ``IF(mark, condition, false)`` drops exactly the rows that
+        ``FILTER (condition)`` drops, those where the condition raises an error included.
+        """
+        if self.bounded:
+            return f"FILTER (IF({FOCUS_MARK}, {condition}, false))"
+        return f"FILTER ({condition})"
+
+
+def property_checks(compiler: _Compiler, shape: Node, focus: Focus) -> list[Check]:
     """The checks of a property shape over the focus nodes ``focus``."""
     compiler.check_supported(shape)
     path_node = compiler.value(shape, SH.path)
@@ -61,44 +105,63 @@ def property_checks(compiler: _Compiler, shape: Node, focus: str) -> list[Check]
     if compiler.values(shape, SH.property):
         raise UnsupportedShapeError(f"{compiler.name(shape)}: sh:property inside a property shape")
     path = compiler.path(path_node)
-    values = f"{focus} ?this {path} ?value ."
+    along = _Along(focus, path, compiler.bounded_path(path_node))
+    values = f"?this {path} ?value ."
     checks = []
     for parameter in VALUE_COMPONENTS:
         for argument in compiler.values(shape, parameter):
-            condition = compiler.value_condition(shape, parameter, argument, "?value")
+            if parameter == SH["class"] and along.bounded:
+                # the values that are no instance: a MINUS of ids instead of a lookup per value
+                instances = compiler.instance_pattern("?value", argument)
+                failing = along.pairs(f"{values} MINUS {{ {instances} }}")
+            else:
+                condition = compiler.value_condition(shape, parameter, argument, "?value")
+                failing = f"{along.pairs(values)} {along.where(f'!{condition}')}"
             checks.append(_check(compiler, shape, parameter, path_node, "value",
-                                 f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER (!{condition}) }}"))
+                                 f"SELECT DISTINCT ?this ?value WHERE {{ {failing} }}"))
     for count in compiler.values(shape, SH.minCount):
         checks.append(_check(compiler, shape, SH.minCount, path_node, "none",
-                             f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value }} }} "
-                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(count)})"))
+                             _too_few(focus, f"?this {path} ?value", int(count))))
     for count in compiler.values(shape, SH.maxCount):
         checks.append(_check(compiler, shape, SH.maxCount, path_node, "none",
-                             f"SELECT ?this WHERE {{ {values} }} "
+                             f"SELECT ?this WHERE {{ {along.pairs(values)} }} "
                              f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(count)})"))
     for value in compiler.values(shape, SH.hasValue):
         checks.append(_check(compiler, shape, SH.hasValue, path_node, "none",
-                             f"SELECT DISTINCT ?this WHERE {{ {focus} "
+                             f"SELECT DISTINCT ?this WHERE {{ {focus.select} "
                              f"FILTER NOT EXISTS {{ ?this {path} {compiler.term(value)} }} }}"))
     if compiler.value(shape, SH.uniqueLang) == Literal(True):
+        tagged = along.where("isLiteral(?value) && LANG(?value) != \"\"")
         checks.append(_check(compiler, shape, SH.uniqueLang, path_node, "none",
-                             f"SELECT ?this WHERE {{ {values} "
-                             "FILTER (isLiteral(?value) && LANG(?value) != \"\") } "
+                             f"SELECT ?this WHERE {{ {along.pairs(values)} {tagged} }} "
                              "GROUP BY ?this (LCASE(LANG(?value))) HAVING (COUNT(DISTINCT ?value) > 1)"))
-    checks.extend(_qualified_checks(compiler, shape, path_node, path, focus, values))
-    checks.extend(_pair_checks(compiler, shape, path_node, path, focus, values))
+    checks.extend(_qualified_checks(compiler, shape, path_node, along, values))
+    checks.extend(_pair_checks(compiler, shape, path_node, along, values))
     checks.extend(sparql_checks(compiler, shape, focus, path))
     return checks
 
 
-def _node_value_check(compiler: _Compiler, shape: Node, focus: str, parameter: URIRef, argument) -> Check:
-    condition = compiler.value_condition(shape, parameter, argument, "?this")
-    return _check(compiler, shape, parameter, None, "focus",
-                  f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER (!{condition}) }}")
+def _too_few(focus: Focus, pattern: str, count: int) -> str:
+    """The focus nodes with fewer than ``count`` distinct ``?value`` in ``pattern``'s solutions.
+
+    For a count of 1, FILTER NOT EXISTS (one lookup per focus node) instead of grouping an
+    OPTIONAL join; the focus sub-select is DISTINCT, so both give one row per focus node.
+    """
+    if count == 1:
+        return f"SELECT ?this WHERE {{ {focus.select} FILTER NOT EXISTS {{ {pattern} }} }}"
+    return (f"SELECT ?this WHERE {{ {focus.select} OPTIONAL {{ {pattern} }} }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {count})")
 
 
-def _qualified_checks(compiler: _Compiler, shape: Node, path_node, path: str, focus: str,
-                      values: str) -> list[Check]:
+def _node_value_check(compiler: _Compiler, shape: Node, focus: Focus, parameter: URIRef, argument) -> Check:
+    if parameter == SH["class"]:
+        failing = f"{focus.select} MINUS {{ {compiler.instance_pattern('?this', argument)} }}"
+    else:
+        failing = f"{focus.select} FILTER (!{compiler.value_condition(shape, parameter, argument, '?this')})"
+    return _check(compiler, shape, parameter, None, "focus", f"SELECT DISTINCT ?this WHERE {{ {failing} }}")
+
+
+def _qualified_checks(compiler: _Compiler, shape: Node, path_node, along: _Along, values: str) -> list[Check]:
     qualified = compiler.values(shape, SH.qualifiedValueShape)
     if not qualified:
         return []
@@ -107,45 +170,49 @@ def _qualified_checks(compiler: _Compiler, shape: Node, path_node, path: str, fo
     checks = []
     for inner in qualified:
         condition = compiler.conforms(inner, "?value")
+        instances = compiler.instances_of(inner, "?value")
         for count in compiler.values(shape, SH.qualifiedMinCount):
-            checks.append(_check(compiler, shape, SH.qualifiedMinCount, path_node, "none",
-                                 f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value "
-                                 f"FILTER ({condition}) }} }} GROUP BY ?this "
-                                 f"HAVING (COUNT(DISTINCT ?value) < {int(count)})"))
+            if int(count) == 1 and instances is not None and along.bounded:
+                # the focus nodes minus those with a value of the classes: ids only
+                query = f"SELECT ?this WHERE {{ {along.focus.select} MINUS {{ {values} {instances} }} }}"
+            else:
+                query = _too_few(along.focus, f"?this {along.path} ?value FILTER ({condition})", int(count))
+            checks.append(_check(compiler, shape, SH.qualifiedMinCount, path_node, "none", query))
         for count in compiler.values(shape, SH.qualifiedMaxCount):
             checks.append(_check(compiler, shape, SH.qualifiedMaxCount, path_node, "none",
-                                 f"SELECT ?this WHERE {{ {values} FILTER ({condition}) }} GROUP BY ?this "
-                                 f"HAVING (COUNT(DISTINCT ?value) > {int(count)})"))
+                                 f"SELECT ?this WHERE {{ {along.pairs(values)} {along.where(condition)} }} "
+                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(count)})"))
     return checks
 
 
-def _pair_checks(compiler: _Compiler, shape: Node, path_node, path: str, focus: str,
-                 values: str) -> list[Check]:
+def _pair_checks(compiler: _Compiler, shape: Node, path_node, along: _Along, values: str) -> list[Check]:
     """sh:equals, sh:disjoint, sh:lessThan, sh:lessThanOrEquals (one result per offending pair)."""
     checks = []
     for other in compiler.values(shape, SH.equals):
         other_term = compiler.term(other)
+        missing_other = f"{along.pairs(values)} {along.where(f'NOT EXISTS {{ ?this {other_term} ?value }}')}"
+        missing_path = (f"{along.pairs(f'?this {other_term} ?value .')} "
+                        f"{along.where(f'NOT EXISTS {{ ?this {along.path} ?value }}')}")
         checks.append(_check(compiler, shape, SH.equals, path_node, "value",
-                             f"SELECT DISTINCT ?this ?value WHERE {{ {{ {values} FILTER NOT EXISTS "
-                             f"{{ ?this {other_term} ?value }} }} UNION "
-                             f"{{ {focus} ?this {other_term} ?value . "
-                             f"FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}"))
+                             f"SELECT DISTINCT ?this ?value WHERE {{ {{ {missing_other} }} UNION "
+                             f"{{ {missing_path} }} }}"))
     for other in compiler.values(shape, SH.disjoint):
+        shared = along.pairs(f"{values} ?this {compiler.term(other)} ?value .")
         checks.append(_check(compiler, shape, SH.disjoint, path_node, "value",
-                             f"SELECT DISTINCT ?this ?value WHERE {{ {values} "
-                             f"?this {compiler.term(other)} ?value }}"))
+                             f"SELECT DISTINCT ?this ?value WHERE {{ {shared} }}"))
     for parameter, operator in ((SH.lessThan, "<"), (SH.lessThanOrEquals, "<=")):
         for other in compiler.values(shape, parameter):
             # pyshacl compares IRIs as strings and fails a string against a non-string.
             test = (f"COALESCE(IF(isIRI(?value) && isIRI(?other), STR(?value) {operator} STR(?other), "
                     f"?value {operator} ?other), false)")
+            both = along.pairs(f"{values} ?this {compiler.term(other)} ?other .", "?this ?value ?other")
+            failing = f"{both} {along.where(f'!{test}')}"
             checks.append(_check(compiler, shape, parameter, path_node, "value",
-                                 f"SELECT DISTINCT ?this ?value ?other WHERE {{ {values} "
-                                 f"?this {compiler.term(other)} ?other . FILTER (!{test}) }}"))
+                                 f"SELECT DISTINCT ?this ?value ?other WHERE {{ {failing} }}"))
     return checks
 
 
-def sparql_checks(compiler: _Compiler, shape: Node, focus: str, path: str | None) -> list[Check]:
+def sparql_checks(compiler: _Compiler, shape: Node, focus: Focus, path: str | None) -> list[Check]:
     """A shape's SPARQL-based constraints, each run once for all focus nodes.
 
     pyshacl pre-binds ``$this`` and runs the query per focus node; here the focus sub-select is
@@ -167,9 +234,10 @@ def sparql_checks(compiler: _Compiler, shape: Node, focus: str, path: str | None
                 raise UnsupportedShapeError(f"{compiler.name(shape)}: $PATH in a shape without a path")
             text = PATH_VARIABLE.sub(lambda _match: path, text)
         if needs_prebinding(text):  # run once per focus node with $this substituted (slower)
-            query, focus_query = _prefixes(compiler, constraint) + text, f"SELECT ?this WHERE {{ {focus} }}"
+            query = _prefixes(compiler, constraint) + text
+            focus_query = f"SELECT ?this WHERE {{ {focus.select} }}"
         else:
-            query, focus_query = _prefixes(compiler, constraint) + inject_focus(text, focus), None
+            query, focus_query = _prefixes(compiler, constraint) + inject_focus(text, focus.select), None
         checks.append(Check(query=query, shape=shape, severity=_severity(compiler, shape),
                             focus_query=focus_query,
                             component=SH.SPARQLConstraintComponent,

@@ -136,6 +136,25 @@ class _Compiler:
             raise UnsupportedShapeError(f"a blank node ({node}) as a constraint value")
         return node.n3()
 
+    def bounded_path(self, node) -> bool:
+        """Whether the path has no ``*``, ``+`` or ``?``: then it can be evaluated with neither
+        end bound at the cost of reading its triples (a zero-length path would match every node
+        of the graph, a closure every pair), so a check may start from the path."""
+        if isinstance(node, URIRef):
+            return True
+        if (node, RDF.first, None) in self.shapes:
+            return all(self.bounded_path(item) for item in self.items(node))
+        if any(self.value(node, predicate) is not None
+               for predicate in (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)):
+            return False
+        inner = self.value(node, SH.inversePath)
+        if inner is not None:
+            return self.bounded_path(inner)
+        alternatives = self.value(node, SH.alternativePath)
+        if alternatives is not None:
+            return all(self.bounded_path(item) for item in self.items(alternatives))
+        return False
+
     def path(self, node) -> str:
         if isinstance(node, URIRef):
             return node.n3()
@@ -211,6 +230,23 @@ class _Compiler:
             condition = f"({condition} && !({excluded}))"
         return condition
 
+    def instances_of(self, shape: Node, v: str) -> str | None:
+        """A graph pattern matching when ``v`` conforms to ``shape``, for a shape of sh:class
+        constraints only (else None).
+
+        A join or MINUS with it compares node ids; the equivalent EXISTS in a FILTER is a
+        separate evaluation per value, several times slower on pyoxigraph.
+        """
+        if self.deactivated(shape) or self.values(shape, SH.sparql) or self.value(shape, SH.path) is not None:
+            return None
+        self.check_supported(shape)
+        parameters = {parameter for parameter in (*VALUE_COMPONENTS, SH.hasValue, SH.property)
+                      if self.values(shape, parameter)}
+        classes = self.values(shape, SH["class"])
+        if parameters != {SH["class"]} or any(isinstance(cls, BNode) for cls in classes):
+            return None
+        return " ".join(self.instance_pattern(v, cls) for cls in classes)
+
     def conforms(self, shape: Node, v: str) -> str:
         """A SPARQL expression true when ``v`` conforms to ``shape`` (used inside sh:or, sh:node …)."""
         if self.deactivated(shape):
@@ -258,8 +294,42 @@ class _Compiler:
         return "(" + (" && ".join(parts) or "true") + ")"
 
 
-def targets(compiler: _Compiler, shape: Node) -> str | None:
-    """A sub-select of the shape's focus nodes as ``?this``, or None for an untargeted shape."""
+#: Bound by :attr:`Focus.marked` only, so that a FILTER naming it stays above the join.
+FOCUS_MARK = "?_focus"
+
+
+@dataclass(frozen=True)
+class Focus:
+    """A shape's focus nodes: ``union`` binds ``?this`` to each (with repeats).
+
+    pyoxigraph joins a sub-select with a triple pattern by a loop that looks the pattern up once
+    per row of the sub-select, but two sub-selects by a hash join that reads each side once.
+    Checks along a path of fixed length (:mod:`kg.shacl_checks`) join :attr:`marked` with a
+    sub-select of the path's triples: that reads the path's triples once (a sequential scan)
+    instead of looking them up per focus node, and costs little both when the shape has few
+    focus nodes and when it has many.
+    """
+
+    union: str
+
+    @property
+    def select(self) -> str:
+        """A sub-select binding ``?this`` to every focus node once."""
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {self.union} }} }}"
+
+    @property
+    def marked(self) -> str:
+        """:attr:`select` that also binds :data:`FOCUS_MARK` to true.
+
+        pyoxigraph moves a FILTER into the side of a join that binds all of its variables: a
+        test of ``?value`` would run on every triple of the path, before the join drops those of
+        nodes that are no focus node. A FILTER that also names the mark can only run after it.
+        """
+        return f"{{ SELECT DISTINCT ?this (true AS {FOCUS_MARK}) WHERE {{ {self.union} }} }}"
+
+
+def targets(compiler: _Compiler, shape: Node) -> Focus | None:
+    """The shape's focus nodes as ``?this``, or None for an untargeted shape."""
     branches = []
     for target in compiler.values(shape, SH.targetClass):
         branches.append(compiler.instance_pattern("?this", target))
@@ -273,8 +343,7 @@ def targets(compiler: _Compiler, shape: Node) -> str | None:
         branches.append(f"[] {compiler.term(predicate)} ?this .")
     if not branches:
         return None
-    union = " UNION ".join("{ " + branch + " }" for branch in branches)
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+    return Focus(" UNION ".join("{ " + branch + " }" for branch in branches))
 
 
 def compile_shapes(shapes: Graph, ill_typed: Callable[[URIRef], list[str]] | None = None,
