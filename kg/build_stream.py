@@ -331,7 +331,19 @@ class _StoreLoader:
 def _stage(nquads: Path, staging: Path, union: Path, progress: bool) -> None:
     from kg.store_load import stage_store
 
+    _die_with_parent()
     stage_store(nquads, staging, progress=progress, union_triples=union)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when the build that started it dies (a killed ``kg build``
+    must not leave a loader writing on); elsewhere a no-op."""
+    import contextlib
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _timed(progress: bool, what: str, action: Callable[[], object]):
