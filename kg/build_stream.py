@@ -298,7 +298,7 @@ class _StoreLoader:
     swapped into place only once the release has passed validation."""
 
     def __init__(self, nquads: Path, store_dir: Path, union: Path, progress: bool) -> None:
-        from kg.store_load import new_staging_dir
+        from kg.store import new_staging_dir
 
         self.store_dir = store_dir
         self.staging = new_staging_dir(store_dir)
@@ -323,7 +323,7 @@ class _StoreLoader:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def swap(self) -> None:
-        from kg.store_load import swap_into_place
+        from kg.store import swap_into_place
 
         swap_into_place(self.staging, self.store_dir)
 

@@ -333,8 +333,7 @@ def materialise_union(store: ox.Store) -> None:
 
 def load_oxigraph(nquads: Path, store_dir: Path) -> None:
     """(Re)build the on-disk store from the release, atomically: load beside, then swap."""
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
+    staging = new_staging_dir(store_dir)
     try:
         store = ox.Store(str(staging))
         store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
@@ -342,17 +341,28 @@ def load_oxigraph(nquads: Path, store_dir: Path) -> None:
         store.optimize()
         store.flush()
         del store
-        retired = store_dir.with_name(f".{store_dir.name}.old")
-        if retired.exists():
-            shutil.rmtree(retired)
-        if store_dir.exists():
-            store_dir.rename(retired)
-        staging.rename(store_dir)
-        if retired.exists():
-            shutil.rmtree(retired)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    swap_into_place(staging, store_dir)
+
+
+def new_staging_dir(store_dir: Path) -> Path:
+    """An empty directory beside ``store_dir`` (same file system: the swap is a rename)."""
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
+
+
+def swap_into_place(staging: Path, store_dir: Path) -> None:
+    """Replace ``store_dir`` by the staged store (the old one is removed once the new is there)."""
+    retired = store_dir.with_name(f".{store_dir.name}.old")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if store_dir.exists():
+        store_dir.rename(retired)
+    staging.rename(store_dir)
+    if retired.exists():
+        shutil.rmtree(retired)
 
 
 def open_store(kind: str = "oxigraph", build_dir: Path | None = None,

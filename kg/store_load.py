@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.iris import PREFIXES
-from kg.store import materialise_union
+from kg.store import materialise_union, new_staging_dir, swap_into_place
 
 
 def load_oxigraph_streaming(nquads: Path, store_dir: Path, trig_path: Path | None = None,
@@ -36,12 +36,6 @@ def load_oxigraph_streaming(nquads: Path, store_dir: Path, trig_path: Path | Non
         shutil.rmtree(staging, ignore_errors=True)
         raise
     swap_into_place(staging, store_dir)
-
-
-def new_staging_dir(store_dir: Path) -> Path:
-    """An empty directory beside ``store_dir`` (same file system: the swap is a rename)."""
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
 
 
 def stage_store(nquads: Path, staging: Path, trig_path: Path | None = None, progress: bool = False,
@@ -67,18 +61,6 @@ def stage_store(nquads: Path, staging: Path, trig_path: Path | None = None, prog
     _step(progress, "optimising the store", store.optimize)
     store.flush()
     store = None  # closed before the rename
-
-
-def swap_into_place(staging: Path, store_dir: Path) -> None:
-    """Replace ``store_dir`` by the staged store (the old one is removed once the new is there)."""
-    retired = store_dir.with_name(f".{store_dir.name}.old")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if store_dir.exists():
-        store_dir.rename(retired)
-    staging.rename(store_dir)
-    if retired.exists():
-        shutil.rmtree(retired)
 
 
 def _step(progress: bool, what: str, action) -> None:

@@ -271,13 +271,19 @@ def subclass_closure(store: ox.Store) -> Callable[[URIRef], list[URIRef]]:
 
 # --------------------------------------------------------------------------- running the checks
 
-def run_checks(loaded: LoadedData, checks: list[Check], shapes: Graph) -> Graph:
-    """A SHACL report graph (as pyshacl writes it) with one result per row of every check."""
+def new_report(shapes: Graph) -> tuple[Graph, BNode]:
+    """An empty SHACL report graph with the shapes' prefixes, and its report node."""
     report = Graph()
     for prefix, namespace in shapes.namespaces():
         report.bind(prefix, namespace)
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
+    return report, node
+
+
+def run_checks(loaded: LoadedData, checks: list[Check], shapes: Graph) -> Graph:
+    """A SHACL report graph (as pyshacl writes it) with one result per row of every check."""
+    report, node = new_report(shapes)
     conforms = True
     for check in checks:
         seen: set = set()

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.plugins.parsers.ntriples import unquote
 
 from kg.shacl_sparql import Check, compile_shapes
@@ -36,6 +36,7 @@ from kg.validate_fast import (
     _add_result,
     _result,
     _solutions,
+    new_report,
     rejected_by_datatype,
     subclass_closure,
 )
@@ -117,11 +118,7 @@ def validate_release(union: Path, index: Path, shapes: Graph, work: Path | None 
 
 def _run_checks_in_workers(store_dir: Path, checks: list[Check], shapes: Graph, workers: int) -> Graph:
     """Every check's results, computed by ``workers`` processes, added to one report in order."""
-    report = Graph()
-    for prefix, namespace in shapes.namespaces():
-        report.bind(prefix, namespace)
-    node = BNode()
-    report.add((node, RDF.type, SH.ValidationReport))
+    report, node = new_report(shapes)
     conforms = True
     # Fresh interpreters (the checks travel pickled): RocksDB's threads do not survive a fork.
     context = multiprocessing.get_context("spawn")
