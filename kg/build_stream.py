@@ -6,10 +6,11 @@ the large build keeps no graph in memory:
 1. *index* (workers, one record file each): read and check every file; keep only each id's
    type and labels (what the mapping needs from other files), and check references with it.
 2. *map* (workers): read each file again, map its records (:mod:`kg.mapping`, unchanged),
-   write each triple as an N-Quads line of its source graph, and the entailments of
-   :mod:`kg.reason_fast` as lines of the inferred graph; triples of the join properties
-   (transitivity, property chain) go back to the parent, which closes them.
-3. *sort*: ``LC_ALL=C sort -u`` (external, bounded memory) gives the sorted, de-duplicated
+   make each triple an N-Quads line of its source graph, and the entailments of
+   :mod:`kg.reason_fast` lines of the inferred graph, and write the file's lines sorted and
+   de-duplicated; triples of the join properties (transitivity, property chain) go back to the
+   parent, which closes them.
+3. *merge*: ``LC_ALL=C sort -m -u`` merges the sorted parts into the sorted, de-duplicated
    lines the small build writes; a streaming pass drops inferred triples that some source
    graph asserts (the lines of one subject are adjacent), which is kg.reason's rule.
 4. *store*: pyoxigraph bulk-loads kg.nq, then the union default graph from a file of every
@@ -43,7 +44,7 @@ from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
 from kg.reason_fast import Entailments, join_closure, keeps
-from kg.release_stream import INDEX_FILE, UNION_FILE, sort_unique
+from kg.release_stream import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.schema import TYPES
 from kg.sources import LineSpan, Record, _read_verbatim, load_record_file, load_sources
 
@@ -78,14 +79,14 @@ class _Lines:
         return f"{self.term(triple[0])} {self.term(triple[1])} {self.term(triple[2])} {graph} .\n"
 
 
-def _write_graph(triples: Iterator[tuple], graph: URIRef, out, lines: _Lines, entailments: Entailments | None,
-                 edges: list[tuple]) -> int:
-    """Write ``triples`` to ``out`` (in ``graph``) and their entailments (in the inferred graph)."""
+def _write_graph(triples: Iterator[tuple], graph: URIRef, buffer: list[str], lines: _Lines,
+                 entailments: Entailments | None, edges: list[tuple]) -> int:
+    """Add the lines of ``triples`` (in ``graph``) and of their entailments (in the inferred
+    graph) to ``buffer``."""
     graph_text = graph.n3()
     inferred_text = INFERRED.n3()
     joins = entailments.join_properties if entailments else ()
     count = 0
-    buffer: list[str] = []
     quad = lines.quad
     for triple in triples:
         buffer.append(quad(triple, graph_text))
@@ -99,7 +100,6 @@ def _write_graph(triples: Iterator[tuple], graph: URIRef, out, lines: _Lines, en
                 edges.append(entailed)
             if keeps(entailed):
                 buffer.append(quad(entailed, inferred_text))
-    out.write("".join(buffer))
     return count
 
 
@@ -148,10 +148,11 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
     lines = _Lines()
     edges: list[tuple] = []
     triples = 0
-    with part.open("w", encoding="utf-8", newline="\n") as out:
-        for record in records:
-            triples += _write_graph(record_triples(record, labels), iris.graph(record.source), out,
-                                    lines, entailments, edges)
+    buffer: list[str] = []
+    for record in records:
+        triples += _write_graph(record_triples(record, labels), iris.graph(record.source), buffer,
+                                lines, entailments, edges)
+    write_sorted_part(part, buffer)
     return len(records), triples, edges, None, fingerprint(entries_of_records(records))
 
 
@@ -254,16 +255,15 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                 edges.extend(file_edges)
                 bar.update()
         bar.close()
-        with (work / "part-vocabularies.nq").open("w", encoding="utf-8", newline="\n") as out:
-            lines = _Lines()
-            for source in sources.values():
-                _write_graph(describe_source(source), iris.graph(source.id), out, lines, entailments, edges)
-            for identifier, graph in vocabularies.items():
-                _write_graph(iter(graph), identifier, out, lines, entailments, edges)
-            if entailments is not None:
-                for triple in sorted(join_closure(entailments, edges)):
-                    if keeps(triple):
-                        out.write(lines.quad(triple, INFERRED.n3()))
+        lines, buffer = _Lines(), []
+        for source in sources.values():
+            _write_graph(describe_source(source), iris.graph(source.id), buffer, lines, entailments, edges)
+        for identifier, graph in vocabularies.items():
+            _write_graph(iter(graph), identifier, buffer, lines, entailments, edges)
+        if entailments is not None:
+            buffer.extend(lines.quad(triple, INFERRED.n3()) for triple in join_closure(entailments, edges)
+                          if keeps(triple))
+        write_sorted_part(work / "part-vocabularies.nq", buffer)
         nquads = work / "kg.nq"
         vocabulary_graphs = frozenset(identifier.n3() for identifier in vocabularies)
         report.triples = _timed(progress, "sorting and de-duplicating quads",
