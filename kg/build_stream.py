@@ -28,16 +28,15 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-from rdflib import Literal, URIRef
-from rdflib.plugins.serializers.nquads import _quoteLiteral
 from tqdm import tqdm
 
 from kg import iris
 from kg.build import BuildReport, load_vocabulary_graphs
+from kg.entailed_lines import EntailedLines
 from kg.errors import KgError, RecordError
 from kg.index_scan import Entry, entries_of_records, fingerprint, scan_entries
 from kg.mapping.labels import LabelIndex
@@ -56,51 +55,6 @@ except ImportError:  # pragma: no cover
 INFERRED = iris.INFERRED_GRAPH
 # Set in the parent before the workers fork, so they share it without pickling.
 _STATE: dict[str, object] = {}
-
-
-class _Lines:
-    """N-Quads lines exactly as rdflib's serializer writes them, IRIs memoised."""
-
-    def __init__(self) -> None:
-        self._iris: dict[object, str] = {}
-
-    def term(self, term: object) -> str:
-        if type(term) is Literal:
-            return _quoteLiteral(term)
-        text = self._iris.get(term)
-        if text is None:
-            text = term.n3()  # type: ignore[attr-defined]
-            if len(self._iris) > 200_000:
-                self._iris.clear()
-            self._iris[term] = text
-        return text
-
-    def quad(self, triple: tuple, graph: str) -> str:
-        return f"{self.term(triple[0])} {self.term(triple[1])} {self.term(triple[2])} {graph} .\n"
-
-
-def _write_graph(triples: Iterator[tuple], graph: URIRef, buffer: list[str], lines: _Lines,
-                 entailments: Entailments | None, edges: list[tuple]) -> int:
-    """Add the lines of ``triples`` (in ``graph``) and of their entailments (in the inferred
-    graph) to ``buffer``."""
-    graph_text = graph.n3()
-    inferred_text = INFERRED.n3()
-    joins = entailments.join_properties if entailments else ()
-    count = 0
-    quad = lines.quad
-    for triple in triples:
-        buffer.append(quad(triple, graph_text))
-        count += 1
-        if entailments is None:
-            continue
-        if triple[1] in joins:
-            edges.append(triple)
-        for entailed in entailments.entailed(triple):
-            if entailed[1] in joins:
-                edges.append(entailed)
-            if keeps(entailed):
-                buffer.append(quad(entailed, inferred_text))
-    return count
 
 
 def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
@@ -145,13 +99,12 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
         return 0, 0, [], str(error), ""
     labels: LabelIndex = _STATE["labels"]  # type: ignore[assignment]
     entailments: Entailments | None = _STATE["entailments"]  # type: ignore[assignment]
-    lines = _Lines()
+    writer = EntailedLines(entailments)
     edges: list[tuple] = []
     triples = 0
     buffer: list[str] = []
     for record in records:
-        triples += _write_graph(record_triples(record, labels), iris.graph(record.source), buffer,
-                                lines, entailments, edges)
+        triples += writer.add(record_triples(record, labels), iris.graph(record.source).n3(), buffer, edges)
     write_sorted_part(part, buffer)
     return len(records), triples, edges, None, fingerprint(entries_of_records(records))
 
@@ -255,14 +208,14 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                 edges.extend(file_edges)
                 bar.update()
         bar.close()
-        lines, buffer = _Lines(), []
+        writer, buffer = EntailedLines(entailments), []
         for source in sources.values():
-            _write_graph(describe_source(source), iris.graph(source.id), buffer, lines, entailments, edges)
+            writer.add(describe_source(source), iris.graph(source.id).n3(), buffer, edges)
         for identifier, graph in vocabularies.items():
-            _write_graph(iter(graph), identifier, buffer, lines, entailments, edges)
+            writer.add(iter(graph), identifier.n3(), buffer, edges)
         if entailments is not None:
-            buffer.extend(lines.quad(triple, INFERRED.n3()) for triple in join_closure(entailments, edges)
-                          if keeps(triple))
+            closure = join_closure(entailments, edges)
+            buffer.extend(writer.text.quad(triple, INFERRED.n3()) for triple in closure if keeps(triple))
         write_sorted_part(work / "part-vocabularies.nq", buffer)
         nquads = work / "kg.nq"
         vocabulary_graphs = frozenset(identifier.n3() for identifier in vocabularies)

@@ -134,3 +134,13 @@ def test_the_streaming_build_of_a_synthetic_directory_validates_and_conforms(syn
     report = build(synthetic, tmp_path, engine="stream")
     assert report.validation.startswith("validated: conforms")
     assert (tmp_path / "store" / "CURRENT").is_file()
+
+
+def test_both_build_engines_write_the_same_nquads_for_synthetic_records(synthetic, tmp_path):
+    from kg.build import build
+
+    build(synthetic, tmp_path / "rdflib", engine="rdflib", store=False, validate=False)
+    build(synthetic, tmp_path / "stream", engine="stream", store=False, validate=False)
+    streamed = (tmp_path / "stream" / "kg.nq").read_bytes()
+    assert streamed == (tmp_path / "rdflib" / "kg.nq").read_bytes()
+    assert b"<https://" in streamed and b"/graph/inferred>" in streamed
