@@ -30,12 +30,14 @@ from kg.errors import KgError
 from kg.store import QuerySyntaxError
 from server.answers import GuardedResult
 from server.query_checks import QueryRefusedError, TextLimits
-from server.query_worker import STOP, QueryTask, StoreSource, worker_main
+from server.query_worker import STOP, QueryTask, StoreSource, count_main, worker_main
 
 __all__ = ["CheckedStore", "GuardedResult", "GuardedStore", "QueryEngineError", "QueryLimits",
            "QueryTimeoutError", "ReloadError", "guard"]
 
 STARTUP_TIMEOUT = 120.0
+#: How long /healthz waits for the quad count of a store just opened (then it says null).
+STATUS_COUNT_WAIT = 10.0
 TRUNCATION_HEADER = "KG-Result-Truncated"
 #: How long a stopped answer may take to wind down before its worker is killed instead.
 DRAIN_SECONDS = 1.0
@@ -77,9 +79,11 @@ class QueryLimits:
 
 
 class _Worker:
-    def __init__(self, context: Any, source: StoreSource, isolate_network: bool) -> None:
+    def __init__(self, context: Any, source: StoreSource, isolate_network: bool,
+                 count_quads: bool = False) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, source, isolate_network),
+        self.process = context.Process(target=worker_main,
+                                       args=(child, source, isolate_network, count_quads),
                                        daemon=True, name="kg-query-worker")
         self.process.start()
         child.close()
@@ -131,10 +135,16 @@ class _Pool:
         self.retired = False
         self.info: dict = {}
         self.respawns = 0
+        self.counted = threading.Event()
 
     def start(self) -> None:
-        workers = [_Worker(self.context, self.source, self.limits.isolate_network)
-                   for _ in range(self.limits.workers)]
+        """Start the workers and wait until each has opened the store. The number of quads of
+        an on-disk store is counted by a process of its own meanwhile (:meth:`quads`), so the
+        pool serves without waiting for it; an in-memory one is counted by the first worker."""
+        on_disk = self.source.kind == "oxigraph-dir"
+        workers = [_Worker(self.context, self.source, self.limits.isolate_network,
+                           count_quads=not on_disk and number == 0)
+                   for number in range(self.limits.workers)]
         try:
             for worker in workers:
                 worker.wait_ready(STARTUP_TIMEOUT)
@@ -143,8 +153,30 @@ class _Pool:
                 worker.kill()
             raise
         self.info = workers[0].info
+        if on_disk:
+            threading.Thread(target=self._count, daemon=True, name="kg-quad-count").start()
+        else:
+            self.counted.set()
         for worker in workers:
             self.release(worker)
+
+    def _count(self) -> None:
+        connection, child = self.context.Pipe()
+        process = self.context.Process(target=count_main, args=(child, self.source), daemon=True,
+                                       name="kg-quad-count")
+        process.start()
+        child.close()
+        with contextlib.suppress(EOFError, OSError):
+            if connection.poll(STARTUP_TIMEOUT):
+                self.info["quads"] = connection.recv()
+        process.join(timeout=5)
+        connection.close()
+        self.counted.set()
+
+    def quads(self, timeout: float = STARTUP_TIMEOUT) -> int | None:
+        """The number of quads in the store, once counted (None if that takes over ``timeout``)."""
+        self.counted.wait(timeout)
+        return self.info.get("quads")
 
     def acquire(self, timeout: float) -> _Worker | None:
         """A free worker, or None after ``timeout`` or when the pool is retired meanwhile."""
@@ -356,7 +388,7 @@ class GuardedStore:
         pool = _Pool(self._context, source, self.limits)
         try:
             pool.start()
-            quads = pool.info.get("quads")
+            quads = pool.quads()
             if expected_quads is not None and quads != expected_quads:
                 pool.retire()
                 raise ReloadError(f"{source.label or source.path}: the store holds {quads} quads, "
@@ -370,13 +402,12 @@ class GuardedStore:
             self.source = source
             self.generation += 1
         old.retire()
-        self.last_reload = {"ok": True, "source": source.label, "quads": pool.info.get("quads"),
-                            "at": started}
+        self.last_reload = {"ok": True, "source": source.label, "quads": quads, "at": started}
         return self.last_reload
 
     def status(self) -> dict:
         return {"generation": self.generation, "source": self.source.label,
-                "quads": self._pool.info.get("quads"),
+                "quads": self._pool.quads(timeout=STATUS_COUNT_WAIT),
                 "network_isolated": self._pool.info.get("network_isolated"),
                 "worker_restarts": self._pool.respawns, "last_reload": self.last_reload}
 

@@ -85,12 +85,16 @@ def drop_network() -> bool:
     return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
 
 
-def worker_main(connection: Any, source: StoreSource, isolate_network: bool) -> None:
-    """The worker loop: report readiness (or why the store cannot be opened), then serve."""
+def worker_main(connection: Any, source: StoreSource, isolate_network: bool,
+                count_quads: bool = True) -> None:
+    """The worker loop: report readiness (or why the store cannot be opened), then serve.
+
+    ``count_quads`` False: report no count (pyoxigraph counts by reading every quad, seconds per
+    ten million; :func:`count_main` does it beside the workers for an on-disk store)."""
     isolated = drop_network() if isolate_network else False
     try:
         store = source.open()
-        quads = _quad_count(store)
+        quads = _quad_count(store) if count_quads else None
     except Exception as error:  # a broken build: the parent keeps the old one and says why
         connection.send(("failed", f"{type(error).__name__}: {error}"))
         return
@@ -105,6 +109,15 @@ def worker_main(connection: Any, source: StoreSource, isolate_network: bool) -> 
         if task == STOP:  # a stop that crossed the answer's last chunk: nothing to stop
             continue
         run_task(store, task, connection)
+
+
+def count_main(connection: Any, source: StoreSource) -> None:
+    """A short-lived process: open the store, send its number of quads (None if it fails)."""
+    try:
+        quads = _quad_count(source.open())
+    except Exception:  # the workers opened it; a failure here only leaves the count unknown
+        quads = None
+    connection.send(quads)
 
 
 def _quad_count(store: Any) -> int | None:
