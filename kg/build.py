@@ -127,10 +127,13 @@ def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = F
     graph with violations is not written. Both engines write the same kg.nq, byte for byte.
     """
     if choose_engine(data_dir, engine) == "stream":
+        from functools import partial
+
         from kg.build_stream import build_streaming, check_release_shapes
 
+        check = partial(check_release_shapes, progress=progress) if validate else None
         return build_streaming(data_dir, out_dir, reason=reason, progress=progress, store=store,
-                               validate=check_release_shapes if validate else None, workers=workers)
+                               validate=check, workers=workers)
     graphs, record_count = assemble(data_dir, reason=reason, progress=progress)
     validation = check_shapes(graphs, progress=progress) if validate else ""
     nquads = nquads_text(graphs)

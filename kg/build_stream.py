@@ -309,7 +309,7 @@ def _timed(progress: bool, what: str, action: Callable[[], object]):
     return result
 
 
-def check_release_shapes(nquads: Path) -> str:
+def check_release_shapes(nquads: Path, progress: bool = False) -> str:
     """The scaled build's validation step: the shapes run as SPARQL on pyoxigraph.
 
     pyshacl needs the graph in rdflib (hours and tens of GB at 100 000 contracts); the SPARQL
@@ -322,7 +322,8 @@ def check_release_shapes(nquads: Path) -> str:
     from kg.validate import ValidationFailedError, ValidationReport
     from kg.validate_release import validate_release_report
 
-    validation = validate_release_report(nquads.with_name(UNION_FILE), nquads.with_name(INDEX_FILE))
+    validation = validate_release_report(nquads.with_name(UNION_FILE), nquads.with_name(INDEX_FILE),
+                                         progress=progress)
     if not validation.conforms:
         violations = [result for result in validation.results if result.severity == "Violation"]
         only = ValidationReport(violations, validation.report_graph, validation.shape_count)

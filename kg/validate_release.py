@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,6 +31,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.parsers.ntriples import unquote
+from tqdm import tqdm
 
 from kg.shacl_sparql import Check, compile_shapes
 from kg.validate_fast import (
@@ -103,7 +106,7 @@ def load_release_data_graph(directory: Path, union: Path, index: Path) -> None:
 
 
 def validate_release(union: Path, index: Path, shapes: Graph, work: Path | None = None,
-                     workers: int | None = None) -> Graph:
+                     workers: int | None = None, progress: bool = False) -> Graph:
     """The SHACL report graph of the data graph ``union`` + ``index`` (see the module text)."""
     workers = workers or min(2, os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix=".validate-", dir=work or union.parent) as directory:
@@ -113,11 +116,15 @@ def validate_release(union: Path, index: Path, shapes: Graph, work: Path | None 
         store = ox.Store.read_only(str(store_dir))
         checks = compile_shapes(shapes, lambda datatype: bad.get(datatype, []), subclass_closure(store))
         del store
-        return _run_checks_in_workers(store_dir, checks, shapes, workers)
+        return _run_checks_in_workers(store_dir, checks, shapes, workers, progress)
 
 
-def _run_checks_in_workers(store_dir: Path, checks: list[Check], shapes: Graph, workers: int) -> Graph:
-    """Every check's results, computed by ``workers`` processes, added to one report in order."""
+def _run_checks_in_workers(store_dir: Path, checks: list[Check], shapes: Graph, workers: int,
+                           progress: bool = False) -> Graph:
+    """Every check's results, computed by ``workers`` processes, added to one report in order.
+
+    With ``progress``, a bar over the checks, and the slowest ones named at the end (at 100 000
+    contracts validation takes minutes: where they go is worth knowing)."""
     report, node = new_report(shapes)
     conforms = True
     # Fresh interpreters (the checks travel pickled): RocksDB's threads do not survive a fork.
@@ -125,9 +132,19 @@ def _run_checks_in_workers(store_dir: Path, checks: list[Check], shapes: Graph, 
     # The slowest checks first, so that no worker is left with a long one at the end.
     order = sorted(range(len(checks)), key=lambda number: _expected_cost(checks[number]))
     by_number: dict[int, list[tuple]] = {}
+    seconds: dict[int, float] = {}
+    bar = tqdm(total=len(checks), desc="validating (SHACL as SPARQL)", unit="check", disable=not progress,
+               file=sys.stderr)
     with context.Pool(workers, initializer=_open_store, initargs=(checks, str(store_dir))) as pool:
-        for number, results in pool.imap_unordered(_check_results, order):
+        for number, results, took in pool.imap_unordered(_check_results, order):
             by_number[number] = results
+            seconds[number] = took
+            bar.update()
+    bar.close()
+    if progress:
+        slowest = sorted(seconds, key=seconds.__getitem__, reverse=True)[:5]
+        print("  slowest checks: " + "; ".join(f"{_check_name(checks[number])} {seconds[number]:.1f} s"
+                                               for number in slowest), file=sys.stderr, flush=True)
     for number, check in enumerate(checks):
         for result in by_number.pop(number):
             conforms = conforms and check.severity != SH.Violation
@@ -146,8 +163,16 @@ def _open_store(checks: list[Check], store_dir: str) -> None:
     _SHARED.update(checks=checks, loaded=LoadedData(ox.Store.read_only(store_dir)))
 
 
-def _check_results(number: int) -> tuple[int, list[tuple]]:
-    """In a worker: the (focus, value, path, variables) of every result of check ``number``."""
+def _check_name(check: Check) -> str:
+    """The shape (and constraint) a check stands for, as a short name."""
+    shape = str(check.shape).rsplit("#", 1)[-1] if isinstance(check.shape, URIRef) else "(blank shape)"
+    return f"{shape} {str(check.component).rsplit('#', 1)[-1]}"
+
+
+def _check_results(number: int) -> tuple[int, list[tuple], float]:
+    """In a worker: the (focus, value, path, variables) of every result of check ``number``, and
+    the seconds it took."""
+    started = time.monotonic()
     loaded: LoadedData = _SHARED["loaded"]  # type: ignore[assignment]
     check: Check = _SHARED["checks"][number]  # type: ignore[index]
     seen: set = set()
@@ -156,13 +181,13 @@ def _check_results(number: int) -> tuple[int, list[tuple]]:
         result = _result(check, loaded.to_rdflib(focus), solution, names, seen, loaded.to_rdflib)
         if result is not None:
             results.append(result)
-    return number, results
+    return number, results, time.monotonic() - started
 
 
-def validate_release_report(union: Path, index: Path, shapes: Graph | None = None):
+def validate_release_report(union: Path, index: Path, shapes: Graph | None = None, progress: bool = False):
     """:func:`validate_release` as a :class:`kg.validate.ValidationReport` (the bundled shapes
     by default), as ``kg validate`` would report the same graph."""
     from kg.validate import load_shapes, report_of
 
     shapes = shapes if shapes is not None else load_shapes()
-    return report_of(validate_release(union, index, shapes), shapes)
+    return report_of(validate_release(union, index, shapes, progress=progress), shapes)
