@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import KgError
+from kg.serve import WORKER_PRELOAD
 from kg.store import QuerySyntaxError
 from server.answers import GuardedResult
 from server.query_checks import QueryRefusedError, TextLimits
@@ -332,7 +333,7 @@ class GuardedStore:
         self.limits = limits or QueryLimits()
         self.description = description or source.label or source.kind
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["pyoxigraph", "rdflib", "server.query_worker"])
+        self._context.set_forkserver_preload(WORKER_PRELOAD)
         self._lock = threading.Lock()
         self._pool = _Pool(self._context, source, self.limits)
         self._pool.start()
