@@ -124,15 +124,15 @@ def sort_unique(work: Path, target: Path, unindexed_graphs: frozenset[str] = fro
         for line in lines:
             head = line[:line.index(" ")]
             if head != subject:
-                _flush(group, inferred_suffix, sinks, counts, base)
+                _flush(group, inferred_suffix, sinks, counts)
                 group = []
                 subject = head
             group.append(line)
-        _flush(group, inferred_suffix, sinks, counts, base)
+        _flush(group, inferred_suffix, sinks, counts)
     for path in parts:
         Path(path).unlink()
     by_graph.write_trig(target.with_name("kg.trig"))
-    return dict(sorted(counts.items()))
+    return dict(sorted((graph[1:-1].removeprefix(base), count) for graph, count in counts.items()))
 
 
 class _Sinks(NamedTuple):
@@ -145,27 +145,40 @@ class _Sinks(NamedTuple):
     unindexed_graphs: frozenset[str]
 
 
-def _flush(group: list[str], inferred_suffix: str, sinks: _Sinks, counts: dict[str, int], base: str) -> None:
+def _flush(group: list[str], inferred_suffix: str, sinks: _Sinks, counts: dict[str, int]) -> None:
     """Write one subject's quads (less inferred ones a source asserts), its triples once each to
     the union file the store's default graph is bulk-loaded from, each to its graph's file, and
-    the subject's index lines (one per graph it is described in)."""
-    asserted = {line[:line.rindex(" <")] for line in group if not line.endswith(inferred_suffix)}
+    the subject's index lines (one per graph it is described in); count the quads per graph
+    (keyed by the graph's N-Triples term). Each sink gets one write per subject: this loop runs
+    for every one of 13 million lines at 100 000 contracts."""
+    if not group:
+        return
+    cuts = [line.rindex(" <") for line in group]
+    asserted = {line[:cut] for line, cut in zip(group, cuts, strict=True)
+                if not line.endswith(inferred_suffix)}
+    quads: list[str] = []
+    union: list[str] = []
+    index: list[str] = []
     written: set[str] = set()
     indexed: set[str] = set()
-    is_iri = bool(group) and group[0].startswith("<")
-    for line in group:
-        cut = line.rindex(" <")
+    is_iri = group[0].startswith("<")
+    subject = group[0][:group[0].index(" ")]
+    add_to_graph = sinks.by_graph.add
+    for line, cut in zip(group, cuts, strict=True):
         triple = line[:cut]
         if line.endswith(inferred_suffix) and triple in asserted:
             continue
-        sinks.quads.write(line)
+        quads.append(line)
         graph = line[cut + 1:-3]
-        sinks.by_graph.add(graph, triple)
+        add_to_graph(graph, triple)
         if triple not in written:
             written.add(triple)
-            sinks.union.write(triple + " .\n")
+            union.append(triple + " .\n")
         if is_iri and graph not in indexed and graph not in sinks.unindexed_graphs:
             indexed.add(graph)
-            sinks.index.write(f"{line[:line.index(' ')]} {DESCRIBED_IN_GRAPH} {graph} .\n")
-        name = graph[1:-1].removeprefix(base)
-        counts[name] = counts.get(name, 0) + 1
+            index.append(f"{subject} {DESCRIBED_IN_GRAPH} {graph} .\n")
+        counts[graph] = counts.get(graph, 0) + 1
+    sinks.quads.write("".join(quads))
+    sinks.union.write("".join(union))
+    if index:
+        sinks.index.write("".join(index))

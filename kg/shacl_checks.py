@@ -11,9 +11,10 @@ evaluates something per row (a FILTER decodes the terms it tests; a FILTER (NOT)
 separate evaluation per row, which reads a join inside it in full each time). So: checks along
 a path of fixed length join the focus nodes and the path's triples as a hash join of two
 sub-selects (:class:`kg.shacl_sparql.Focus`) and test values only after it; sh:class and
-qualified shapes of classes are a MINUS with the class's instances; sh:minCount 1 asks
-FILTER NOT EXISTS of each focus node (one lookup each). Every form returns the same rows as
-the plain join of the focus nodes with the path.
+qualified shapes of classes are a MINUS with the class's instances; sh:minCount 1 and
+sh:hasValue are the focus nodes MINUS those with a value along the path (FILTER NOT EXISTS, one
+lookup per focus node, where the path has ``*``, ``+`` or ``?``). Every form returns the same
+rows as the plain join of the focus nodes with the path.
 """
 
 from __future__ import annotations
@@ -121,15 +122,16 @@ def property_checks(compiler: _Compiler, shape: Node, focus: Focus) -> list[Chec
                                  f"SELECT DISTINCT ?this ?value WHERE {{ {failing} }}"))
     for count in compiler.values(shape, SH.minCount):
         checks.append(_check(compiler, shape, SH.minCount, path_node, "none",
-                             _too_few(focus, f"?this {path} ?value", int(count))))
+                             _too_few(focus, f"?this {path} ?value", int(count), along.bounded)))
     for count in compiler.values(shape, SH.maxCount):
         checks.append(_check(compiler, shape, SH.maxCount, path_node, "none",
                              f"SELECT ?this WHERE {{ {along.pairs(values)} }} "
                              f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(count)})"))
     for value in compiler.values(shape, SH.hasValue):
+        having = f"?this {path} {compiler.term(value)}"
+        without = f"MINUS {{ {having} }}" if along.bounded else f"FILTER NOT EXISTS {{ {having} }}"
         checks.append(_check(compiler, shape, SH.hasValue, path_node, "none",
-                             f"SELECT DISTINCT ?this WHERE {{ {focus.select} "
-                             f"FILTER NOT EXISTS {{ ?this {path} {compiler.term(value)} }} }}"))
+                             f"SELECT DISTINCT ?this WHERE {{ {focus.select} {without} }}"))
     if compiler.value(shape, SH.uniqueLang) == Literal(True):
         tagged = along.where("isLiteral(?value) && LANG(?value) != \"\"")
         checks.append(_check(compiler, shape, SH.uniqueLang, path_node, "none",
@@ -141,14 +143,19 @@ def property_checks(compiler: _Compiler, shape: Node, focus: Focus) -> list[Chec
     return checks
 
 
-def _too_few(focus: Focus, pattern: str, count: int) -> str:
+def _too_few(focus: Focus, pattern: str, count: int, bounded: bool = False) -> str:
     """The focus nodes with fewer than ``count`` distinct ``?value`` in ``pattern``'s solutions.
 
-    For a count of 1, FILTER NOT EXISTS (one lookup per focus node) instead of grouping an
-    OPTIONAL join; the focus sub-select is DISTINCT, so both give one row per focus node.
+    For a count of 1, no grouping: along a path of fixed length (``bounded``) the focus nodes
+    MINUS the subjects of ``pattern`` (read once, compared by id: 2.3 s → 0.5 s for 157 000
+    focus nodes at 100 000 contracts), else FILTER NOT EXISTS (one lookup per focus node; a
+    path with ``*`` cannot be read unbound). ``pattern`` binds ``?this`` in every solution, so
+    MINUS removes exactly the rows NOT EXISTS removes; the focus sub-select is DISTINCT, so
+    each form gives one row per focus node.
     """
     if count == 1:
-        return f"SELECT ?this WHERE {{ {focus.select} FILTER NOT EXISTS {{ {pattern} }} }}"
+        without = f"MINUS {{ {pattern} }}" if bounded else f"FILTER NOT EXISTS {{ {pattern} }}"
+        return f"SELECT ?this WHERE {{ {focus.select} {without} }}"
     return (f"SELECT ?this WHERE {{ {focus.select} OPTIONAL {{ {pattern} }} }} "
             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {count})")
 
