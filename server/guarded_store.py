@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import KgError
-from kg.serve import WORKER_PRELOAD
+from kg.serve import start_worker_server
 from kg.store import QuerySyntaxError
 from server.answers import GuardedResult
 from server.query_checks import QueryRefusedError, TextLimits
@@ -331,7 +331,7 @@ class GuardedStore:
         self.limits = limits or QueryLimits()
         self.description = description or source.label or source.kind
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(WORKER_PRELOAD)
+        start_worker_server()  # the preloaded forkserver, if kg serve has not started it already
         self._lock = threading.Lock()
         self._pool = _Pool(self._context, source, self.limits)
         self._pool.start()
