@@ -319,14 +319,12 @@ def check_release_shapes(nquads: Path, progress: bool = False) -> str:
     input-size limits guard other people's files, not the build's own output.
     """
     from kg.shacl_report import as_text, summary_line
-    from kg.validate import ValidationFailedError, ValidationReport
+    from kg.validate import ValidationFailedError
     from kg.validate_release import validate_release_report
 
     validation = validate_release_report(nquads.with_name(UNION_FILE), nquads.with_name(INDEX_FILE),
-                                         progress=progress)
+                                         progress=progress, only_violations=True)
     if not validation.conforms:
-        violations = [result for result in validation.results if result.severity == "Violation"]
-        only = ValidationReport(violations, validation.report_graph, validation.shape_count)
         raise ValidationFailedError("the graph does not conform to the shapes; nothing was written "
-                                    f"(the previous build is intact)\n{as_text(only)}".rstrip())
+                                    f"(the previous build is intact)\n{as_text(validation)}".rstrip())
     return f"validated: {summary_line(validation, 'en')}; `kg validate` lists them"

@@ -83,12 +83,17 @@ class ValidationReport:
     report_graph: Graph
     shape_count: int = 0
     notes: list[str] = field(default_factory=list)
+    #: The number of results of each severity where ``results`` keeps only some of them (the
+    #: scaled build keeps its violations and counts its warnings); None: count ``results``.
+    totals: dict[str, int] | None = None
 
     @property
     def conforms(self) -> bool:
         return not any(result.severity == "Violation" for result in self.results)
 
     def counts(self) -> dict[str, int]:
+        if self.totals is not None:
+            return dict(self.totals)
         counter = Counter(result.severity for result in self.results)
         return {severity: counter.get(severity, 0) for severity in SEVERITIES}
 

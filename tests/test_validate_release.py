@@ -77,6 +77,21 @@ def test_a_violation_in_the_release_is_reported(release, tmp_path):
     assert any(result.severity == "Violation" and "много" in str(result.value) for result in report.results)
 
 
+def test_the_builds_report_keeps_the_violations_and_counts_every_result(release, tmp_path):
+    union = tmp_path / UNION_FILE
+    amount = "<http://schema.org/value>"
+    text = (release / "kept" / UNION_FILE).read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if f" {amount} " in line)
+    broken = line[:line.index(f" {amount} ")] + f' {amount} "много"^^<{XSD.decimal}> .'
+    union.write_text(text.replace(line, broken, 1), encoding="utf-8")
+    full = validate_release_report(union, release / "kept" / INDEX_FILE)
+    build = validate_release_report(union, release / "kept" / INDEX_FILE, only_violations=True)
+    assert sorted(map(repr, build.results)) == sorted(repr(result) for result in full.results
+                                                      if result.severity == "Violation")
+    assert build.counts() == full.counts() and full.counts()["Warning"] > 0
+    assert not build.conforms
+
+
 def test_ill_typed_literals_are_found_in_the_file_as_in_the_store(tmp_path):
     path = tmp_path / "literals.nt"
     path.write_text("\n".join([
