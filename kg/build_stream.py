@@ -13,8 +13,9 @@ the large build keeps no graph in memory:
 3. *merge*: ``LC_ALL=C sort -m -u`` merges the sorted parts into the sorted, de-duplicated
    lines the small build writes; a streaming pass drops inferred triples that some source
    graph asserts (the lines of one subject are adjacent), which is kg.reason's rule.
-4. *store*: pyoxigraph bulk-loads kg.nq, then the union default graph from a file of every
-   triple once, and is swapped into place (:func:`kg.store.load_oxigraph`'s staging and swap).
+4. *store*: pyoxigraph bulk-loads kg.nq as pass 3 writes it (through a named pipe), then the
+   union default graph from a file of every triple once, while the parent validates; it is
+   swapped into place once validation passes (:func:`kg.store.load_oxigraph`'s staging and swap).
 
 The output is the small build's kg.nq byte for byte (``tests/test_reason_fast.py``); kg.trig
 holds the same quads, each graph's triples written out in full (no prefixes).
@@ -22,6 +23,7 @@ holds the same quads, each graph's triples written out in full (no prefixes).
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import shutil
@@ -30,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 from tqdm import tqdm
@@ -219,10 +222,16 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         write_sorted_part(work / "part-vocabularies.nq", buffer)
         nquads = work / "kg.nq"
         vocabulary_graphs = frozenset(identifier.n3() for identifier in vocabularies)
-        report.triples = _timed(progress, "sorting and de-duplicating quads",
-                                lambda: sort_unique(work, nquads, vocabulary_graphs))
-        loader = _StoreLoader(nquads, out_dir / "store", work / UNION_FILE, progress) if store else None
+        loader = _StoreLoader(work, out_dir / "store", progress) if store else None
         try:
+            try:
+                feed = loader.open_feed() if loader is not None else None
+                report.triples = _timed(progress, "sorting and de-duplicating quads",
+                                        lambda: sort_unique(work, nquads, vocabulary_graphs, feed))
+            except BrokenPipeError:
+                if loader is not None:
+                    loader.wait()  # the loader died: its failure is the cause
+                raise
             if validate is not None:
                 report.validation = _timed(progress, "validating (SHACL as SPARQL)", lambda: validate(nquads))
             if loader is not None:
@@ -247,20 +256,41 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
 
 class _StoreLoader:
     """The served store, bulk-loaded into a staging directory by a child process while the
-    parent validates (the two use the cores unevenly; together they keep both busy), and
-    swapped into place only once the release has passed validation."""
+    parent writes kg.nq (fed to it through a named pipe) and then validates (the two use the
+    cores unevenly; together they keep both busy), and swapped into place only once the release
+    has passed validation."""
 
-    def __init__(self, nquads: Path, store_dir: Path, union: Path, progress: bool) -> None:
+    def __init__(self, work: Path, store_dir: Path, progress: bool) -> None:
         from kg.store import new_staging_dir
 
         self.store_dir = store_dir
+        self.feed = work / "kg.nq.pipe"
+        os.mkfifo(self.feed)
         self.staging = new_staging_dir(store_dir)
         # A fresh interpreter: RocksDB's background threads do not survive a fork, and a store
         # opened for writing in a forked child of a process that has used one hangs.
         context = multiprocessing.get_context("spawn")
-        self.process = context.Process(target=_stage, args=(nquads, self.staging, union, progress),
-                                       daemon=True)
+        self.process = context.Process(target=_stage, daemon=True,
+                                       args=(self.feed, self.staging, work / UNION_FILE, progress))
         self.process.start()
+
+    def open_feed(self) -> TextIO:
+        """The pipe's writing end, once the loader reads it. Opening a pipe nobody reads would
+        wait for ever, so it is tried without waiting until the loader opens it, and a loader
+        that dies first is reported (:meth:`wait`)."""
+        while True:
+            try:
+                descriptor = os.open(self.feed, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError as error:
+                if error.errno != errno.ENXIO:
+                    raise
+            if not self.process.is_alive():
+                self.wait()
+                raise KgError("the store loader stopped before reading the release")
+            time.sleep(0.01)
+        os.set_blocking(descriptor, True)
+        return open(descriptor, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
 
     def wait(self) -> None:
         self.process.join()

@@ -8,7 +8,8 @@ reads the merge as it comes and writes kg.nq (without the inferred triples a sou
 asserts: the lines of one subject are adjacent), the union file the store's default graph is
 bulk-loaded from (every triple once), kg.trig (each graph's triples gathered by
 :class:`GraphFiles`) and the provenance index the validator adds to the union
-(:mod:`kg.validate_release`).
+(:mod:`kg.validate_release`); and it feeds kg.nq's text to the store's bulk loader through a
+pipe, so that the store loads while this pass runs rather than after it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import resource
 import shutil
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
@@ -103,11 +104,26 @@ def _merged(parts: list[str], work: Path) -> Iterator[TextIO]:
         raise subprocess.CalledProcessError(merge.returncode, command[:5])
 
 
-def sort_unique(work: Path, target: Path, unindexed_graphs: frozenset[str] = frozenset()) -> dict[str, int]:
+def sort_unique(work: Path, target: Path, unindexed_graphs: frozenset[str] = frozenset(),
+                feed: TextIO | None = None) -> dict[str, int]:
     """Merge all parts (each written by :func:`write_sorted_part`) into ``target``,
     de-duplicated, without inferred triples a source asserts; beside it the union and index
     files (the graphs in ``unindexed_graphs``, N-Triples terms, are left out of the index: the
-    ontology and code lists)."""
+    ontology and code lists).
+
+    ``feed`` (a pipe to the store's bulk loader) gets kg.nq's text as it is written, so the
+    store loads while this pass runs; it is closed only after the union and index files are,
+    so a reader that sees its end finds them complete."""
+    try:
+        return _sort_unique(work, target, unindexed_graphs, feed)
+    finally:
+        if feed is not None:
+            with suppress(BrokenPipeError):  # the reader died: the build reports its failure
+                feed.close()
+
+
+def _sort_unique(work: Path, target: Path, unindexed_graphs: frozenset[str], feed: TextIO | None
+                 ) -> dict[str, int]:
     parts = sorted(str(path) for path in work.glob("part-*.nq"))
     counts: dict[str, int] = {}
     base = str(iris.GRAPH)
@@ -118,7 +134,7 @@ def sort_unique(work: Path, target: Path, unindexed_graphs: frozenset[str] = fro
             target.open("w", encoding="utf-8", newline="\n") as out, \
             union.open("w", encoding="utf-8", newline="\n") as triples, \
             target.with_name(INDEX_FILE).open("w", encoding="utf-8", newline="\n") as index:
-        sinks = _Sinks(out, triples, index, by_graph, unindexed_graphs)
+        sinks = _Sinks(out, triples, index, by_graph, unindexed_graphs, feed)
         group: list[str] = []
         subject = None
         for line in lines:
@@ -129,6 +145,8 @@ def sort_unique(work: Path, target: Path, unindexed_graphs: frozenset[str] = fro
                 subject = head
             group.append(line)
         _flush(group, inferred_suffix, sinks, counts)
+    if feed is not None:
+        feed.close()
     for path in parts:
         Path(path).unlink()
     by_graph.write_trig(target.with_name("kg.trig"))
@@ -143,6 +161,7 @@ class _Sinks(NamedTuple):
     index: TextIO
     by_graph: GraphFiles
     unindexed_graphs: frozenset[str]
+    feed: TextIO | None  # a copy of kg.nq's text, for the store's bulk loader
 
 
 def _flush(group: list[str], inferred_suffix: str, sinks: _Sinks, counts: dict[str, int]) -> None:
@@ -178,7 +197,10 @@ def _flush(group: list[str], inferred_suffix: str, sinks: _Sinks, counts: dict[s
             indexed.add(graph)
             index.append(f"{subject} {DESCRIBED_IN_GRAPH} {graph} .\n")
         counts[graph] = counts.get(graph, 0) + 1
-    sinks.quads.write("".join(quads))
+    text = "".join(quads)
+    sinks.quads.write(text)
+    if sinks.feed is not None:
+        sinks.feed.write(text)
     sinks.union.write("".join(union))
     if index:
         sinks.index.write("".join(index))

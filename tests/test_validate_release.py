@@ -127,3 +127,33 @@ def test_a_release_that_fails_validation_leaves_the_previous_build_and_no_stagin
     after = {path.relative_to(out): path.stat().st_mtime_ns for path in out.rglob("*")}
     assert after == before
     assert ox.Store.read_only(str(out / "store")).query("ASK { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize("when", ["before it reads", "while it reads"])
+def test_a_store_loader_that_dies_fails_the_build_and_leaves_the_previous_one(tmp_path, monkeypatch, when):
+    """The served store loads from a pipe while kg.nq is written; should the loader die, the
+    build must say so (not hang on the pipe) and leave the previous build as it was."""
+    from kg import build_stream
+    from kg.errors import KgError
+
+    out = tmp_path / "build"
+    build_streaming(paths.data_dir(), out, validate=lambda nquads: "fine")
+    before = {path.relative_to(out): path.stat().st_mtime_ns for path in out.rglob("*")}
+    open_feed = build_stream._StoreLoader.open_feed
+
+    def dying(loader):
+        if when == "before it reads":
+            loader.process.kill()
+            loader.process.join()
+            return open_feed(loader)
+        feed = open_feed(loader)
+        loader.process.kill()
+        loader.process.join()
+        return feed
+
+    monkeypatch.setattr(build_stream._StoreLoader, "open_feed", dying)
+    with pytest.raises(KgError, match=r"loading the store failed|store loader stopped"):
+        build_streaming(paths.data_dir(), out, validate=lambda nquads: "fine")
+    after = {path.relative_to(out): path.stat().st_mtime_ns for path in out.rglob("*")}
+    assert after == before
+    assert not [path.name for path in out.iterdir() if path.name.startswith(".")]
