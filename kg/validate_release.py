@@ -99,10 +99,14 @@ def shape_datatypes(shapes: Graph) -> set[URIRef]:
 
 
 def load_release_data_graph(directory: Path, union: Path, index: Path) -> None:
-    """Bulk-load the data graph (``union`` + ``index``, N-Triples) into a store at ``directory``."""
+    """Bulk-load the data graph (``union`` + ``index``, N-Triples) into a store at ``directory``,
+    and compact it: the bulk loader leaves many small sorted files, which every lookup of the
+    checks then searches (at 100 000 contracts the checks took 238 s on the loaded store and
+    114 s after a 17 s ``optimize()``)."""
     store = ox.Store(str(directory))
     for path in (union, index):
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    store.optimize()
     store.flush()
     del store
 
