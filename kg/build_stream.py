@@ -24,6 +24,7 @@ holds the same quads, each graph's triples written out in full (no prefixes).
 from __future__ import annotations
 
 import errno
+import gc
 import multiprocessing
 import os
 import shutil
@@ -211,15 +212,21 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                 edges.extend(file_edges)
                 bar.update()
         bar.close()
+        # The index of every record (ids, types, labels) served the mapping only: the parent
+        # lets it go before the store loads and the validation runs beside it.
+        _STATE.clear()
+        del types, labels, fingerprints
         writer, buffer = EntailedLines(entailments), []
         for source in sources.values():
             writer.add(describe_source(source), iris.graph(source.id).n3(), buffer, edges)
         for identifier, graph in vocabularies.items():
             writer.add(iter(graph), identifier.n3(), buffer, edges)
         if entailments is not None:
-            closure = join_closure(entailments, edges)
-            buffer.extend(writer.text.quad(triple, INFERRED.n3()) for triple in closure if keeps(triple))
+            buffer.extend(writer.text.quad(triple, INFERRED.n3())
+                          for triple in join_closure(entailments, edges) if keeps(triple))
         write_sorted_part(work / "part-vocabularies.nq", buffer)
+        del edges, buffer
+        gc.collect()
         nquads = work / "kg.nq"
         vocabulary_graphs = frozenset(identifier.n3() for identifier in vocabularies)
         loader = _StoreLoader(work, out_dir / "store", progress) if store else None
