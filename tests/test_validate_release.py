@@ -65,25 +65,26 @@ def test_the_release_report_equals_the_sparql_engines_report_for_kg_nq(release):
     assert from_files.counts() == from_nquads.counts() and from_files.counts()["Warning"] > 0
 
 
-def test_a_violation_in_the_release_is_reported(release, tmp_path):
-    union = tmp_path / UNION_FILE
-    amount = "<http://schema.org/value>"
-    text = (release / "kept" / UNION_FILE).read_text(encoding="utf-8")
-    line = next(line for line in text.splitlines() if f" {amount} " in line)
-    broken = line[:line.index(f" {amount} ")] + f' {amount} "много"^^<{XSD.decimal}> .'
-    union.write_text(text.replace(line, broken, 1) + "\n", encoding="utf-8")
-    report = validate_release_report(union, release / "kept" / INDEX_FILE)
-    assert not report.conforms
-    assert any(result.severity == "Violation" and "много" in str(result.value) for result in report.results)
-
-
-def test_the_builds_report_keeps_the_violations_and_counts_every_result(release, tmp_path):
+def _union_with_a_word_for_an_amount(release: Path, tmp_path: Path) -> Path:
+    """The release's union file with one amount's value made the word "много" (a violation)."""
     union = tmp_path / UNION_FILE
     amount = "<http://schema.org/value>"
     text = (release / "kept" / UNION_FILE).read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if f" {amount} " in line)
     broken = line[:line.index(f" {amount} ")] + f' {amount} "много"^^<{XSD.decimal}> .'
     union.write_text(text.replace(line, broken, 1), encoding="utf-8")
+    return union
+
+
+def test_a_violation_in_the_release_is_reported(release, tmp_path):
+    union = _union_with_a_word_for_an_amount(release, tmp_path)
+    report = validate_release_report(union, release / "kept" / INDEX_FILE)
+    assert not report.conforms
+    assert any(result.severity == "Violation" and "много" in str(result.value) for result in report.results)
+
+
+def test_the_builds_report_keeps_the_violations_and_counts_every_result(release, tmp_path):
+    union = _union_with_a_word_for_an_amount(release, tmp_path)
     full = validate_release_report(union, release / "kept" / INDEX_FILE)
     build = validate_release_report(union, release / "kept" / INDEX_FILE, only_violations=True)
     assert sorted(map(repr, build.results)) == sorted(repr(result) for result in full.results
