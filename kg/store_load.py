@@ -39,8 +39,12 @@ def load_oxigraph_streaming(nquads: Path, store_dir: Path, trig_path: Path | Non
 
 
 def stage_store(nquads: Path, staging: Path, trig_path: Path | None = None, progress: bool = False,
-                union_triples: Path | None = None) -> None:
-    """The whole store in ``staging``: the quads, the union default graph, optimised, closed."""
+                union_triples: Path | None = None, copy_to: Path | None = None) -> None:
+    """The whole store in ``staging``: the quads, the union default graph, optimised, closed.
+
+    With ``copy_to``, a copy of it there too (pyoxigraph's ``backup``: hard links to the store's
+    immutable files, so it takes a second and no space): the build's validation adds its index
+    to the copy instead of bulk-loading the union a second time (kg/validate_release.py)."""
     store = ox.Store(str(staging))
     _step(progress, "loading kg.nq into pyoxigraph", lambda: store.bulk_load(
         path=str(nquads), format=ox.RdfFormat.N_QUADS))
@@ -63,6 +67,8 @@ def stage_store(nquads: Path, staging: Path, trig_path: Path | None = None, prog
         _step(progress, "adding the union default graph", lambda: materialise_union(store))
     _step(progress, "optimising the store", store.optimize)
     store.flush()
+    if copy_to is not None:
+        _step(progress, "copying the store for validation", lambda: store.backup(str(copy_to)))
     store = None  # closed before the rename
 
 

@@ -26,7 +26,7 @@ def release(tmp_path_factory) -> Path:
     kept = out / "kept"
     kept.mkdir()
 
-    def keep(nquads: Path) -> str:
+    def keep(nquads: Path, copy_of_store) -> str:
         for name in (UNION_FILE, INDEX_FILE):
             shutil.copy(nquads.with_name(name), kept / name)
         return "kept"
@@ -93,6 +93,37 @@ def test_the_builds_report_keeps_the_violations_and_counts_every_result(release,
     assert not build.conforms
 
 
+def test_validating_a_copy_of_the_served_store_gives_the_same_report_and_leaves_the_store_as_served(tmp_path):
+    """The build adds the index to a copy of the store it serves (no second load of the union);
+    the report is the one a store of the validation's own gives, and the index never reaches
+    the served store."""
+    reports = {}
+
+    def both(nquads: Path, copy_of_store) -> str:
+        union, index = nquads.with_name(UNION_FILE), nquads.with_name(INDEX_FILE)
+        reports["on the copy"] = validate_release_report(union, index, data_store=copy_of_store)
+        reports["own store"] = validate_release_report(union, index)
+        return "compared"
+
+    out = tmp_path / "build"
+    build_streaming(paths.data_dir(), out, validate=both)
+    assert reports["on the copy"].results == reports["own store"].results
+    assert reports["on the copy"].counts() == reports["own store"].counts()
+    assert reports["on the copy"].counts()["Warning"] > 0
+    served = ox.Store.read_only(str(out / "store"))
+    assert not served.query(f"ASK {{ ?s <{DESCRIBED_IN_GRAPH}> ?g }}")
+    assert not served.query(f"ASK {{ GRAPH ?any {{ ?s <{DESCRIBED_IN_GRAPH}> ?g }} }}")
+    assert not [path.name for path in out.iterdir() if path.name.startswith(".")]
+
+
+def test_the_streaming_build_validates_a_copy_of_its_store_and_says_so(tmp_path, capfd):
+    from kg.build import build
+
+    report = build(paths.data_dir(), tmp_path / "build", engine="stream", progress=True)
+    assert report.validation.startswith("validated: conforms")
+    assert "copying the store for validation" in capfd.readouterr().err
+
+
 def test_ill_typed_literals_are_found_in_the_file_as_in_the_store(tmp_path):
     path = tmp_path / "literals.nt"
     path.write_text("\n".join([
@@ -117,10 +148,10 @@ def test_a_release_that_fails_validation_leaves_the_previous_build_and_no_stagin
     from kg.validate import ValidationFailedError
 
     out = tmp_path / "build"
-    build_streaming(paths.data_dir(), out, validate=lambda nquads: "fine")
+    build_streaming(paths.data_dir(), out, validate=lambda nquads, copy_of_store: "fine")
     before = {path.relative_to(out): path.stat().st_mtime_ns for path in out.rglob("*")}
 
-    def refuse(nquads: Path) -> str:
+    def refuse(nquads: Path, copy_of_store) -> str:
         raise ValidationFailedError("the graph does not conform to the shapes")
 
     with pytest.raises(ValidationFailedError):
@@ -138,7 +169,7 @@ def test_a_store_loader_that_dies_fails_the_build_and_leaves_the_previous_one(tm
     from kg.errors import KgError
 
     out = tmp_path / "build"
-    build_streaming(paths.data_dir(), out, validate=lambda nquads: "fine")
+    build_streaming(paths.data_dir(), out, validate=lambda nquads, copy_of_store: "fine")
     before = {path.relative_to(out): path.stat().st_mtime_ns for path in out.rglob("*")}
     open_feed = build_stream._StoreLoader.open_feed
 
@@ -154,7 +185,7 @@ def test_a_store_loader_that_dies_fails_the_build_and_leaves_the_previous_one(tm
 
     monkeypatch.setattr(build_stream._StoreLoader, "open_feed", dying)
     with pytest.raises(KgError, match=r"loading the store failed|store loader stopped"):
-        build_streaming(paths.data_dir(), out, validate=lambda nquads: "fine")
+        build_streaming(paths.data_dir(), out, validate=lambda nquads, copy_of_store: "fine")
     after = {path.relative_to(out): path.stat().st_mtime_ns for path in out.rglob("*")}
     assert after == before
     assert not [path.name for path in out.iterdir() if path.name.startswith(".")]
