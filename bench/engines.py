@@ -156,35 +156,69 @@ def _listener_pid(base: str) -> int:
     return 0
 
 
+class OxigraphServer:
+    """A running ``oxigraph serve`` on ``location``: its engine, and a restart without the time limit.
+
+    Oxigraph enforces ``--timeout-s`` with one thread per query that waits out the whole
+    limit; at the ~2 000 lookups per second of the throughput run those threads pile up by the
+    tens of thousands, and within seconds the server fails ("Resource temporarily unavailable")
+    and panics ("failed to set up alternative stack guard page"), after which every request is
+    refused. The throughput run therefore uses :meth:`without_time_limit`."""
+
+    def __init__(self, location: Path, timeout: float) -> None:
+        self.location, self.timeout = location, timeout
+        self.process: subprocess.Popen | None = None
+        self.engine = self._start(timeout)
+
+    def _start(self, timeout: float | None) -> HttpEngine:
+        port = free_port()
+        limit = ["--timeout-s", str(int(timeout))] if timeout else []
+        self.process = subprocess.Popen(["oxigraph", "serve", "--location", str(self.location), "--bind",
+                                         f"127.0.0.1:{port}", *limit],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_answers(f"{base}/query", self.process, 60)
+        self.base = base
+        return HttpEngine("(c) Oxigraph server", f"{base}/query", (timeout or self.timeout) + 5)
+
+    def without_time_limit(self) -> HttpEngine:
+        """The same store served again, without ``--timeout-s`` (see the class text)."""
+        self.stop()
+        self.engine = self._start(None)
+        return self.engine
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
 @contextmanager
 def oxigraph_server(build_dir: Path, work: Path, timeout: float,
-                    publish: bool = True) -> Iterator[tuple[HttpEngine, str, float]]:
-    """``oxigraph serve`` on a fresh directory holding the build's dataset; (engine, how, seconds).
+                    publish: bool = True) -> Iterator[tuple[OxigraphServer, str, float]]:
+    """``oxigraph serve`` on a fresh directory holding the build's dataset; (server, how, seconds).
 
     Loaded with ``kg publish --to`` (Graph Store Protocol, atomic switch) when ``publish``, else
     with Oxigraph's own bulk loader (``oxigraph load``) from a dump of the build's store, default
     graph included — what docs/scaling.md advises for a first load of a large release."""
     location = Path(tempfile.mkdtemp(prefix="oxigraph-", dir=work))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     how, loaded = "kg publish --to", 0.0
     if not publish:
         how, loaded = "oxigraph load", _bulk_load_oxigraph(build_dir, location)
-    process = subprocess.Popen(["oxigraph", "serve", "--location", str(location), "--bind",
-                                f"127.0.0.1:{port}", "--timeout-s", str(int(timeout))],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = None
     try:
-        _wait_until_answers(f"{base}/query", process, 60)
+        server = OxigraphServer(location, timeout)
         if publish:
             started = time.monotonic()
             subprocess.run([sys.executable, "-m", "kg", "publish", "--build", str(build_dir), "--to",
-                            f"{base}/store"], check=True, stdout=subprocess.DEVNULL,
+                            f"{server.base}/store"], check=True, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
             loaded = time.monotonic() - started
-        yield HttpEngine("(c) Oxigraph server", f"{base}/query", timeout + 5), how, loaded
+        yield server, how, loaded
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        if server is not None:
+            server.stop()
         subprocess.run(["rm", "-rf", str(location)], check=False)
 
 
