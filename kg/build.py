@@ -125,7 +125,20 @@ def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = F
 
     With ``validate`` (the default) the graphs are checked against the shapes first, and a
     graph with violations is not written. Both engines write the same kg.nq, byte for byte.
+    One build at a time writes to ``out_dir``; it first clears what a killed build left there
+    (:mod:`kg.build_lock`).
     """
+    from kg.build_lock import exclusive_build
+
+    with exclusive_build(out_dir) as removed:
+        if removed and progress:
+            print(f"removed what a stopped build left in {out_dir}: {', '.join(removed)}",
+                  file=sys.stderr, flush=True)
+        return _build_locked(data_dir, out_dir, reason, progress, store, validate, engine, workers)
+
+
+def _build_locked(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: bool,
+                  validate: bool, engine: str, workers: int | None) -> BuildReport:
     if choose_engine(data_dir, engine) == "stream":
         from functools import partial
 

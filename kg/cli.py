@@ -54,12 +54,14 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
+    from kg.build_lock import exclusive_build
     from kg.store import load_oxigraph
 
     build_dir = Path(args.build)
     if not (build_dir / "kg.nq").is_file():
         raise KgError(f"{build_dir / 'kg.nq'}: no build found; run `kg build` first")
-    load_oxigraph(build_dir / "kg.nq", build_dir / "store")
+    with exclusive_build(build_dir):  # it swaps build/store as a build does
+        load_oxigraph(build_dir / "kg.nq", build_dir / "store")
     print(f"loaded {build_dir / 'kg.nq'} into {build_dir / 'store'}")
     return 0
 
