@@ -150,7 +150,7 @@ def streamed_select(engine, pid: int, accept: str, row_marker: bytes) -> dict:
 
 
 def run_size(size: int, args: argparse.Namespace) -> dict:
-    log: dict = {"contracts": size}
+    log: dict = {"contracts": size, "date": dt.date.today().isoformat()}
     build = prepare(size, args.seed, args.work, log, validate=size <= args.validate_max)
     if not args.no_reasoning:
         log["reasoning"] = reasoning(build, size <= args.owlrl_max)
@@ -215,11 +215,13 @@ def report(logs: list[dict]) -> str:
                 if line.startswith("model name")), platform.processor())
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // 2**20
     parts = [START, "## Scale: synthetic contracts through the whole pipeline, four engines (bench/run.py)",
-             "", f"Machine: {cpu}, {os.cpu_count()} cores, {memory} GB RAM, shared with other work; "
-             f"{dt.date.today().isoformat()}. Medians in ms; ratios to (a). Raw figures: results.json "
-             "in the work directory.", ""]
+             "", f"Machine: {cpu}, {os.cpu_count()} cores, {memory} GB RAM, shared with other work. "
+             "Medians in ms; ratios to (a). Raw figures: results.json in the work directory. A size "
+             "not measured by the latest run keeps its table from an earlier one (its date says so).",
+             ""]
     for log in logs:
-        parts += [f"### {log['contracts']:,} contracts ({log['quads']:,} quads)".replace(",", " "), "",
+        parts += [heading(log["contracts"], log["quads"]), "",
+                  f"- measured {log.get('date', dt.date.today().isoformat())}",
                   f"- build{'' if log.get('build_validated', True) else ' (without SHACL)'}: "
                   f"{log.get('build_s', float('nan')):.0f} s, peak RSS of all processes "
                   f"{log.get('build_peak_rss_mb', float('nan')):.0f} MB (load average "
@@ -257,13 +259,39 @@ def report(logs: list[dict]) -> str:
     return "\n".join(parts)
 
 
+def heading(contracts: int, quads: int) -> str:
+    return f"### {contracts:,} contracts ({quads:,} quads)".replace(",", " ")
+
+
 def write_section(path: Path, section: str) -> None:
+    """Put ``section`` in place of the harness's section of ``path``; the tables of sizes it
+    does not hold stay as they were (a run of one size leaves the others' tables: their raw
+    figures may be gone with an earlier work directory)."""
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     if START in text and END in text:
+        old = text[text.index(START):text.index(END)]
+        kept = [part for part in _size_tables(old)
+                if part.split(" contracts", 1)[0] + " contracts" not in section]
+        if kept:
+            section = section[:section.index(END)] + "".join(kept) + END
+            section = _in_size_order(section)
         text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def _size_tables(section: str) -> list[str]:
+    """The ``### N contracts …`` parts of a section, each up to the next one."""
+    pieces = section.split("\n### ")
+    return ["### " + piece.rstrip("\n") + "\n\n" for piece in pieces[1:]]
+
+
+def _in_size_order(section: str) -> str:
+    head, end = section[:section.index("### ")], section[section.index(END):]
+    tables = _size_tables(section[:section.index(END)])
+    tables.sort(key=lambda part: int(part[4:].split(" contracts", 1)[0].replace(" ", "")))
+    return head + "".join(tables) + end
 
 
 def main() -> int:

@@ -36,3 +36,26 @@ def test_the_harness_runs_the_query_mix_on_every_engine_and_writes_nothing(tmp_p
     loader = "kg publish --to" if publish_max != "0" else "oxigraph load"
     assert f"(c) loaded by `{loader}`" in run.stdout
     assert results.read_bytes() == before
+
+
+def test_a_run_of_one_size_replaces_its_table_and_keeps_the_others(tmp_path):
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import run as harness
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    results = tmp_path / "RESULTS.md"
+
+    def section(*tables: tuple[int, str]) -> str:
+        parts = [harness.START, "## Scale", ""]
+        parts += [f"{harness.heading(size, size * 100)}\n\n- {text}\n" for size, text in tables]
+        return "\n".join([*parts, harness.END])
+
+    results.write_text("# Benchmarks\n\n" + section((1000, "old 1k"), (10000, "old 10k"),
+                                                     (100000, "old 100k")) + "\n\n## After\n",
+                       encoding="utf-8")
+    harness.write_section(results, section((1000, "new 1k")))
+    text = results.read_text(encoding="utf-8")
+    assert "new 1k" in text and "old 1k" not in text
+    assert text.index("new 1k") < text.index("old 10k") < text.index("old 100k") < text.index("## After")
+    assert text.count(harness.START) == text.count(harness.END) == 1
