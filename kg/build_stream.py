@@ -52,6 +52,7 @@ from kg.reason_fast import Entailments, join_closure, keeps
 from kg.release_stream import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.schema import TYPES
 from kg.sources import LineSpan, Record, _read_verbatim, load_record_file, load_sources
+from kg.steps import timed_step
 
 try:
     from yaml import CSafeLoader as _FastLoader
@@ -243,7 +244,7 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         try:
             try:
                 feed = loader.open_feed() if loader is not None else None
-                report.triples = _timed(progress, "sorting and de-duplicating quads",
+                report.triples = timed_step(progress, "sorting and de-duplicating quads",
                                         lambda: sort_unique(work, nquads, vocabulary_graphs, feed))
             except BrokenPipeError:
                 if loader is not None:
@@ -251,10 +252,10 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                 raise
             if validate is not None:
                 copy_of_store = loader.validation_copy if loader is not None else None
-                report.validation = _timed(progress, "validating (SHACL as SPARQL)",
+                report.validation = timed_step(progress, "validating (SHACL as SPARQL)",
                                            lambda: validate(nquads, copy_of_store))
             if loader is not None:
-                _timed(progress, "waiting for the store", loader.wait)
+                timed_step(progress, "waiting for the store", loader.wait)
         except BaseException:
             if loader is not None:
                 loader.abandon()
@@ -356,16 +357,6 @@ def _die_with_parent() -> None:
 
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def _timed(progress: bool, what: str, action: Callable[[], object]):
-    started = time.monotonic()
-    if progress:
-        print(f"{what} …", file=sys.stderr, flush=True)
-    result = action()
-    if progress:
-        print(f"  {what}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
-    return result
 
 
 def check_release_shapes(nquads: Path, copy_of_store: Callable[[], Path] | None = None,

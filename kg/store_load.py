@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.iris import PREFIXES
+from kg.steps import timed_step
 from kg.store import materialise_union, new_staging_dir, swap_into_place
 
 
@@ -46,13 +45,13 @@ def stage_store(nquads: Path, staging: Path, trig_path: Path | None = None, prog
     immutable files, so it takes a second and no space): the build's validation adds its index
     to the copy instead of bulk-loading the union a second time (kg/validate_release.py)."""
     store = ox.Store(str(staging))
-    _step(progress, "loading kg.nq into pyoxigraph", lambda: store.bulk_load(
+    timed_step(progress, "loading kg.nq into pyoxigraph", lambda: store.bulk_load(
         path=str(nquads), format=ox.RdfFormat.N_QUADS))
     if trig_path is not None:
         handle, temporary = tempfile.mkstemp(prefix=f".{trig_path.name}.", dir=trig_path.parent)
         os.close(handle)
         try:
-            _step(progress, "writing kg.trig", lambda: store.dump(
+            timed_step(progress, "writing kg.trig", lambda: store.dump(
                 temporary, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
             os.replace(temporary, trig_path)
         finally:
@@ -60,22 +59,13 @@ def stage_store(nquads: Path, staging: Path, trig_path: Path | None = None, prog
     if union_triples is not None:
         # Lenient (IRIs not checked again): every term of the union was just read, checked, from
         # the quads; the check costs a tenth of the load.
-        _step(progress, "adding the union default graph", lambda: store.bulk_load(
+        timed_step(progress, "adding the union default graph", lambda: store.bulk_load(
             path=str(union_triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(),
             lenient=True))
     else:
-        _step(progress, "adding the union default graph", lambda: materialise_union(store))
-    _step(progress, "optimising the store", store.optimize)
+        timed_step(progress, "adding the union default graph", lambda: materialise_union(store))
+    timed_step(progress, "optimising the store", store.optimize)
     store.flush()
     if copy_to is not None:
-        _step(progress, "copying the store for validation", lambda: store.backup(str(copy_to)))
+        timed_step(progress, "copying the store for validation", lambda: store.backup(str(copy_to)))
     store = None  # closed before the rename
-
-
-def _step(progress: bool, what: str, action) -> None:
-    started = time.monotonic()
-    if progress:
-        print(f"{what} …", file=sys.stderr, flush=True)
-    action()
-    if progress:
-        print(f"  {what}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)

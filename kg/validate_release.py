@@ -30,7 +30,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -39,6 +38,7 @@ from rdflib.plugins.parsers.ntriples import unquote
 from tqdm import tqdm
 
 from kg.shacl_sparql import Check, compile_shapes
+from kg.steps import timed_step
 from kg.validate import SEVERITIES, ValidationReport
 from kg.validate_fast import (
     LoadedData,
@@ -50,7 +50,6 @@ from kg.validate_fast import (
     subclass_closure,
 )
 
-T = TypeVar("T")
 #: A worker's checks and store (set by :func:`_open_store`).
 _SHARED: dict[str, object] = {}
 
@@ -129,27 +128,18 @@ def validate_release(union: Path, index: Path, shapes: Graph, work: Path | None 
     added to it. Without it, both files are loaded into a store of this function's own."""
     workers = workers or min(2, os.cpu_count() or 1)
     # First, while the build's store may still be loading on the other core.
-    bad = _said(progress, "finding ill-typed literals", lambda: ill_typed_in_ntriples(
+    bad = timed_step(progress, "finding ill-typed literals", lambda: ill_typed_in_ntriples(
         union, shape_datatypes(shapes)))
     if data_store is not None:
-        store_dir = _said(progress, "waiting for the copy of the store", data_store)
-        _said(progress, "adding the provenance index to it",
+        store_dir = timed_step(progress, "waiting for the copy of the store", data_store)
+        timed_step(progress, "adding the provenance index to it",
               lambda: load_release_data_graph(store_dir, [index]))
         return _validate_store(store_dir, bad, shapes, workers, progress, only_violations)
     with tempfile.TemporaryDirectory(prefix=".validate-", dir=work or union.parent) as directory:
         store_dir = Path(directory) / "store"
-        _said(progress, "loading the data graph", lambda: load_release_data_graph(store_dir, [union, index]))
+        timed_step(progress, "loading the data graph",
+                   lambda: load_release_data_graph(store_dir, [union, index]))
         return _validate_store(store_dir, bad, shapes, workers, progress, only_violations)
-
-
-def _said(progress: bool, what: str, action: Callable[[], T]) -> T:
-    """``action()``, and with ``progress`` how long it took (each step takes tens of seconds at
-    100 000 contracts)."""
-    started = time.monotonic()
-    result = action()
-    if progress:
-        print(f"  {what}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
-    return result
 
 
 def _validate_store(store_dir: Path, bad: dict[URIRef, list[str]], shapes: Graph, workers: int,
