@@ -269,12 +269,10 @@ def write_section(path: Path, section: str) -> None:
     figures may be gone with an earlier work directory)."""
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     if START in text and END in text:
-        old = text[text.index(START):text.index(END)]
-        kept = [part for part in _size_tables(old)
-                if part.split(" contracts", 1)[0] + " contracts" not in section]
-        if kept:
-            section = section[:section.index(END)] + "".join(kept) + END
-            section = _in_size_order(section)
+        tables = {_size_of(part): part for part in _size_tables(text[text.index(START):text.index(END)])}
+        tables.update({_size_of(part): part for part in _size_tables(section[:section.index(END)])})
+        head = section[:section.find("\n### ") + 1 or section.index(END)]
+        section = head + "".join(tables[size] for size in sorted(tables)) + END
         text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
@@ -287,11 +285,9 @@ def _size_tables(section: str) -> list[str]:
     return ["### " + piece.rstrip("\n") + "\n\n" for piece in pieces[1:]]
 
 
-def _in_size_order(section: str) -> str:
-    head, end = section[:section.index("### ")], section[section.index(END):]
-    tables = _size_tables(section[:section.index(END)])
-    tables.sort(key=lambda part: int(part[4:].split(" contracts", 1)[0].replace(" ", "")))
-    return head + "".join(tables) + end
+def _size_of(table: str) -> int:
+    """The number of contracts in a ``### N contracts …`` heading."""
+    return int(table[4:].split(" contracts", 1)[0].replace(" ", ""))
 
 
 def main() -> int:

@@ -11,11 +11,10 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def timed_step(progress: bool, what: str, action: Callable[[], T], announce: bool = True) -> T:
-    """``action()``; with ``progress``, "what …" before it (unless not ``announce``) and
-    "  what: N s" after it."""
+def timed_step(progress: bool, what: str, action: Callable[[], T]) -> T:
+    """``action()``; with ``progress``, "what …" before it and "  what: N s" after it."""
     started = time.monotonic()
-    if progress and announce:
+    if progress:
         print(f"{what} …", file=sys.stderr, flush=True)
     result = action()
     if progress:

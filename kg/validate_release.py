@@ -133,7 +133,7 @@ def validate_release(union: Path, index: Path, shapes: Graph, work: Path | None 
     if data_store is not None:
         store_dir = timed_step(progress, "waiting for the copy of the store", data_store)
         timed_step(progress, "adding the provenance index to it",
-              lambda: load_release_data_graph(store_dir, [index]))
+                   lambda: load_release_data_graph(store_dir, [index]))
         return _validate_store(store_dir, bad, shapes, workers, progress, only_violations)
     with tempfile.TemporaryDirectory(prefix=".validate-", dir=work or union.parent) as directory:
         store_dir = Path(directory) / "store"
