@@ -17,13 +17,13 @@ from rdflib.compare import to_canonical_graph
 from tqdm import tqdm
 
 from kg import iris, paths
+from kg.corpus import load_corpus
 from kg.errors import KgError
 from kg.mapping import map_corpus
 from kg.normalize import NormalisationError
 from kg.reason import inferred_graph
 from kg.release import nquads_text, trig_text, write_atomically
-from kg.sources import load_corpus
-from kg.store import load_oxigraph
+from kg.store_load import load_oxigraph
 
 
 @dataclass
@@ -89,7 +89,9 @@ def assemble(data_dir: Path, reason: bool = True, progress: bool = False
 def check_shapes(graphs: dict[URIRef, Graph], progress: bool = False) -> str:
     """Validate the assembled graphs against shapes/; raise ValidationFailed on a violation."""
     from kg.shacl_report import as_text, summary_line
-    from kg.validate import ValidationFailedError, ValidationReport, validate_graphs
+    from kg.validate import validate_graphs
+    from kg.validation_errors import ValidationFailedError
+    from kg.validation_report import ValidationReport
 
     if progress:
         print("validating (SHACL) …", file=sys.stderr)

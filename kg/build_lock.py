@@ -1,7 +1,7 @@
 """One build at a time per output directory, and what a killed build left behind cleared away.
 
 A build stages everything beside its outputs and swaps it in at the end (kg/build_stream.py,
-kg/store.py, kg/release.py), so a killed build leaves nothing half-written, only staging:
+kg/store_load.py, kg/release.py), so a killed build leaves nothing half-written, only staging:
 ``.build-*`` work directories, ``.store.*`` staging stores and ``.kg.nq.*`` / ``.kg.trig.*``
 temporary files — gigabytes at 100 000 contracts — and, if it died between the two renames of
 a swap, the previous store as ``.store.old`` with no ``store``.

@@ -16,7 +16,7 @@ the large build keeps no graph in memory:
 4. *store*: pyoxigraph bulk-loads kg.nq as pass 3 writes it (through a named pipe), then the
    union default graph from a file of every triple once, and compacts it; the validation takes
    a hard-linked copy of that store and adds its index to it (:mod:`kg.validate_release`). The
-   store is swapped into place once validation passes (:func:`kg.store.load_oxigraph`'s
+   store is swapped into place once validation passes (:func:`kg.store_load.load_oxigraph`'s
    staging and swap).
 
 The output is the small build's kg.nq byte for byte (``tests/test_reason_fast.py``); kg.trig
@@ -44,14 +44,16 @@ from kg import iris
 from kg.build import BuildReport, load_vocabulary_graphs
 from kg.entailed_lines import EntailedLines
 from kg.errors import KgError, RecordError
+from kg.field_values import read_verbatim
 from kg.index_scan import Entry, entries_of_records, fingerprint, scan_entries
 from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
 from kg.reason_fast import Entailments, join_closure, keeps
+from kg.record_model import LineSpan, Record
 from kg.release_stream import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.schema import TYPES
-from kg.sources import LineSpan, Record, _read_verbatim, load_record_file, load_sources
+from kg.sources import load_record_file, load_sources
 from kg.steps import timed_step
 
 try:
@@ -84,7 +86,7 @@ def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
         for raw in document["records"]:
             record_type = TYPES[raw["type"]]
             label = raw.get(record_type.label_field) if record_type.label_field else None
-            bg = _read_verbatim(label, LineSpan(1, 1)).text if label is not None else None
+            bg = read_verbatim(label, LineSpan(1, 1)).text if label is not None else None
             en = raw.get("label_en")
             entries.append((raw["id"], record_type.name, bg, en if isinstance(en, str) else None))
         return entries, None, fingerprint(entries)
@@ -119,7 +121,7 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
 
 
 def _check_references(record: Record, types: dict[str, str]) -> None:
-    """kg.sources.check_references for one record, against the index of every file."""
+    """kg.corpus.check_references for one record, against the index of every file."""
     for name, value in record.values.items():
         spec = record.type.field_named(name)
         if spec is None or spec.kind not in ("ref", "refs"):
@@ -284,7 +286,7 @@ class _StoreLoader:
     a minute and 1.8 GB beside this one (decision 0012)."""
 
     def __init__(self, work: Path, store_dir: Path, progress: bool, copy: Path | None = None) -> None:
-        from kg.store import new_staging_dir
+        from kg.store_load import new_staging_dir
 
         self.store_dir, self.copy = store_dir, copy
         self.feed = work / "kg.nq.pipe"
@@ -336,7 +338,7 @@ class _StoreLoader:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def swap(self) -> None:
-        from kg.store import swap_into_place
+        from kg.store_load import swap_into_place
 
         swap_into_place(self.staging, self.store_dir)
 
@@ -372,8 +374,8 @@ def check_release_shapes(nquads: Path, copy_of_store: Callable[[], Path] | None 
     own output.
     """
     from kg.shacl_report import as_text, summary_line
-    from kg.validate import ValidationFailedError
     from kg.validate_release import validate_release_report
+    from kg.validation_errors import ValidationFailedError
 
     validation = validate_release_report(nquads.with_name(UNION_FILE), nquads.with_name(INDEX_FILE),
                                          progress=progress, only_violations=True,

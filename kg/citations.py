@@ -11,8 +11,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.corpus import Corpus
 from kg.normalize import collapse_whitespace
-from kg.sources import Corpus, LineSpan, Verbatim
+from kg.record_model import LineSpan, Verbatim
 
 
 @dataclass(frozen=True)

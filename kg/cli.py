@@ -17,7 +17,7 @@ from kg.errors import KgError
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from kg.citations import check_citations
-    from kg.sources import load_corpus
+    from kg.corpus import load_corpus
 
     corpus = load_corpus(Path(args.data))
     print(f"{len(corpus.records)} records in {len(corpus.sources)} sources: structure and "
@@ -55,7 +55,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 def _cmd_load(args: argparse.Namespace) -> int:
     from kg.build_lock import exclusive_build
-    from kg.store import load_oxigraph
+    from kg.store_load import load_oxigraph
 
     build_dir = Path(args.build)
     if not (build_dir / "kg.nq").is_file():
@@ -74,7 +74,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from kg.shacl_report import render
-    from kg.validate import ValidationTimeoutError, validate_files
+    from kg.validate import validate_files
+    from kg.validation_errors import ValidationTimeoutError
 
     files = [Path(name) for name in args.files] or [Path(args.build) / "kg.nq"]
     if not args.files and not files[0].is_file():
@@ -110,7 +111,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         print(publish_to(Path(args.build), args.to, args.update, progress=True).summary(args.to))
         return 0
     from kg.publish import publish
-    from kg.validate import ValidationTimeoutError
+    from kg.validation_errors import ValidationTimeoutError
 
     try:
         manifest, violations = publish(Path(args.build), timeout=args.timeout)

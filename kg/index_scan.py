@@ -20,8 +20,8 @@ from collections.abc import Iterable
 import yaml
 
 from kg import normalize
+from kg.record_model import Record, Verbatim
 from kg.schema import TYPES
-from kg.sources import Record, Verbatim
 
 #: (id, type name, bg label, en label) of one record.
 Entry = tuple[str, str, str | None, str | None]

@@ -14,7 +14,8 @@ from rdflib.query import Result
 from kg.errors import KgError
 from kg.iris import PREFIXES
 from kg.queries import catalogue
-from kg.store import OxigraphStore, QueryResult, RdflibStore, open_dataset
+from kg.rdflib_store import RdflibStore, open_dataset
+from kg.store import OxigraphStore, QueryResult
 
 
 def run_saved(dataset: Dataset, name: str, parameters: dict[str, str] | None = None) -> Result:

@@ -29,7 +29,7 @@ from kg import iris
 INFERRED = iris.INFERRED_GRAPH
 UNION_FILE = "union.nt"  # every triple once: the store's default graph, bulk-loaded
 #: ``?s bgis:describedInGraph ?g`` for every IRI subject of every graph but the vocabularies:
-#: what kg.validate_fast.prepare_data_graph derives with SPARQL Update, written here instead.
+#: what kg.validation_store.prepare_data_graph derives with SPARQL Update, written here instead.
 INDEX_FILE = "index.nt"
 DESCRIBED_IN_GRAPH = f"<{iris.SHAPES}describedInGraph>"
 

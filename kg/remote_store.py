@@ -4,7 +4,7 @@
 (Oxigraph server, Fuseki, Virtuoso, GraphDB …) instead of the embedded store. Queries go out
 by the SPARQL 1.1 Protocol (POST, form-encoded, with the request's default-graph-uri and
 named-graph-uri); answers come back as SPARQL JSON results or N-Triples and are wrapped by
-:func:`kg.store._oxigraph_result`, so every output format the endpoint offers is written by
+:func:`kg.store.oxigraph_result`, so every output format the endpoint offers is written by
 the same code as for the embedded store.
 
 The remote engine must answer queries without GRAPH over the union of the named graphs (its
@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.store import QueryResult, QuerySyntaxError, _oxigraph_result, _to_oxigraph
+from kg.store import QueryResult, QuerySyntaxError, oxigraph_result, to_oxigraph
 
 WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 FIRST_GROUP = re.compile(r"\{")
@@ -78,7 +78,7 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     """``text`` with ``bindings`` as a VALUES block opening its WHERE group, so that the
     group's FILTERs, BINDs and OPTIONALs see the values as pyoxigraph's substitutions do."""
     names = list(bindings)
-    row = " ".join(str(_to_oxigraph(bindings[name])) for name in names)
+    row = " ".join(str(to_oxigraph(bindings[name])) for name in names)
     block = f" VALUES ({' '.join('?' + name for name in names)}) {{ ({row}) }} "
     match = WHERE_GROUP.search(text) or FIRST_GROUP.search(text)
     if match is None:
@@ -89,8 +89,8 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
 def _wrap(media_type: str, body: bytes, url: str) -> QueryResult:
     """The endpoint's answer as a QueryResult (re-serialisable in every format)."""
     if media_type == "application/sparql-results+json":
-        return _oxigraph_result(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+        return oxigraph_result(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
     formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
     if media_type not in formats:
         raise KgError(f"{url}: the endpoint answered in {media_type!r}, which is no SPARQL result")
-    return _oxigraph_result(list(ox.parse(body, format=formats[media_type])))
+    return oxigraph_result(list(ox.parse(body, format=formats[media_type])))

@@ -22,7 +22,7 @@ from kg import paths
 from kg.errors import KgError
 from kg.input_limits import check_input
 
-#: What the process the query workers are forked from imports once (server/guarded_store.py).
+#: What the process the query workers are forked from imports once (server/worker_pool.py).
 WORKER_PRELOAD = ["pyoxigraph", "rdflib", "server.query_worker"]
 
 
@@ -71,7 +71,7 @@ class ReloadWatcher:
 
     def check(self) -> None:
         from kg.publish import pointed_generation, stores_dir, verified_manifest
-        from server.guarded_store import ReloadError
+        from server.query_limits import ReloadError
         from server.query_worker import StoreSource
 
         generation = pointed_generation(self.build_dir)
@@ -109,7 +109,7 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
 
     from kg.store import open_store
     from server import create_app
-    from server.guarded_store import QueryLimits
+    from server.query_limits import QueryLimits
 
     limits = limits or ServeLimits()
     for path in files:  # size and DOCTYPE limits before pyoxigraph parses someone else's file

@@ -13,7 +13,7 @@ from itertools import groupby
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kg import iris
-from kg.validate import ShaclResult, ValidationReport
+from kg.validation_report import ShaclResult, ValidationReport
 
 WORDS = {
     "en": {"Violation": ("violation", "violations"), "Warning": ("warning", "warnings"),

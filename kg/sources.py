@@ -1,16 +1,17 @@
-"""Read data/sources.yaml and data/records/*.yaml into checked, line-located records.
+"""Read data/sources.yaml and data/records/*.yaml, a file at a time, into line-located records.
 
 Every problem becomes a :class:`RecordError` with the YAML file, the line in that file, the
 field and what to do, so a curator fixes it without reading a traceback. Checks here are the
-ones that need no RDF: the shape of each record against :mod:`kg.schema`, that every verbatim
-value parses (:mod:`kg.normalize`), that ids are unique per source and every reference
-resolves. That verbatim values really occur at the cited lines of the source text is checked
-by :mod:`kg.citations` (it needs the seed texts, which an installed wheel does not carry).
+ones a single file allows and that need no RDF: the shape of each record against
+:mod:`kg.schema`, that every field's value reads as its kind says (:mod:`kg.field_values`;
+verbatim values must parse, :mod:`kg.normalize`) and that ids are unique within a file. That
+every reference resolves, across files, is checked by :mod:`kg.corpus`; that verbatim values
+really occur at the cited lines of the source text by :mod:`kg.citations` (it needs the seed
+texts, which an installed wheel does not carry).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,91 +19,14 @@ import yaml
 
 from kg import normalize
 from kg.errors import RecordError
-from kg.schema import TYPES, VERBATIM_KINDS, Field, RecordType
+from kg.field_values import read_value
+from kg.record_model import LineSpan, Record, Source
+from kg.schema import TYPES
 
 try:  # the C loader is much faster; fall back to the pure-Python one where it is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class LineSpan:
-    """Lines of a source document (1-based, inclusive) that a value is cited from."""
-
-    first: int
-    last: int
-
-    @classmethod
-    def parse(cls, value: Any) -> LineSpan:
-        if isinstance(value, bool):
-            raise ValueError("a line is a number or 'N-M'")
-        if isinstance(value, int):
-            return cls(value, value)
-        if isinstance(value, str) and "-" in value:
-            first, last = (int(part) for part in value.split("-", 1))
-            if first > last:
-                raise ValueError(f"line span {value!r} runs backwards")
-            return cls(first, last)
-        if isinstance(value, str) and value.isdigit():
-            return cls(int(value), int(value))
-        raise ValueError(f"{value!r} is not a line number or span 'N-M'")
-
-
-@dataclass(frozen=True)
-class Verbatim:
-    """A verbatim value: its fragments as written and the lines each is cited from."""
-
-    fragments: tuple[str, ...]
-    spans: tuple[LineSpan, ...]
-
-    @property
-    def text(self) -> str:
-        return normalize.collapse_whitespace(" ".join(self.fragments))
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One document's wording of a disputed fact."""
-
-    value: str
-    source: str
-    span: LineSpan
-    current: bool
-
-
-@dataclass
-class Record:
-    """One curated record: its id, type, source, where it is, and its field values."""
-
-    id: str
-    type: RecordType
-    source: str
-    file: Path
-    yaml_line: int
-    span: LineSpan
-    values: dict[str, Any] = field(default_factory=dict)
-    yaml_lines: dict[str, int] = field(default_factory=dict)
-
-    def where(self, field_name: str | None = None) -> tuple[Path, int, str]:
-        line = self.yaml_lines.get(field_name, self.yaml_line) if field_name else self.yaml_line
-        return self.file, line, field_name or "id"
-
-
-@dataclass(frozen=True)
-class Source:
-    """A source document as data/sources.yaml describes it."""
-
-    id: str
-    file: str | None
-    title: str
-    title_en: str
-    kind: str
-    language: str
-    sha256: str | None
-    publisher: str | None = None
-    date: str | None = None
-    note: str | None = None
 
 
 def _compose(path: Path) -> yaml.Node:
@@ -235,170 +159,10 @@ def _read_record(node: yaml.Node, path: Path, source_id: str) -> Record:
             raise RecordError(path, key_line, key, f"{type_name} has no field {key!r}; known: {known}")
         record.yaml_lines[key] = key_line
         try:
-            record.values[key] = _read_value(spec, value, span)
+            record.values[key] = read_value(spec, value, span)
         except (ValueError, normalize.NormalisationError) as error:
             raise RecordError(path, key_line, key, str(error)) from None
     for spec in record_type.fields:
         if spec.required and spec.name not in record.values:
             raise RecordError(path, line, spec.name, f"a {type_name} needs '{spec.name}'")
     return record
-
-
-def _read_verbatim(value: Any, default: LineSpan) -> Verbatim:
-    if isinstance(value, dict):
-        unknown = set(value) - {"raw", "line"}
-        if unknown or "raw" not in value:
-            raise ValueError("a cited value is {raw: ..., line: N}")
-        raw_value = value["raw"]
-        lines = value.get("line", None)
-    else:
-        raw_value, lines = value, None
-    fragments = raw_value if isinstance(raw_value, list) else [raw_value]
-    if not fragments or not all(isinstance(item, str) and item.strip() for item in fragments):
-        raise ValueError("a verbatim value is non-empty text (or a list of text fragments)")
-    if lines is None:
-        spans = [default] * len(fragments)
-    elif isinstance(lines, list):
-        if len(lines) != len(fragments):
-            raise ValueError("give one line per fragment")
-        spans = [LineSpan.parse(item) for item in lines]
-    else:
-        spans = [LineSpan.parse(lines)] * len(fragments)
-    return Verbatim(tuple(fragments), tuple(spans))
-
-
-def _read_value(spec: Field, value: Any, default: LineSpan) -> Any:
-    kind = spec.kind
-    if kind in VERBATIM_KINDS and kind != "texts":
-        verbatim = _read_verbatim(value, default)
-        _parse_verbatim(kind, verbatim.text)
-        return verbatim
-    if kind == "texts":
-        if not isinstance(value, list) or not value:
-            raise ValueError("expected a non-empty list of texts")
-        return [_read_verbatim(item, default) for item in value]
-    if kind == "ref":
-        if not isinstance(value, str):
-            raise ValueError("a reference is the id of another record")
-        return value
-    if kind == "refs":
-        items = value if isinstance(value, list) else [value]
-        if not items or not all(isinstance(item, str) for item in items):
-            raise ValueError("expected a list of record ids")
-        return items
-    if kind == "enum":
-        if value not in spec.values:
-            raise ValueError(f"{value!r} is not one of: {', '.join(spec.values)}")
-        return value
-    if kind == "int":
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(f"{value!r} is not an integer")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ValueError(f"{value!r} is not true or false")
-        return value
-    if kind in ("en", "bg", "note"):
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError("expected non-empty text")
-        return value
-    if kind == "readings":
-        return _read_readings(value)
-    raise ValueError(f"unknown field kind {kind!r}")  # pragma: no cover - schema bug
-
-
-def _read_readings(value: Any) -> list[Reading]:
-    if not isinstance(value, list) or len(value) < 2:
-        raise ValueError("a disagreement lists at least two readings")
-    readings = []
-    for item in value:
-        if not isinstance(item, dict) or {"value", "source", "line", "current"} - set(item):
-            raise ValueError("each reading has value, source, line and current")
-        readings.append(Reading(str(item["value"]), str(item["source"]),
-                                LineSpan.parse(item["line"]), bool(item["current"])))
-    if sum(reading.current for reading in readings) != 1:
-        raise ValueError("exactly one reading is current")
-    return readings
-
-
-def _parse_verbatim(kind: str, text: str) -> None:
-    """Fail early (with the parser's reason) on a verbatim value that will not normalise."""
-    parsers = {
-        "ident": _parse_identifier,
-        "money": normalize.parse_money,
-        "date": normalize.parse_date,
-        "duration": normalize.parse_duration,
-        "quantity": normalize.parse_quantity,
-        "span": normalize.parse_span,
-    }
-    parser = parsers.get(kind)
-    if parser:
-        parser(text)
-
-
-def _parse_identifier(text: str) -> str:
-    try:
-        return normalize.normalise_identifier(text)
-    except normalize.NormalisationError:
-        return normalize.normalise_programme_code(text)
-
-
-def canonical_identifier(text: str) -> str:
-    """The canonical form of an ИСУН number or programme code, whichever it is."""
-    return _parse_identifier(text)
-
-
-@dataclass
-class Corpus:
-    """All sources and records, checked together (references resolve across files)."""
-
-    sources: dict[str, Source]
-    records: list[Record]
-
-    def by_id(self) -> dict[str, list[Record]]:
-        index: dict[str, list[Record]] = {}
-        for record in self.records:
-            index.setdefault(record.id, []).append(record)
-        return index
-
-
-def load_corpus(data_dir: Path) -> Corpus:
-    """Read and check everything under data/; raise the first :class:`RecordError`."""
-    sources = load_sources(data_dir / "sources.yaml")
-    records: list[Record] = []
-    for path in sorted((data_dir / "records").glob("*.yaml")):
-        records.extend(load_record_file(path, sources))
-    corpus = Corpus(sources, records)
-    check_references(corpus)
-    return corpus
-
-
-def check_references(corpus: Corpus) -> None:
-    """Every ref names a record of an allowed type; a record's type agrees across sources."""
-    index = corpus.by_id()
-    for record_id, copies in index.items():
-        types = {copy.type.name for copy in copies}
-        if len(types) > 1:
-            first = copies[0]
-            raise RecordError(first.file, first.yaml_line, "type",
-                              f"{record_id!r} has types {sorted(types)} in different files")
-    for record in corpus.records:
-        for name, value in record.values.items():
-            spec = record.type.field_named(name)
-            assert spec is not None
-            if spec.kind not in ("ref", "refs"):
-                continue
-            for target in (value if isinstance(value, list) else [value]):
-                if target not in index:
-                    raise RecordError(record.file, record.yaml_lines[name], name,
-                                      f"{target!r} is not the id of any record")
-                target_type = index[target][0].type.name
-                if spec.targets and target_type not in spec.targets:
-                    raise RecordError(record.file, record.yaml_lines[name], name,
-                                      f"{target!r} is a {target_type}; expected "
-                                      f"{' or '.join(spec.targets)}")
-        if record.type.name == "Disagreement":
-            for reading in record.values["readings"]:
-                if reading.source not in corpus.sources:
-                    raise RecordError(record.file, record.yaml_lines["readings"], "readings",
-                                      f"unknown source {reading.source!r}")

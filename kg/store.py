@@ -1,38 +1,35 @@
-"""The stores the graph is queried in, behind one small interface.
+"""The stores the graph is queried in, behind one small interface, and the default one.
 
 * :class:`OxigraphStore` — the default: pyoxigraph on disk (``build/store``, loaded from
-  ``build/kg.nq`` by ``kg build``/``kg load``, opened read-only by the server), or in memory for
-  RDF files a user names. Fast, and its results serialise natively.
-* :class:`RdflibStore` — rdflib's in-memory Dataset (``--store memory``): slower, but the
-  reference the tests compare against (every saved query gives the same rows on both).
+  ``build/kg.nq`` by ``kg build``/``kg load`` with :mod:`kg.store_load`, opened read-only by the
+  server), or in memory for RDF files a user names. Fast, and its results serialise natively.
+* :class:`kg.rdflib_store.RdflibStore` — rdflib's in-memory Dataset (``--store memory``):
+  slower, but the reference the tests compare against (every saved query gives the same rows
+  on both).
+* :class:`kg.remote_store.RemoteStore` — an external SPARQL endpoint (``--store URL``).
 
-Both answer :meth:`query` with a :class:`QueryResult` whose :meth:`~QueryResult.serialize`
+All answer :meth:`query` with a :class:`QueryResult` whose :meth:`~QueryResult.serialize`
 writes any SPARQL results format or RDF format. The default graph is the union of all named
 graphs unless the request names its own default/named graphs (never fetched: only stored
-graphs can be selected).
+graphs can be selected). :func:`open_store` picks the store a command asked for, importing the
+other engines only when they are asked for.
 """
 
 from __future__ import annotations
 
 import functools
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import rdflib.plugins.sparql
-from rdflib import Dataset, Graph
-from rdflib import URIRef as RdflibURIRef
 
 from kg.errors import KgError
 from kg.iris import PREFIXES
 
-# rdflib would fetch the IRI of a FROM / FROM NAMED clause from the web; here those clauses
-# select stored graphs only, like the protocol's default-graph-uri and named-graph-uri.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+if TYPE_CHECKING:
+    from kg.rdflib_store import RdflibStore
 
 RESULT_FORMATS = {  # key -> (media type, pyoxigraph format, rdflib format)
     "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON, "json"),
@@ -148,7 +145,7 @@ class OxigraphStore:
         # base_iri resolves relative IRIs (`<s>`) in a query that has no BASE of its own.
         options: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
         if bindings:
-            options["substitutions"] = {ox.Variable(name): _to_oxigraph(term)
+            options["substitutions"] = {ox.Variable(name): to_oxigraph(term)
                                         for name, term in bindings.items()}
         if default_graph_uris or named_graph_uris:
             # The protocol: the request's graphs are the whole dataset; those it does not
@@ -159,7 +156,7 @@ class OxigraphStore:
             result = self.store.query(text, **options)
         except SyntaxError as error:
             raise _oxigraph_syntax_error(error) from None
-        return _oxigraph_result(result)
+        return oxigraph_result(result)
 
 
 def _oxigraph_syntax_error(error: SyntaxError) -> QuerySyntaxError:
@@ -175,7 +172,7 @@ def _oxigraph_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(message, line, column)
 
 
-def _oxigraph_result(result: Any) -> QueryResult:
+def oxigraph_result(result: Any) -> QueryResult:
     """Wrap a pyoxigraph answer; solutions are streamed, so a result is read once."""
     if isinstance(result, ox.QueryBoolean):
         value = bool(result)
@@ -210,7 +207,7 @@ def _serialize_triples(triples: list, key: str) -> bytes:
     return ox.serialize(triples, format=rdf_format)
 
 
-def _to_oxigraph(term: Any) -> Any:
+def to_oxigraph(term: Any) -> Any:
     """An rdflib term (a bound parameter) as the pyoxigraph term it denotes."""
     from rdflib import Literal as RdflibLiteral
 
@@ -227,101 +224,6 @@ def _nt(term: Any) -> str | None:
     return None if term is None else str(term)
 
 
-class RdflibStore:
-    """rdflib's in-memory Dataset: the reference implementation for comparisons."""
-
-    def __init__(self, dataset: Dataset, description: str) -> None:
-        self.dataset = dataset
-        self.description = description
-        self.origin: tuple[str, tuple[str, ...]] | None = None  # as OxigraphStore.origin
-
-    @classmethod
-    def from_files(cls, files: Iterable[Path]) -> RdflibStore:
-        dataset = Dataset(default_union=True)
-        files = list(files)
-        for path in files:
-            try:
-                if path.suffix in (".nq", ".trig"):
-                    dataset.parse(path, format="nquads" if path.suffix == ".nq" else "trig")
-                else:
-                    dataset.graph(RdflibURIRef(path.resolve().as_uri())).parse(path)
-            except Exception as error:  # rdflib's parsers raise many kinds of error on bad input
-                raise KgError(f"{path}: cannot load: {error}") from None
-        opened = cls(dataset, "rdflib in-memory Dataset")
-        opened.origin = ("memory-files", tuple(str(Path(path).resolve()) for path in files))
-        return opened
-
-    def graph_names(self) -> list[str]:
-        return sorted(str(graph.identifier) for graph in self.dataset.graphs()
-                      if isinstance(graph.identifier, RdflibURIRef) and len(graph)
-                      and str(graph.identifier) != "urn:x-rdflib:default")
-
-    def _view(self, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> Dataset:
-        if not default_graph_uris and not named_graph_uris:
-            return self.dataset
-        view = Dataset(default_union=False)
-        for uri in default_graph_uris:
-            for triple in self.dataset.graph(RdflibURIRef(uri)):
-                view.default_graph.add(triple)
-        for uri in named_graph_uris:
-            target = view.graph(RdflibURIRef(uri))
-            for triple in self.dataset.graph(RdflibURIRef(uri)):
-                target.add(triple)
-        return view
-
-    def query(self, text: str, default_graph_uris: Sequence[str] = (),
-              named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None,
-              base_iri: str | None = None) -> QueryResult:
-        from pyparsing import ParseException
-
-        try:
-            result = self._view(default_graph_uris, named_graph_uris).query(
-                text, initBindings=bindings or {}, base=base_iri)
-        except ParseException as error:
-            raise QuerySyntaxError(error.msg, error.lineno, error.col) from None
-        if result.type == "ASK":
-            value = bool(result.askAnswer)
-            return QueryResult("boolean", [], lambda key: result.serialize(format=RESULT_FORMATS[key][2]),
-                               lambda: [(str(value).lower(),)])
-        if result.type == "SELECT":
-            variables = [str(variable) for variable in result.vars]
-            rows = list(result)
-            return QueryResult(
-                "bindings", variables,
-                lambda key: result.serialize(format=RESULT_FORMATS[key][2]),
-                lambda: [tuple(None if value is None else _rdflib_nt(value) for value in row)
-                         for row in rows])
-        graph: Graph = result.graph
-        return QueryResult("graph", [], lambda key: _serialize_rdflib_graph(graph, key),
-                           lambda: sorted(tuple(_rdflib_nt(term) for term in triple) for triple in graph))
-
-
-def _rdflib_nt(term: Any) -> str:
-    """An rdflib term in the N-Triples form pyoxigraph writes, so rows compare across stores."""
-    from rdflib import BNode
-    from rdflib import Literal as RdflibLiteral
-
-    if isinstance(term, RdflibLiteral):
-        if term.language:
-            return str(ox.Literal(str(term), language=term.language))
-        if term.datatype:
-            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
-        return str(ox.Literal(str(term)))
-    if isinstance(term, BNode):
-        return str(ox.BlankNode(str(term)))
-    return str(ox.NamedNode(str(term)))
-
-
-def _serialize_rdflib_graph(graph: Graph, key: str) -> bytes:
-    rdflib_format = GRAPH_FORMATS[key][2]
-    if rdflib_format in ("trig", "nquads"):
-        dataset = Dataset()
-        for triple in graph:
-            dataset.default_graph.add(triple)
-        return dataset.serialize(format=rdflib_format, encoding="utf-8")
-    return graph.serialize(format=rdflib_format, encoding="utf-8")
-
-
 def materialise_union(store: ox.Store) -> None:
     """Put every triple of every named graph into the store's default graph, once.
 
@@ -329,40 +231,6 @@ def materialise_union(store: ox.Store) -> None:
     description states, and a triple two documents state is one solution, not two.
     """
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-
-
-def load_oxigraph(nquads: Path, store_dir: Path) -> None:
-    """(Re)build the on-disk store from the release, atomically: load beside, then swap."""
-    staging = new_staging_dir(store_dir)
-    try:
-        store = ox.Store(str(staging))
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        materialise_union(store)
-        store.optimize()
-        store.flush()
-        del store
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_into_place(staging, store_dir)
-
-
-def new_staging_dir(store_dir: Path) -> Path:
-    """An empty directory beside ``store_dir`` (same file system: the swap is a rename)."""
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
-
-
-def swap_into_place(staging: Path, store_dir: Path) -> None:
-    """Replace ``store_dir`` by the staged store (the old one is removed once the new is there)."""
-    retired = store_dir.with_name(f".{store_dir.name}.old")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if store_dir.exists():
-        store_dir.rename(retired)
-    staging.rename(store_dir)
-    if retired.exists():
-        shutil.rmtree(retired)
 
 
 def open_store(kind: str = "oxigraph", build_dir: Path | None = None,
@@ -377,25 +245,20 @@ def open_store(kind: str = "oxigraph", build_dir: Path | None = None,
         return RemoteStore(kind)  # type: ignore[return-value]
     if kind not in ("oxigraph", "memory"):
         raise KgError(f"unknown store {kind!r}; use 'oxigraph', 'memory' or the URL of a SPARQL endpoint")
+    build = build_dir or Path("build")
     if files:
         missing = [str(path) for path in files if not path.is_file()]
         if missing:
             raise KgError(f"no such file: {', '.join(missing)}")
-        return OxigraphStore.from_files(files) if kind == "oxigraph" else RdflibStore.from_files(files)
-    build = build_dir or Path("build")
-    if kind == "oxigraph":
+        if kind == "oxigraph":
+            return OxigraphStore.from_files(files)
+    elif kind == "oxigraph":
         return OxigraphStore.open_read_only(build / "store")
+    from kg.rdflib_store import RdflibStore  # rdflib's SPARQL engine is loaded only for "memory"
+
+    if files:
+        return RdflibStore.from_files(files)
     nquads = build / "kg.nq"
     if not nquads.is_file():
         raise KgError(f"{nquads}: no build found; run `kg build` first")
     return RdflibStore.from_files([nquads])
-
-
-def open_dataset(build_dir: Path) -> Dataset:
-    """The release in ``build_dir`` as an rdflib Dataset whose default graph is the union."""
-    path = build_dir / "kg.nq"
-    if not path.is_file():
-        raise KgError(f"{path}: no build found; run `kg build` first")
-    dataset = Dataset(default_union=True)
-    dataset.parse(path, format="nquads")
-    return dataset

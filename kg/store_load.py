@@ -1,9 +1,13 @@
-"""Load a large release into the on-disk pyoxigraph store, and write its TriG, in bounded memory.
+"""(Re)build the on-disk pyoxigraph store from a release, atomically: load beside, then swap.
 
-The small build's :func:`kg.store.load_oxigraph` does the same for kg.nq; this variant also
-dumps kg.trig from the store (pyoxigraph writes it streaming, where rdflib's Turtle serializer
-would hold the whole graph) and says what it is doing, since at 100 000 contracts each step
-takes tens of seconds.
+The store is loaded into a staging directory beside ``build/store`` (:func:`new_staging_dir`)
+and renamed into place only once complete (:func:`swap_into_place`), so a killed build leaves
+staging behind (kg/build_lock.py clears it), never a half-loaded store.
+
+:func:`load_oxigraph` does this for the small build's kg.nq. :func:`load_oxigraph_streaming`
+does it for a large release in bounded memory; it also dumps kg.trig from the store (pyoxigraph
+writes it streaming, where rdflib's Turtle serializer would hold the whole graph) and says what
+it is doing, since at 100 000 contracts each step takes tens of seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +21,41 @@ import pyoxigraph as ox
 
 from kg.iris import PREFIXES
 from kg.steps import timed_step
-from kg.store import materialise_union, new_staging_dir, swap_into_place
+from kg.store import materialise_union
+
+
+def load_oxigraph(nquads: Path, store_dir: Path) -> None:
+    """(Re)build the on-disk store from the release, atomically: load beside, then swap."""
+    staging = new_staging_dir(store_dir)
+    try:
+        store = ox.Store(str(staging))
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        materialise_union(store)
+        store.optimize()
+        store.flush()
+        del store
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_into_place(staging, store_dir)
+
+
+def new_staging_dir(store_dir: Path) -> Path:
+    """An empty directory beside ``store_dir`` (same file system: the swap is a rename)."""
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=store_dir.parent))
+
+
+def swap_into_place(staging: Path, store_dir: Path) -> None:
+    """Replace ``store_dir`` by the staged store (the old one is removed once the new is there)."""
+    retired = store_dir.with_name(f".{store_dir.name}.old")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if store_dir.exists():
+        store_dir.rename(retired)
+    staging.rename(store_dir)
+    if retired.exists():
+        shutil.rmtree(retired)
 
 
 def load_oxigraph_streaming(nquads: Path, store_dir: Path, trig_path: Path | None = None,

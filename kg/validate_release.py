@@ -8,7 +8,7 @@ triples of that data graph:
 
 * ``union.nt``: every triple of every graph once (ontology and code lists included), and
 * ``index.nt``: ``?s bgis:describedInGraph ?g`` for every IRI subject of every graph but the
-  ontology and code-list graphs — the index :func:`kg.validate_fast.prepare_data_graph` makes.
+  ontology and code-list graphs — the index :func:`kg.validation_store.prepare_data_graph` makes.
 
 So the data graph is two bulk loads into an on-disk store (no transaction, little memory) — or,
 in a build that loads the served store anyway, one: the index added to a copy of the served store
@@ -16,7 +16,7 @@ in a build that loads the served store anyway, one: the index added to a copy of
 default graph only). The ill-typed literals that ``sh:datatype`` must reject are found by one
 scan of ``union.nt`` (a SPARQL filter over every triple costs pyoxigraph seconds per million),
 and the compiled checks are shared out to worker processes that each open the store read-only;
-the report is assembled in check order, so it is the report :func:`kg.validate_fast.run_checks`
+the report is assembled in check order, so it is the report :func:`kg.sparql_report.run_checks`
 would write.
 """
 
@@ -38,17 +38,12 @@ from rdflib.plugins.parsers.ntriples import unquote
 from tqdm import tqdm
 
 from kg.shacl_sparql import Check, compile_shapes
+from kg.sparql_report import add_result, check_solutions, new_report, row_result
 from kg.steps import timed_step
-from kg.validate import SEVERITIES, ValidationReport
-from kg.validate_fast import (
-    LoadedData,
-    _add_result,
-    _result,
-    _solutions,
-    new_report,
-    rejected_by_datatype,
-    subclass_closure,
-)
+from kg.typed_literals import rejected_by_datatype
+from kg.validate_fast import subclass_closure
+from kg.validation_report import SEVERITIES, ValidationReport
+from kg.validation_store import LoadedData
 
 #: A worker's checks and store (set by :func:`_open_store`).
 _SHARED: dict[str, object] = {}
@@ -57,7 +52,7 @@ _SHARED: dict[str, object] = {}
 def ill_typed_in_ntriples(path: Path, datatypes: Iterable[URIRef]) -> dict[URIRef, list[str]]:
     """Per datatype, the literals of ``path`` (N-Triples) that pyshacl's sh:datatype rejects.
 
-    The same test as :func:`kg.validate_fast.ill_typed_literals` (rdflib's ill_typed, and the
+    The same test as :func:`kg.typed_literals.ill_typed_literals` (rdflib's ill_typed, and the
     Python type of the value), made once per distinct literal, found by text: the object of an
     N-Triples line ``… "lexical"^^<datatype> .`` ends the line.
     """
@@ -183,7 +178,7 @@ def _run_checks_in_workers(store_dir: Path, checks: list[Check], shapes: Graph, 
                                                for number in slowest), file=sys.stderr, flush=True)
     for number, check in enumerate(checks):
         for result in by_number.pop(number):
-            _add_result(report, node, shapes, check, *result)
+            add_result(report, node, shapes, check, *result)
     report.add((node, SH.conforms, Literal(counts["Violation"] == 0)))
     return report, counts
 
@@ -213,7 +208,7 @@ def _check_results(job: tuple[int, bool]) -> tuple[int, list[tuple], int, float]
     unless ``kept``), their number, and the seconds it took.
 
     A result only counted is not converted to rdflib terms: pyoxigraph's terms compare and hash
-    as the same terms, which is all that dropping repeated rows (:func:`_result`) needs."""
+    as the same terms, which is all that dropping repeated rows (:func:`row_result`) needs."""
     number, kept = job
     started = time.monotonic()
     loaded: LoadedData = _SHARED["loaded"]  # type: ignore[assignment]
@@ -222,8 +217,8 @@ def _check_results(job: tuple[int, bool]) -> tuple[int, list[tuple], int, float]
     results = []
     count = 0
     convert = loaded.to_rdflib if kept else _same_term
-    for focus, solution, names in _solutions(loaded.store, check):
-        result = _result(check, convert(focus), solution, names, seen, convert)
+    for focus, solution, names in check_solutions(loaded.store, check):
+        result = row_result(check, convert(focus), solution, names, seen, convert)
         if result is not None:
             count += 1
             if kept:
@@ -238,12 +233,13 @@ def _same_term(term):
 def validate_release_report(union: Path, index: Path, shapes: Graph | None = None, progress: bool = False,
                             only_violations: bool = False,
                             data_store: Callable[[], Path] | None = None) -> ValidationReport:
-    """:func:`validate_release` as a :class:`kg.validate.ValidationReport` (the bundled shapes
+    """:func:`validate_release` as a :class:`kg.validation_report.ValidationReport` (the bundled shapes
     by default), as ``kg validate`` would report the same graph.
 
     With ``only_violations`` (the build: it reports violations, and only counts the rest), the
     report holds the violations and the number of results of each severity."""
-    from kg.validate import load_shapes, report_of
+    from kg.shacl_shapes import load_shapes
+    from kg.validation_report import report_of
 
     shapes = shapes if shapes is not None else load_shapes()
     report_graph, counts = validate_release(union, index, shapes, progress=progress,

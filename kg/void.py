@@ -27,7 +27,7 @@ TITLES = {"en": "BG Inclusion knowledge graph",
 
 
 class SparqlStore(Protocol):
-    """What the statistics need of a store (both :mod:`kg.store` stores have it)."""
+    """What the statistics need of a store (OxigraphStore and RdflibStore both have it)."""
 
     def query(self, text: str) -> object: ...
 

@@ -14,7 +14,8 @@ from flask_compress import Compress
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
-from kg.store import OxigraphStore, RdflibStore, open_store
+from kg.rdflib_store import RdflibStore
+from kg.store import OxigraphStore, open_store
 
 
 def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path | None = None,
@@ -34,7 +35,8 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
                       COMPRESS_MIN_SIZE=500, JSON_AS_ASCII=False)
     app.config.update(config or {})
     # Every view queries through the guard: worker processes, time limit, caps (docs/security.md).
-    from server.guarded_store import QueryLimits, guard
+    from server.guarded_store import guard
+    from server.query_limits import QueryLimits
 
     app.config["KG_STORE"] = guard(app.config["KG_STORE"], app.config.get("KG_LIMITS") or QueryLimits())
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],

@@ -38,7 +38,7 @@ _DUMMY = ox.Triple(ox.NamedNode("urn:x-kg:frame"), ox.NamedNode("urn:x-kg:frame"
 
 
 class Reply(Protocol):
-    """The rest of an answer still in its worker (``server.guarded_store._Reply``)."""
+    """The rest of an answer still in its worker (``server.worker_reply.WorkerReply``)."""
 
     def receive(self) -> tuple: ...
 

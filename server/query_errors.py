@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from kg.store import QuerySyntaxError
-from server.guarded_store import QueryEngineError, QueryTimeoutError
 from server.query_checks import QueryRefusedError
+from server.query_limits import QueryEngineError, QueryTimeoutError
 
 RETRY_AFTER_TIMEOUT = "5"
 

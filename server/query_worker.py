@@ -56,7 +56,8 @@ class StoreSource:
     label: str = ""
 
     def open(self) -> Any:
-        from kg.store import OxigraphStore, RdflibStore
+        from kg.rdflib_store import RdflibStore
+        from kg.store import OxigraphStore
 
         if self.kind == "oxigraph-dir":
             return OxigraphStore.open_read_only(Path(self.path or ""))

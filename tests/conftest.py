@@ -38,7 +38,7 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def dataset(built: Path) -> Dataset:
-    from kg.store import open_dataset
+    from kg.rdflib_store import open_dataset
 
     return open_dataset(built)
 

@@ -16,21 +16,22 @@ from kg.validate import validate_files
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-import validate_scale  # noqa: E402
+from bundled_quads import bundled_nquads, parse_quads  # noqa: E402
+from graph_cloning import VOCABULARY_GRAPHS, write_scaled  # noqa: E402
 
 
 def test_two_copies_of_the_bundled_graph_conform(tmp_path: Path) -> None:
-    quads = validate_scale.parse_quads(validate_scale.bundled_nquads())
+    quads = parse_quads(bundled_nquads())
     original = tmp_path / "kg-1x.nq"
     doubled = tmp_path / "kg-2x.nq"
-    single = validate_scale.write_scaled(quads, 1, original)
-    count = validate_scale.write_scaled(quads, 2, doubled)
+    single = write_scaled(quads, 1, original)
+    count = write_scaled(quads, 2, doubled)
     assert single == len(quads)
     text = doubled.read_text(encoding="utf-8")
     # the copy has its own ids, valid for the shapes, and the source documents stay shared
     assert "-copy1" in text
     assert "/id/source/" in text and "-copy1#line=" not in text
-    shared = sum(1 for quad in quads if quad[3] in validate_scale.VOCABULARY_GRAPHS)
+    shared = sum(1 for quad in quads if quad[3] in VOCABULARY_GRAPHS)
     assert single < count < 2 * single - shared + 1
 
     report = validate_files([doubled], timeout=None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from kg.citations import check_citations
-from kg.sources import Verbatim, load_corpus
+from kg.corpus import load_corpus
+from kg.record_model import Verbatim
 
 
 def test_every_verbatim_value_occurs_at_its_cited_line(data_dir, seeds_dir):

@@ -13,7 +13,8 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from kg import iris, paths
 from kg.cli import main
-from kg.validate import load_shapes, named_shapes, validate_files, validate_graphs
+from kg.shacl_shapes import load_shapes, named_shapes
+from kg.validate import validate_files, validate_graphs
 
 DATA = Path(__file__).resolve().parent / "data"
 VALID = sorted((DATA / "valid").glob("*.trig"))

@@ -9,7 +9,8 @@ import pytest
 from kg.errors import KgError
 from kg.queries import catalogue
 from kg.query import run_saved_on_store
-from kg.store import OxigraphStore, QuerySyntaxError, RdflibStore, open_store
+from kg.rdflib_store import RdflibStore
+from kg.store import OxigraphStore, QuerySyntaxError, open_store
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,8 @@ import waitress
 
 from kg.store import OxigraphStore
 from server import create_app
-from server.guarded_store import GuardedStore, QueryLimits
+from server.guarded_store import GuardedStore
+from server.query_limits import QueryLimits
 from server.query_worker import STOP, Chunker, _StopEngineError
 
 MAX_ROWS = 12_000  # the bundled graph's default graph has ~13 400 triples: the cap is reachable

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from kg.cli import main
+from kg.corpus import load_corpus
 from kg.normalize import parse_money
-from kg.sources import load_corpus
 from kg.synth import synthesize
 
 

@@ -24,14 +24,10 @@ from rdflib import BNode, Graph
 from kg import paths
 from kg.errors import KgError
 from kg.shacl_checks import needs_prebinding
+from kg.shacl_shapes import load_shapes
 from kg.shacl_sparql import UnsupportedShapeError, compile_shapes
-from kg.validate import (
-    ValidationTimeoutError,
-    choose_engine,
-    load_shapes,
-    validate_files,
-    validate_graphs,
-)
+from kg.validate import choose_engine, validate_files, validate_graphs
+from kg.validation_errors import ValidationTimeoutError
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = sorted((DATA / "invalid").glob("*.trig")) + sorted((DATA / "valid").glob("*.trig"))

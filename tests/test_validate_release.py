@@ -13,10 +13,12 @@ from rdflib.namespace import XSD
 
 from kg import paths
 from kg.build_stream import build_streaming
+from kg.data_graph import DESCRIBED_IN_GRAPH
 from kg.release_stream import INDEX_FILE, UNION_FILE
-from kg.validate import DESCRIBED_IN_GRAPH, validate_files
-from kg.validate_fast import ill_typed_literals, prepare_data_graph, store_from_files
+from kg.typed_literals import ill_typed_literals
+from kg.validate import validate_files
 from kg.validate_release import ill_typed_in_ntriples, validate_release_report
+from kg.validation_store import prepare_data_graph, store_from_files
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +147,7 @@ def test_ill_typed_literals_are_found_in_the_file_as_in_the_store(tmp_path):
 
 
 def test_a_release_that_fails_validation_leaves_the_previous_build_and_no_staging_store(tmp_path):
-    from kg.validate import ValidationFailedError
+    from kg.validation_errors import ValidationFailedError
 
     out = tmp_path / "build"
     build_streaming(paths.data_dir(), out, validate=lambda nquads, copy_of_store: "fine")

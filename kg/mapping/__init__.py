@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable
 from rdflib import Dataset, Graph, URIRef
 
 from kg import iris
+from kg.corpus import Corpus
 from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
-from kg.sources import Corpus, Record
+from kg.record_model import Record
 
 Triple = tuple[URIRef, URIRef, object]
 

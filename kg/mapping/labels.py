@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg import normalize
-from kg.sources import Corpus, Record, Verbatim
+from kg.corpus import Corpus
+from kg.record_model import Record, Verbatim
 
 ROLE_NAMES = {"beneficiary": ("бенефициент", "beneficiary"),
               "partner": ("партньор", "partner"),

@@ -8,7 +8,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import iris
-from kg.sources import LineSpan, Source
+from kg.record_model import LineSpan, Source
 
 Triple = tuple[URIRef, URIRef, object]
 EU_LANGUAGES = {"bg": "BUL", "en": "ENG"}

@@ -26,8 +26,8 @@ from kg.mapping.values import (
     suffixed_property,
     text_literal,
 )
+from kg.record_model import LineSpan, Record, Verbatim
 from kg.schema import ENUM_SCHEMES, KIND_CLASSES, Field
-from kg.sources import LineSpan, Record, Verbatim
 
 Triple = tuple[URIRef, URIRef, object]
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")

@@ -6,7 +6,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg import iris, normalize
-from kg.sources import Verbatim, canonical_identifier
+from kg.field_values import canonical_identifier
+from kg.record_model import Verbatim
 
 
 def text_literal(value: Verbatim, language: str = "bg") -> Literal:

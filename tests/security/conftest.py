@@ -15,7 +15,7 @@ import pytest
 
 from kg.store import OxigraphStore
 from server import create_app
-from server.guarded_store import QueryLimits
+from server.query_limits import QueryLimits
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""The query endpoint's limits and the errors its guarded store raises.
+
+Their own module because everything on the query path needs them: the store that applies the
+limits (server/guarded_store.py), the worker pool and the conversation with one worker
+(server/worker_pool.py, server/worker_reply.py), the HTTP error handlers
+(server/query_errors.py) and ``kg serve``'s options (kg/serve.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.errors import KgError
+from server.query_checks import TextLimits
+
+
+class QueryTimeoutError(KgError):
+    """The query ran out of time (or waited too long for a free worker); answer 503."""
+
+
+class QueryEngineError(KgError):
+    """The engine failed or its process died while running the query."""
+
+
+class ReloadError(KgError):
+    """A new build could not be served; the old one stays."""
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """The endpoint's limits; defaults and reasons are in docs/security.md."""
+
+    timeout: float = 10.0
+    max_timeout: float = 60.0
+    max_rows: int = 10_000
+    #: The most of one answer the server holds: an answer up to this size is sent whole (and a
+    #: cut is announced in a header); a longer one streams (docs/decisions/0011).
+    max_bytes: int = 16 * 1024 * 1024
+    #: About how much of a streamed answer each message from the worker carries.
+    chunk_bytes: int = 1024 * 1024
+    text: TextLimits = field(default_factory=TextLimits)
+    workers: int = 2
+    isolate_network: bool = True
+
+    def effective_timeout(self, requested: float | None) -> float:
+        """The client's ``timeout`` if given, never above ``max_timeout``."""
+        if requested is None or requested <= 0:
+            return self.timeout
+        return min(requested, self.max_timeout)
