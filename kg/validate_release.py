@@ -101,7 +101,9 @@ def load_release_data_graph(directory: Path, files: Iterable[Path]) -> None:
     """Bulk-load N-Triples ``files`` into the default graph of the store at ``directory`` (made
     if need be), and compact it: the bulk loader leaves many small sorted files, which every
     lookup of the checks then searches (at 100 000 contracts the checks took 238 s on the loaded
-    store and 114 s after a 17 s ``optimize()``)."""
+    store and 114 s after a 17 s ``optimize()``). Also when only the index is added to the
+    build's compacted copy of its store: 212–218 s of checks uncompacted, 131–132 s after 14–16 s
+    of compaction (bench/RESULTS.md, 2026-12-04)."""
     store = ox.Store(str(directory))
     for path in files:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
