@@ -29,7 +29,7 @@ def lookup_query(contract_number: str) -> str:
 
 
 def mix(contract_number: str) -> list[tuple[str, str, str]]:
-    """Saved queries (parameters unbound, as the query page sends them) and the seven shapes."""
+    """Saved queries (parameters unbound: every value, their heaviest form) and the seven shapes."""
     queries = [(f"saved: {name}", saved.text, JSON) for name, saved in sorted(catalogue().items())]
     queries += [
         ("lookup by contract number", lookup_query(contract_number), JSON),

@@ -36,12 +36,12 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     app.config.update(config or {})
     # Every view queries through the guard: worker processes, time limit, caps (docs/security.md).
     from server.guarded_store import guard
-    from server.query_limits import QueryLimits
+    from server.query_limits import TRUNCATION_HEADER, QueryLimits
 
     app.config["KG_STORE"] = guard(app.config["KG_STORE"], app.config.get("KG_LIMITS") or QueryLimits())
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
          allow_headers=["Content-Type", "Accept"],
-         expose_headers=["Content-Type", "Vary", "Retry-After", "KG-Result-Truncated",
+         expose_headers=["Content-Type", "Vary", "Retry-After", TRUNCATION_HEADER,
                          "KG-Result-Streamed"])
     Compress(app)
 

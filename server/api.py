@@ -60,10 +60,7 @@ def example_call(saved: SavedQuery) -> str:
 
 def query_page_link(saved: SavedQuery) -> str:
     """The query page (YASGUI reads ``?query=``) prefilled with the query and its defaults."""
-    defaults = {parameter.name: parameter.bind(parameter.default) for parameter in saved.parameters
-                if parameter.default is not None}
-    text = saved.text_with_values(defaults)
-    return "/?" + urlencode({"query": text, "tabTitle": saved.name})
+    return "/?" + urlencode({"query": saved.text_with_defaults(), "tabTitle": saved.name})
 
 
 def describe(saved: SavedQuery) -> dict:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
+from server.query_limits import TRUNCATION_HEADER
+
 DEFAULTS = {
     "KG_MAX_URL": 8192,
     "KG_MAX_BODY": 1024 * 1024,
@@ -131,7 +133,7 @@ def install(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "no-referrer"
         truncated = g.get("kg_truncated")
         if truncated:
-            response.headers["KG-Result-Truncated"] = truncated
+            response.headers[TRUNCATION_HEADER] = truncated
         return response
 
     @app.context_processor

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from kg.errors import KgError
 from server.query_checks import TextLimits
 
+#: The response header that says the row cap cut the answer (its value: ``rows=N``).
+TRUNCATION_HEADER = "KG-Result-Truncated"
+
 
 class QueryTimeoutError(KgError):
     """The query ran out of time (or waited too long for a free worker); answer 503."""

@@ -39,7 +39,7 @@ def yasgui_available() -> bool:
 @blueprint.get("/")
 def index() -> Response:
     queries = [{"name": saved.name, "title": saved.title, "title_bg": saved.title_bg,
-                "description": saved.description, "text": saved.text}
+                "description": saved.description, "text": saved.text_with_defaults()}
                for saved in catalogue().values()]
     # ?query= prefills the editor (the API catalogue's "open in the query page" links); YASGUI
     # reads it from the URL itself, the plain form gets it here.

@@ -70,7 +70,8 @@ def _assert_catalogue_and_prefixes(page: str) -> None:
         assert f'data-name="{name}"' in page, name
         assert f'<template id="query-{name}">' in page, name
         assert query.title in text and query.title_bg in text, name
-        assert query.text in text, name  # the whole query, runnable as it is
+        # The whole query, runnable as it is, with its defaults bound as the API binds them.
+        assert query.text_with_defaults() in text, name
     declared = re.search(r"window\.KG_PREFIXES = (.*);", page)
     assert declared and json.loads(declared.group(1)) == prefix_block()
 
@@ -87,6 +88,16 @@ def test_without_assets_the_page_is_a_plain_form_with_every_saved_query(app, mon
     assert html.unescape(textarea.group(1)).startswith(prefix_block())
     assert 'name="format"' in page
     _assert_catalogue_and_prefixes(page)
+
+
+def test_the_catalogue_offers_a_per_resource_query_for_its_default_resource(app):
+    """fact-provenance unbound lists every resource (over a minute at 100 000 contracts); the
+    page offers it as the API runs it: for its default subject, as an editable VALUES line."""
+    text = html.unescape(_page(app))
+    offered = re.search(r'<template id="query-fact-provenance">(.*?)</template>', text, re.S)
+    assert offered, "fact-provenance is not in the catalogue"
+    assert ("VALUES (?subject) { (<https://w3id.org/bg-inclusion/id/project/BG05M9OP001-2.018-0031>) }"
+            in offered.group(1))
 
 
 def test_with_assets_the_page_loads_yasgui_and_nothing_from_elsewhere(app, monkeypatch, tmp_path):
@@ -336,7 +347,7 @@ def test_yasgui_runs_an_example_and_links_iris_to_their_pages(browser, yasgui_se
     _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr tbody tr")) == 6
           and d.find_elements(By.CSS_SELECTOR, rows), f"{EXAMPLE}: the table did not show 6 rows")
     query = browser.execute_script("return window.kgYasgui.getTab().getQuery()")
-    assert query == catalogue()[EXAMPLE].text
+    assert query == catalogue()[EXAMPLE].text_with_defaults()
     assert "6 results" in browser.find_element(By.CSS_SELECTOR, "#yasgui .yasr").text
 
     links = browser.find_elements(By.CSS_SELECTOR, "#yasgui .yasr tbody a.iri")
