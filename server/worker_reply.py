@@ -54,6 +54,7 @@ class WorkerReply:
         QueryTimeoutError at the deadline."""
 
         if self.expired:
+            self._end(replace=True)  # waits for the watchdog's replacement to be done
             raise self._timeout()
         connection = self.worker.connection
         try:
@@ -61,6 +62,7 @@ class WorkerReply:
             message = connection.recv() if ready else None
         except (EOFError, OSError):
             if self.expired:  # the watchdog killed it meanwhile
+                self._end(replace=True)  # waits for the watchdog's replacement to be done
                 raise self._timeout() from None
             self._end(replace=True)
             raise QueryEngineError("the query engine stopped while running this query (it is "
@@ -109,14 +111,18 @@ class WorkerReply:
                                  f"{self.limit:g} s and was stopped")
 
     def _end(self, replace: bool) -> None:
-        """Give the worker back, or replace it; once only (the watchdog may race the reader)."""
+        """Give the worker back, or replace it; once only (the watchdog may race the reader).
+
+        All under the lock, so that a reader who finds the answer expired (and calls this too)
+        returns only once the watchdog's replacement is done: the client that sees its answer
+        cut, then asks ``/healthz``, finds the worker already counted as restarted."""
         with self._lock:
             if self.done:
                 return
             self.done = True
-        if self._timer is not None:
-            self._timer.cancel()
-        (self.pool.replace if replace else self.pool.release)(self.worker)
+            if self._timer is not None:
+                self._timer.cancel()
+            (self.pool.replace if replace else self.pool.release)(self.worker)
 
 
 def result_of(reply: WorkerReply, limits: QueryLimits) -> GuardedResult:
