@@ -36,7 +36,6 @@ class Worker:
 
     def wait_ready(self, timeout: float) -> None:
         """Wait for the worker to report the store open; ReloadError (the worker killed) if not."""
-
         if not self.connection.poll(timeout):
             self.kill()
             raise ReloadError(f"the query worker did not open the store within {timeout:g} s")
@@ -92,7 +91,6 @@ class WorkerPool:
         """Start the workers and wait until each has opened the store. The number of quads of
         an on-disk store is counted by a process of its own meanwhile (:meth:`quads`), so the
         pool serves without waiting for it; an in-memory one is counted by the first worker."""
-
         on_disk = self.source.kind == "oxigraph-dir"
         workers = [Worker(self.context, self.source, self.limits.isolate_network,
                            count_quads=not on_disk and number == 0)
@@ -166,7 +164,6 @@ class WorkerPool:
         threading.Thread(target=self._respawn, daemon=True, name="kg-worker-respawn").start()
 
     def _respawn(self) -> None:
-
         if self.retired:
             return
         worker = Worker(self.context, self.source, self.limits.isolate_network)

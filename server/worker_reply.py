@@ -41,7 +41,6 @@ class WorkerReply:
 
     def send(self, task: QueryTask) -> None:
         """Give the worker ``task``; QueryEngineError (the worker replaced) if it is gone."""
-
         try:
             self.worker.connection.send(task)
         except (OSError, ValueError):
@@ -52,7 +51,6 @@ class WorkerReply:
     def receive(self) -> tuple:
         """The worker's next message; QueryEngineError for its ``error`` message or its death,
         QueryTimeoutError at the deadline."""
-
         if self.expired:
             self._end(replace=True)  # waits for the watchdog's replacement to be done
             raise self._timeout()
@@ -106,7 +104,6 @@ class WorkerReply:
             self._end(replace=True)
 
     def _timeout(self) -> QueryTimeoutError:
-
         return QueryTimeoutError(f"the query did not finish within the time limit of "
                                  f"{self.limit:g} s and was stopped")
 
