@@ -16,8 +16,6 @@ import argparse
 import datetime as dt
 import http.client
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -27,6 +25,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+from results_file import machine, replace_section  # noqa: E402
 from server_process import running_server  # noqa: E402
 
 from kg.queries import catalogue  # noqa: E402
@@ -34,26 +33,6 @@ from kg.store import OxigraphStore  # noqa: E402
 
 START, END = "<!-- http-latency:start -->", "<!-- http-latency:end -->"
 JSON_RESULTS = "application/sparql-results+json"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    memory = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    import pyoxigraph
-
-    return (f"{cpu}, {os.cpu_count()} cores, {memory} RAM; {platform.system()}; "
-            f"Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}")
 
 
 def timed_http(connection: http.client.HTTPConnection, text: str) -> tuple[float, bytes]:
@@ -115,7 +94,7 @@ def section(results: list[dict], runs: int, triples: int) -> str:
         START,
         "## Saved queries over HTTP (`bench/http_latency.py`)",
         "",
-        f"Date: {today}. Machine: {machine()}.",
+        f"Date: {today}. Machine: {machine('pyoxigraph')}.",
         "",
         "`kg serve` (waitress, 8 threads, the read-only pyoxigraph store of the bundled build,",
         f"{triples} quads) on 127.0.0.1; each query POSTed directly (`application/sparql-query`,",
@@ -135,18 +114,6 @@ def section(results: list[dict], runs: int, triples: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(out: Path, text: str) -> None:
-    existing = out.read_text(encoding="utf-8") if out.is_file() else "# Benchmarks\n\n"
-    if START in existing and END in existing:
-        before, rest = existing.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        updated = before + text + ("\n" + after if after else "")
-    else:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", default=str(REPO / "build"), help="the build directory")
@@ -160,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
         build_graph(paths.data_dir(), build, reason=True, progress=False)
     results = measure(build, max(1, args.runs))
-    write(Path(args.out), section(results, max(1, args.runs), triples_in(build)))
+    replace_section(Path(args.out), section(results, max(1, args.runs), triples_in(build)), START, END)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

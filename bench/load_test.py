@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
-from http_latency import machine  # noqa: E402
+from results_file import machine, replace_section  # noqa: E402
 from server_process import running_server  # noqa: E402
 
 from kg.queries import catalogue  # noqa: E402
@@ -110,7 +110,7 @@ def measure(build: Path, duration: int, connections: int) -> list[dict]:
 
 def section(results: list[dict], duration: int, connections: int) -> str:
     lines = [START, "## Load test (`bench/load_test.py`, wrk)", "",
-             f"Date: {dt.date.today().isoformat()}. Machine: {machine()}.", "",
+             f"Date: {dt.date.today().isoformat()}. Machine: {machine('pyoxigraph')}.", "",
              f"`wrk -t2 -c{connections} -d{duration}s --latency` against `kg serve` on 127.0.0.1 (the "
              "bundled build; default limits: 2 query worker processes, 10 s time limit, 10000 rows; the "
              "per-client rate limit off, since every connection comes from one address). RSS is the "
@@ -128,18 +128,6 @@ def section(results: list[dict], duration: int, connections: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(out: Path, text: str) -> None:
-    """Replace this benchmark's section of ``out`` (between its markers), or append it."""
-    existing = out.read_text(encoding="utf-8") if out.is_file() else "# Benchmarks\n\n"
-    if START in existing and END in existing:
-        before, rest = existing.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        updated = before + text + ("\n" + after if after else "")
-    else:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    out.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", default=str(REPO / "build"))
@@ -149,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = measure(Path(args.build), args.duration, args.connections)
     text = section(results, args.duration, args.connections)
-    write(Path(args.out), text)
+    replace_section(Path(args.out), text, START, END)
     print(text)
     return 0
 

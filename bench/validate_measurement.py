@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -68,23 +67,3 @@ def run_validate(path: Path, timeout: float, scale: int, quads: int, engine: str
         raise RuntimeError(f"kg validate failed (exit {child.returncode}): {errors[-2000:]}")
     return Measurement(engine, scale, quads, seconds, usage.ru_maxrss / 1024, child.returncode, conforms,
                        counts, timeout)
-
-
-def machine() -> str:
-    """CPU model, cores and RAM from /proc, and the versions that matter for validation."""
-    cpu, memory = "unknown CPU", "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    from importlib.metadata import version
-
-    return (f"{cpu}, {os.cpu_count()} cores, {memory} RAM; {platform.system()}; "
-            f"Python {platform.python_version()}, rdflib {version('rdflib')}, pyshacl {version('pyshacl')}")

@@ -30,8 +30,9 @@ if str(REPO) not in sys.path:
 
 from bundled_quads import bundled_nquads, parse_quads  # noqa: E402
 from graph_cloning import write_scaled  # noqa: E402
+from results_file import replace_section  # noqa: E402
 from validate_measurement import Measurement, run_validate  # noqa: E402
-from validate_scale_report import result_cell, results_section, seconds_cell, write_section  # noqa: E402
+from validate_scale_report import END, START, result_cell, results_section, seconds_cell  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                 measurements.append(measurement)
             if not args.keep:
                 path.unlink()
-    write_section(Path(args.out), results_section(measurements, len(quads)))
+    replace_section(Path(args.out), results_section(measurements, len(quads)), START, END)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
-from validate_measurement import Measurement, machine
+from results_file import machine
+from validate_measurement import Measurement
 
 #: Why pyshacl is not run at 100× by default: the measurement that showed it (not re-run each time).
 PYSHACL_AT_100 = ("pyshacl is not run above `--pyshacl-max-scale` (default 10): at 100× (773406 quads) it "
@@ -101,7 +101,8 @@ def results_section(measurements: list[Measurement], base_quads: int) -> str:
         START,
         "## SHACL validation at scale (`bench/validate_scale.py`)",
         "",
-        f"Date: {today}. Machine: {machine()}. Load average (1/5/15 min) when the run ended: "
+        f"Date: {today}. Machine: {machine('rdflib', 'pyshacl')}. "
+        "Load average (1/5/15 min) when the run ended: "
         + " / ".join(f"{load:.2f}" for load in os.getloadavg()) + " (other work on the machine "
         "slows both engines alike).",
         "",
@@ -130,16 +131,3 @@ def results_section(measurements: list[Measurement], base_quads: int) -> str:
     lines += ["", verdict(measurements), "",
               f"Re-run: `python bench/validate_scale.py --scales {scales} --timeout {timeout:g}`.", END]
     return "\n".join(lines) + "\n"
-
-
-def write_section(out: Path, text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or append it); other sections stay."""
-    existing = out.read_text(encoding="utf-8") if out.is_file() else "# Benchmarks\n\n"
-    if START in existing and END in existing:
-        before, rest = existing.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        updated = before + text + ("\n" + after if after else "")
-    else:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(updated, encoding="utf-8")

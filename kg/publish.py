@@ -45,9 +45,8 @@ def stores_dir(build_dir: Path) -> Path:
 
 def load_generation(nquads: Path, build_dir: Path, conforms: bool, violations: int = 0) -> Manifest:
     """A new, complete generation from ``nquads`` (not yet current); returns its manifest."""
-    import pyoxigraph as ox
 
-    from kg.store import materialise_union
+    from kg.store_load import write_store
 
     stores = stores_dir(build_dir)
     stores.mkdir(parents=True, exist_ok=True)
@@ -56,13 +55,7 @@ def load_generation(nquads: Path, build_dir: Path, conforms: bool, violations: i
     name = f"{max(numbers, default=0) + 1:04d}-{digest[:8]}"
     staging = stores / f".{name}.loading"
     try:
-        store = ox.Store(str(staging))
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        materialise_union(store)
-        store.optimize()
-        store.flush()
-        quads = len(store)
-        del store
+        quads = write_store(nquads, staging)
         staging.rename(stores / name)
     except (SyntaxError, ValueError, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)

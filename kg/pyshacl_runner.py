@@ -14,7 +14,8 @@ from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import KgError
-from kg.validation_errors import DEFAULT_TIMEOUT, ValidationTimeoutError
+from kg.timed_child import child_message
+from kg.validation_errors import DEFAULT_TIMEOUT
 from kg.validation_report import with_report_prefixes
 
 
@@ -52,25 +53,7 @@ def run_pyshacl(data: Graph, shapes: Graph, inference: str = "none",
     if context.get_start_method() != "fork":  # a spawned child gets the graphs as N-Triples
         payload = data.serialize(format="nt", encoding="utf-8")
         shapes_payload = shapes.serialize(format="nt", encoding="utf-8")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_pyshacl_child, args=(sender, payload, shapes_payload, inference),
-                            daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise ValidationTimeoutError(f"validation did not finish within {timeout:g} seconds "
-                                    "(raise it with --timeout)")
-        try:
-            status, body = receiver.recv()
-        except EOFError:
-            child.join(5)
-            raise KgError(f"the validator stopped without a report (exit code {child.exitcode})") from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join(5)
-        receiver.close()
+    status, body = child_message(context, _pyshacl_child, (payload, shapes_payload, inference), timeout)
     if status != "ok":
         raise KgError(f"the SHACL validator failed: {body}")
     return with_report_prefixes(Graph().parse(data=body, format="nt"))

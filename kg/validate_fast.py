@@ -19,8 +19,8 @@ from rdflib.namespace import RDFS, SH
 from kg.errors import KgError
 from kg.shacl_sparql import compile_shapes
 from kg.sparql_report import run_checks
+from kg.timed_child import child_message
 from kg.typed_literals import ill_typed_literals
-from kg.validation_errors import ValidationTimeoutError
 from kg.validation_store import LoadedData, prepare_data_graph
 
 
@@ -60,24 +60,7 @@ def run_in_child(store: LoadedData, shapes: Graph, add_vocabularies: bool,
     if timeout is None or "fork" not in multiprocessing.get_all_start_methods():
         return validate_store(store, shapes, add_vocabularies)
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, store, shapes, add_vocabularies), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise ValidationTimeoutError(f"validation did not finish within {timeout:g} seconds "
-                                         "(raise it with --timeout)")
-        try:
-            status, body, notes = receiver.recv()
-        except EOFError:
-            child.join(5)
-            raise KgError(f"the validator stopped without a report (exit code {child.exitcode})") from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join(5)
-        receiver.close()
+    status, body, notes = child_message(context, _child, (store, shapes, add_vocabularies), timeout)
     if status == "kg-error":
         raise KgError(body)
     if status != "ok":
