@@ -24,11 +24,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+from peers import ensure_peers_venv  # noqa: E402
 from server_process import free_port, running_server  # noqa: E402
 
 from kg.store import OxigraphStore  # noqa: E402
 
-PEERS_VENV = REPO / "bench" / ".venv-peers"
 RESULT_KEYS = {"application/sparql-results+json": "json", "text/turtle": "turtle"}
 
 
@@ -241,14 +241,12 @@ def _bulk_load_oxigraph(build_dir: Path, location: Path) -> float:
 @contextmanager
 def rdflib_endpoint(nquads: Path, timeout: float, memory_gb: float,
                     query_timeout: float) -> Iterator[tuple[HttpEngine, float]]:
-    """rdflib-endpoint serving kg.nq from bench/.venv-peers; (engine, seconds to load).
+    """rdflib-endpoint serving kg.nq from bench/.venv-peers (made on first use); (engine,
+    seconds to load).
 
     Its address space is capped at ``memory_gb`` (the machine is shared): past it the load
     fails, and the error says after how long."""
-    binary = PEERS_VENV / "bin" / "rdflib-endpoint"
-    if not binary.is_file():
-        raise RuntimeError(f"{binary} is missing: python -m venv {PEERS_VENV} && "
-                           f"{PEERS_VENV}/bin/pip install 'rdflib-endpoint[cli]'")
+    binary = ensure_peers_venv()
     port = free_port()
     started = time.monotonic()
     command = [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), str(nquads)]
