@@ -123,7 +123,7 @@ def _read_counting(response: http.client.HTTPResponse, pattern: bytes) -> int:
     return size
 
 
-def _wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> float:
+def wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> float:
     started = time.monotonic()
     engine = HttpEngine("probe", url)
     while True:
@@ -177,7 +177,7 @@ class OxigraphServer:
                                          f"127.0.0.1:{port}", *limit],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
-        _wait_until_answers(f"{base}/query", self.process, 60)
+        wait_until_answers(f"{base}/query", self.process, 60)
         self.base = base
         return HttpEngine("(c) Oxigraph server", f"{base}/query", (timeout or self.timeout) + 5)
 
@@ -258,7 +258,7 @@ def rdflib_endpoint(nquads: Path, timeout: float, memory_gb: float,
                                stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": ""})
     try:
         try:
-            _wait_until_answers(f"http://127.0.0.1:{port}/", process, timeout)
+            wait_until_answers(f"http://127.0.0.1:{port}/", process, timeout)
         except RuntimeError as error:
             raise RuntimeError(f"rdflib-endpoint did not load {nquads.name} within {memory_gb:g} GB and "
                                f"{timeout:.0f} s: gave up after {time.monotonic() - started:.0f} s "
