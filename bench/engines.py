@@ -137,15 +137,17 @@ def wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> f
 
 
 @contextmanager
-def our_endpoint(build_dir: Path, timeout: float) -> Iterator[tuple[HttpEngine, float, int]]:
-    """``kg serve`` on the build: (engine, seconds until /healthz answered, server pid)."""
+def our_endpoint(build_dir: Path, timeout: float,
+                 processes: int = 1) -> Iterator[tuple[HttpEngine, float, int]]:
+    """``kg serve`` on the build (``--processes`` copies): (engine, seconds until /healthz
+    answered, server pid)."""
     started = time.monotonic()
     limits = ["--max-rows", "1000000", "--rate-limit", "0", "--client-concurrency", "0",
-              "--timeout", str(timeout), "--max-timeout", str(timeout)]
+              "--timeout", str(timeout), "--max-timeout", str(timeout), "--processes", str(processes)]
+    name = "(b) kg serve (our endpoint)" + (f" --processes {processes}" if processes > 1 else "")
     with running_server(["--build", str(build_dir), *limits], timeout=120) as base:
         ready = time.monotonic() - started
-        yield (HttpEngine("(b) kg serve (our endpoint)", f"{base}/sparql", timeout + 5), ready,
-               _listener_pid(base))
+        yield HttpEngine(name, f"{base}/sparql", timeout + 5), ready, _listener_pid(base)
 
 
 def _listener_pid(base: str) -> int:

@@ -11,11 +11,10 @@ duration) against four servers of the same store:
 * Oxigraph server, ``oxigraph serve-read-only`` on the build's store (no time limit: with one it
   falls over at this rate, see engines.OxigraphServer);
 * ``kg serve``, as the harness starts it (per-client limits off);
-* the ``kg serve`` application forked ``--processes`` times onto one socket, one query worker
-  each (bench/prefork_variants.py ``app``): what the present design would give prefork;
-* the bare ceiling (bench/prefork_variants.py ``bare``): Flask, waitress and pyoxigraph in the
-  same ``--processes`` processes, with no limit or check at all. No endpoint on this stack
-  that keeps the public endpoint's guards can answer faster than this.
+* ``kg serve --processes N`` (kg/prefork.py): one copy of the server per core on one socket;
+* the bare ceiling (bench/prefork_variants.py): Flask, waitress and pyoxigraph in the same
+  ``--processes`` processes, with no limit or check at all. No endpoint on this stack that
+  keeps the public endpoint's guards can answer faster than this.
 
 It writes its section of RESULTS.md between its markers; nothing here asserts a timing.
 """
@@ -65,10 +64,11 @@ def started(command: list[str], url: str, name: str) -> Iterator[engines.HttpEng
             process.wait()
 
 
-def variant(kind: str, store: Path, processes: int, name: str):
+def bare_ceiling(store: Path, processes: int):
     port = free_port()
-    return started([sys.executable, str(REPO / "bench" / "prefork_variants.py"), kind, str(store),
-                    str(port), str(processes)], f"http://127.0.0.1:{port}/sparql", name)
+    return started([sys.executable, str(REPO / "bench" / "prefork_variants.py"), str(store),
+                    str(port), str(processes)], f"http://127.0.0.1:{port}/sparql",
+                   f"bare Flask + waitress + pyoxigraph × {processes}")
 
 
 def oxigraph(store: Path):
@@ -78,9 +78,10 @@ def oxigraph(store: Path):
 
 
 @contextmanager
-def ours(build: Path) -> Iterator[engines.HttpEngine]:
-    with engines.our_endpoint(build, 30) as (engine, _ready, _pid):
-        yield engines.HttpEngine("kg serve (2 query workers)", engine.url, 60)
+def ours(build: Path, processes: int = 1) -> Iterator[engines.HttpEngine]:
+    with engines.our_endpoint(build, 30, processes=processes) as (engine, _ready, _pid):
+        yield engines.HttpEngine("kg serve" + (f" --processes {processes}" if processes > 1 else ""),
+                                 engine.url, 60)
 
 
 def measure(build: Path, rounds: int, seconds: float, processes: int) -> tuple[dict[str, list[float]], int]:
@@ -96,10 +97,8 @@ def measure(build: Path, rounds: int, seconds: float, processes: int) -> tuple[d
     del local
     with ExitStack() as running:
         servers = [running.enter_context(oxigraph(store)), running.enter_context(ours(build)),
-                   running.enter_context(variant("app", store, processes,
-                                                 f"kg serve's application × {processes} processes")),
-                   running.enter_context(variant("bare", store, processes,
-                                                 f"bare Flask + waitress + pyoxigraph × {processes}"))]
+                   running.enter_context(ours(build, processes)),
+                   running.enter_context(bare_ceiling(store, processes))]
         rates: dict[str, list[float]] = {server.name: [] for server in servers}
         for _ in range(rounds):
             for server in servers:

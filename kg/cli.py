@@ -101,7 +101,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                          client_concurrency=args.client_concurrency)
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
-                 limits=limits, trusted_proxy=args.trusted_proxy)
+                 limits=limits, trusted_proxy=args.trusted_proxy, processes=args.processes)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
@@ -235,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument("--processes", type=int, default=1,
+                       help="copies of the server on one socket, each with its own --threads, "
+                            "--workers and limits (default 1; one per core for throughput)")
     serve.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
     serve.add_argument("--max-timeout", type=float, default=60.0,
                        help="the most a client's timeout= may ask for (default 60)")

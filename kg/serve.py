@@ -12,6 +12,7 @@ reports why in ``/healthz``.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -103,28 +104,70 @@ def _published_store(build_dir: Path):
 
 
 def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: int,
-          threads: int, limits: ServeLimits | None = None, trusted_proxy: str | None = None) -> int:
-    start_worker_server()
+          threads: int, limits: ServeLimits | None = None, trusted_proxy: str | None = None,
+          processes: int = 1) -> int:
+    """Serve until stopped; with ``processes`` > 1, that many copies on one socket (kg/prefork.py).
+
+    What every copy needs on disk (the checked input files, a build made on the spot) is
+    prepared once, before any copy starts; each copy opens the store itself, since a RocksDB
+    handle must not cross a fork."""
+    if processes < 1:
+        raise KgError(f"--processes must be at least 1, not {processes}")
+    if processes == 1:
+        start_worker_server()
+    limits = limits or ServeLimits()
+    for path in files:  # size and DOCTYPE limits before pyoxigraph parses someone else's file
+        if path.is_file():
+            check_input(path, path.read_bytes(), path.suffix.lstrip(".").lower())
+    if _build_needed(files, store_kind, build_dir):
+        from kg.build import build
+
+        print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
+        print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
+    options = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy}
+    if processes == 1:
+        return _serve_copy(files, store_kind, build_dir, {"host": host, "port": port}, **options)
+    from kg.prefork import Supervisor, bound_listener
+
+    try:
+        listener = bound_listener(host, port)
+    except OSError as error:
+        raise KgError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    print(f"kg serve: {processes} processes on http://{host}:{port}/", file=sys.stderr, flush=True)
+
+    def serve_copy() -> None:
+        start_worker_server()
+        _serve_copy(files, store_kind, build_dir, {"sockets": [listener]}, **options)
+
+    return Supervisor(processes, serve_copy).run()
+
+
+def _build_needed(files: list[Path], store_kind: str, build_dir: Path) -> bool:
+    """True when ``kg serve`` is to serve the build and there is none yet (nothing published,
+    no store, or for the rdflib store no kg.nq)."""
+    if files:
+        return False
+    if store_kind == "oxigraph":
+        from kg.publish import pointed_generation
+
+        return (pointed_generation(build_dir) is None
+                and not (build_dir / "store" / "CURRENT").is_file())
+    return store_kind == "memory" and not (build_dir / "kg.nq").is_file()
+
+
+def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dict, threads: int,
+                limits: ServeLimits, trusted_proxy: str | None) -> int:
+    """One server: the store opened, the application made, waitress answering on ``listen``
+    (a host and port, or the sockets a supervisor bound)."""
     from waitress import serve as waitress_serve
 
     from kg.store import open_store
     from server import create_app
     from server.query_limits import QueryLimits
 
-    limits = limits or ServeLimits()
-    for path in files:  # size and DOCTYPE limits before pyoxigraph parses someone else's file
-        if path.is_file():
-            check_input(path, path.read_bytes(), path.suffix.lstrip(".").lower())
     store, generation = (None, None)
     if not files and store_kind == "oxigraph":
         store, generation = _published_store(build_dir)
-    if store is None and ((not files and store_kind == "oxigraph"
-                           and not (build_dir / "store" / "CURRENT").is_file())
-                          or (not files and store_kind == "memory" and not (build_dir / "kg.nq").is_file())):
-        from kg.build import build
-
-        print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
-        print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
     store = store or open_store(store_kind, build_dir=build_dir, files=files)
     app = create_app(store, build_dir=build_dir, config={
         "KG_LIMITS": QueryLimits(timeout=limits.timeout, max_timeout=limits.max_timeout,
@@ -135,11 +178,13 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
         watcher = ReloadWatcher(guarded, build_dir, generation)
         watcher.start()
         signal.signal(signal.SIGHUP, watcher.poke)
-    print(f"serving {store.description} at http://{host}:{port}/ (SPARQL: /sparql)",
-          file=sys.stderr, flush=True)
+    where = (f"http://{listen['host']}:{listen['port']}/" if "host" in listen
+             else f"the shared socket (process {os.getpid()})")
+    print(f"serving {store.description} at {where} (SPARQL: /sparql)", file=sys.stderr, flush=True)
     proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
              "trusted_proxy_count": 1} if trusted_proxy else {}
-    waitress_serve(app, host=host, port=port, threads=threads, ident="bg-inclusion-kg",
-                   channel_timeout=30, connection_limit=200, max_request_header_size=65536,
-                   max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10, **proxy)
+    waitress_serve(app, threads=threads, ident="bg-inclusion-kg", channel_timeout=30,
+                   connection_limit=200, max_request_header_size=65536,
+                   max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10,
+                   **listen, **proxy)
     return 0

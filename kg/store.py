@@ -111,7 +111,11 @@ class OxigraphStore:
     def open_read_only(cls, path: Path) -> OxigraphStore:
         if not (path / "CURRENT").is_file():
             raise KgError(f"{path}: no store found; run `kg build` (or `kg load`) first")
-        opened = cls(ox.Store.read_only(str(path)), f"pyoxigraph store {path} (read-only)")
+        try:
+            store = ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as error:  # RocksDB's own words: "Corruption: …"
+            raise KgError(f"{path}: cannot open the store: {error}; rebuild it with `kg build`") from None
+        opened = cls(store, f"pyoxigraph store {path} (read-only)")
         opened.origin = ("oxigraph-dir", (str(path.resolve()),))
         return opened
 

@@ -7,6 +7,7 @@ build the same application; the views only translate HTTP into store calls and b
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from flask import Flask, Response, send_file
@@ -67,7 +68,9 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     @app.get("/healthz")
     def healthz() -> Response:
         store = app.config["KG_STORE"]
-        status = {"status": "ok", **(store.status() if hasattr(store, "status") else {})}
+        # "process": which copy answered, under `kg serve --processes N` (kg/prefork.py).
+        status = {"status": "ok", "process": os.getpid(),
+                  **(store.status() if hasattr(store, "status") else {})}
         return Response(json.dumps(status, ensure_ascii=False, default=str), mimetype="application/json")
 
     @app.get("/.well-known/void")
