@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -138,13 +138,13 @@ def wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> f
 
 @contextmanager
 def our_endpoint(build_dir: Path, timeout: float,
-                 processes: int = 1) -> Iterator[tuple[HttpEngine, float, int]]:
-    """``kg serve`` on the build (``--processes`` copies): (engine, seconds until /healthz
-    answered, server pid)."""
+                 options: Sequence[str] = ()) -> Iterator[tuple[HttpEngine, float, int]]:
+    """``kg serve`` on the build, with ``options`` after the harness's own (per-client limits
+    off): (engine, seconds until /healthz answered, server pid)."""
     started = time.monotonic()
     limits = ["--max-rows", "1000000", "--rate-limit", "0", "--client-concurrency", "0",
-              "--timeout", str(timeout), "--max-timeout", str(timeout), "--processes", str(processes)]
-    name = "(b) kg serve (our endpoint)" + (f" --processes {processes}" if processes > 1 else "")
+              "--timeout", str(timeout), "--max-timeout", str(timeout), *options]
+    name = " ".join(["(b) kg serve (our endpoint)", *options])
     with running_server(["--build", str(build_dir), *limits], timeout=120) as base:
         ready = time.monotonic() - started
         yield HttpEngine(name, f"{base}/sparql", timeout + 5), ready, _listener_pid(base)

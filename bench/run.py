@@ -172,8 +172,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
             log["million_rows"] = million_rows(ours, pid)
     # The same server as one copy per core (kg/prefork.py): throughput only, the medians above
     # are one client's and would not change.
-    cores = os.cpu_count() or 2
-    with engines.our_endpoint(build, args.query_timeout, processes=cores) as (forked, _ready, _pid):
+    forked_options = ["--processes", str(os.cpu_count() or 2)]
+    with engines.our_endpoint(build, args.query_timeout, forked_options) as (forked, _ready, _pid):
         log["throughput"][forked.name] = throughput(forked, numbers, args.throughput_seconds)
     with engines.oxigraph_server(build, args.work, args.query_timeout,
                                  publish=size <= args.publish_max) as (server, how, load_s):

@@ -1,17 +1,18 @@
 """How close can an endpoint built on Flask, waitress and pyoxigraph come to Oxigraph server?
 
     python bench/serving_ceiling.py --build DIR [--rounds 3] [--seconds 10] [--processes 2]
-                                    [--out bench/RESULTS.md]
+                                    [--serve "KG SERVE OPTIONS"]... [--out bench/RESULTS.md]
 
 Issue 6 asks for lookup throughput of at least a third of Oxigraph server's. This measures, on
 one built store and in alternating rounds (the machine's speed drifts between phases), the
 harness's throughput run (bench/run.py: 8 client threads, lookups by contract number, a fixed
-duration) against four servers of the same store:
+duration) against these servers of the same store, each warmed up for 3 s first:
 
 * Oxigraph server, ``oxigraph serve-read-only`` on the build's store (no time limit: with one it
   falls over at this rate, see engines.OxigraphServer);
-* ``kg serve``, as the harness starts it (per-client limits off);
-* ``kg serve --processes N`` (kg/prefork.py): one copy of the server per core on one socket;
+* ``kg serve`` with each ``--serve`` set of options (default: none, and ``--processes N``, one
+  copy of the server per core on one socket, kg/prefork.py), per-client limits off as in the
+  harness;
 * the bare ceiling (bench/prefork_variants.py): Flask, waitress and pyoxigraph in the same
   ``--processes`` processes, with no limit or check at all. No endpoint on this stack that
   keeps the public endpoint's guards can answer faster than this.
@@ -78,13 +79,13 @@ def oxigraph(store: Path):
 
 
 @contextmanager
-def ours(build: Path, processes: int = 1) -> Iterator[engines.HttpEngine]:
-    with engines.our_endpoint(build, 30, processes=processes) as (engine, _ready, _pid):
-        yield engines.HttpEngine("kg serve" + (f" --processes {processes}" if processes > 1 else ""),
-                                 engine.url, 60)
+def ours(build: Path, options: str) -> Iterator[engines.HttpEngine]:
+    with engines.our_endpoint(build, 30, options.split()) as (engine, _ready, _pid):
+        yield engines.HttpEngine(" ".join(["kg serve", *options.split()]), engine.url, 60)
 
 
-def measure(build: Path, rounds: int, seconds: float, processes: int) -> tuple[dict[str, list[float]], int]:
+def measure(build: Path, rounds: int, seconds: float, processes: int,
+            serve_options: list[str]) -> tuple[dict[str, list[float]], int]:
     """Answered lookups per second of each server in each round, and the number of contracts."""
     store = build / "store"
     local = OxigraphStore.open_read_only(store)
@@ -96,10 +97,12 @@ def measure(build: Path, rounds: int, seconds: float, processes: int) -> tuple[d
     ).rows()[0][0].split('"')[1])
     del local
     with ExitStack() as running:
-        servers = [running.enter_context(oxigraph(store)), running.enter_context(ours(build)),
-                   running.enter_context(ours(build, processes)),
+        servers = [running.enter_context(oxigraph(store)),
+                   *(running.enter_context(ours(build, options)) for options in serve_options),
                    running.enter_context(bare_ceiling(store, processes))]
         rates: dict[str, list[float]] = {server.name: [] for server in servers}
+        for server in servers:  # caches warm, first connections made
+            throughput(server, numbers, 3.0)
         for _ in range(rounds):
             for server in servers:
                 rates[server.name].append(throughput(server, numbers, seconds)["per_second"])
@@ -129,11 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--serve", action="append", metavar="OPTIONS",
+                        help="kg serve options of one server to measure (repeatable; default: none, "
+                             "and --processes N)")
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
     args = parser.parse_args(argv)
     if not (args.build / "store").is_dir():
         parser.error(f"{args.build / 'store'}: no store; run `kg build` first")
-    rates, contracts = measure(args.build.resolve(), args.rounds, args.seconds, args.processes)
+    serve_options = args.serve or ["", f"--processes {args.processes}"]
+    rates, contracts = measure(args.build.resolve(), args.rounds, args.seconds, args.processes, serve_options)
     text = section(rates, args.build.resolve(), contracts, args.rounds, args.seconds)
     print(text)
     replace_section(Path(args.out), text, START, END)
