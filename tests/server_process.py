@@ -42,7 +42,8 @@ def _healthy(base_url: str) -> bool:
         return False
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
+    """Terminate ``process`` if it runs (killed after 10 s) and reap it."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -83,4 +84,4 @@ def running_server(args: list[str], timeout: float = STARTUP_TIMEOUT, attempts: 
                     raise ServerStartError(f"kg serve {' '.join(args)} did not answer /healthz within "
                                        f"{timeout:.0f} s (exit code {process.poll()}):\n{output[-4000:]}")
             finally:
-                _stop(process)
+                stop(process)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from server_process import free_port
+from server_process import free_port, stop
 
 from kg.publish import flip, load_generation
 
@@ -83,13 +83,7 @@ def prefork_server(build_dir: Path, *extra: str,
         wait_for(answering, what="kg serve to answer")
         yield process, base, log
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
 
 
 def copies_seen(base: str, wanted: set[int], timeout: float = 30.0) -> set[int]:
