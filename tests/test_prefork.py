@@ -43,6 +43,14 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """Running: not gone and not a zombie (an orphan's zombie waits for init to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def health(base: str) -> dict:
     """/healthz over a connection of its own (a new connection may land on either copy)."""
     connection = http.client.HTTPConnection(base.split("//")[1], timeout=10)
@@ -122,8 +130,12 @@ def test_every_copy_answers_on_the_one_port_with_the_whole_application(build_dir
 def test_a_copy_that_dies_is_replaced_and_the_other_goes_on_answering(build_dir):
     with prefork_server(build_dir) as (process, base, log):
         first, second = sorted(children(process.pid))
+        its_workers = descendants(first)
+        assert its_workers
         os.kill(first, signal.SIGKILL)
         wait_for(lambda: len(children(process.pid) - {first}) == 2, what="a replacement copy")
+        wait_for(lambda: not any(alive(pid) for pid in its_workers), timeout=15,
+                 what="the killed copy's query workers to end with it")
         replacement = (children(process.pid) - {first, second}).pop()
         assert copies_seen(base, {second, replacement}) == {second, replacement}
         assert f"process {first} ended (killed by SIGKILL)" in log.read_text()
@@ -135,7 +147,7 @@ def test_stopping_the_server_stops_every_copy_and_every_query_worker(build_dir):
         assert len(tree) >= 2 + 2 * 2  # two copies, each with its two query workers (and helpers)
         process.terminate()
         assert process.wait(timeout=30) == 0
-        wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in tree), timeout=15,
+        wait_for(lambda: not any(alive(pid) for pid in tree), timeout=15,
                  what="every process of the server to end")
 
 
