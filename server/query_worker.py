@@ -33,6 +33,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import select
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,12 +88,38 @@ def drop_network() -> bool:
     return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
 
 
+def end_with(server_pid: int) -> bool:
+    """End this process as soon as the server process ``server_pid`` ends; False if it cannot
+    be watched (no pidfd: not Linux ≥ 5.3, or the server is already gone).
+
+    A worker learns that the server is gone from the end of its pipe, but only between queries:
+    one busy in a runaway query when the server is killed (``kill -9``, the OOM killer, a copy
+    of ``kg serve --processes`` that died) would run it to the end, with no one left to hold the
+    time limit. Nor does its parent's end help: that is multiprocessing's fork server, which
+    the worker itself keeps alive. pyoxigraph lets go of the interpreter lock while it
+    evaluates, so a thread waiting on the server's pidfd can end the process mid-query."""
+    try:
+        server = os.pidfd_open(server_pid)
+    except (AttributeError, OSError):
+        return False
+
+    def watch() -> None:
+        select.select([server], [], [])
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="kg-worker-watch-server").start()
+    return True
+
+
 def worker_main(connection: Any, source: StoreSource, isolate_network: bool,
-                count_quads: bool = True) -> None:
+                count_quads: bool = True, server_pid: int | None = None) -> None:
     """The worker loop: report readiness (or why the store cannot be opened), then serve.
 
     ``count_quads`` False: report no count (pyoxigraph counts by reading every quad, seconds per
-    ten million; :func:`count_main` does it beside the workers for an on-disk store)."""
+    ten million; :func:`count_main` does it beside the workers for an on-disk store).
+    ``server_pid``: the server process, whose end ends this worker at once (:func:`end_with`)."""
+    if server_pid is not None:
+        end_with(server_pid)
     isolated = drop_network() if isolate_network else False
     try:
         store = source.open()

@@ -10,6 +10,7 @@ and retires the old one (server/guarded_store.py); the pool itself knows one bui
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections import deque
 from typing import Any
@@ -28,7 +29,7 @@ class Worker:
                  count_quads: bool = False) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(target=worker_main,
-                                       args=(child, source, isolate_network, count_quads),
+                                       args=(child, source, isolate_network, count_quads, os.getpid()),
                                        daemon=True, name="kg-query-worker")
         self.process.start()
         child.close()

@@ -3,6 +3,7 @@ that replaces a copy that dies, passes a new build on to every copy and stops th
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -10,10 +11,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from server_process import free_port, stop
@@ -139,6 +142,26 @@ def test_a_copy_that_dies_is_replaced_and_the_other_goes_on_answering(build_dir)
         replacement = (children(process.pid) - {first, second}).pop()
         assert copies_seen(base, {second, replacement}) == {second, replacement}
         assert f"process {first} ended (killed by SIGKILL)" in log.read_text()
+
+
+def test_a_copy_killed_in_the_middle_of_a_query_takes_its_busy_worker_with_it(build_dir):
+    with prefork_server(build_dir, "--timeout", "120", "--max-timeout", "120") as (_process, base, _log):
+        connection = http.client.HTTPConnection(base.split("//")[1], timeout=60)
+        connection.request("GET", "/healthz")  # a kept-alive connection stays with one copy
+        copy = json.loads(connection.getresponse().read())["process"]
+        workers = descendants(copy)
+        endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+        def ask_forever() -> None:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                connection.request("GET", "/sparql?" + urlencode({"query": endless}))
+                connection.getresponse().read()
+
+        threading.Thread(target=ask_forever, daemon=True).start()
+        time.sleep(2)  # the query is in a worker now, which the copy would kill at 120 s
+        os.kill(copy, signal.SIGKILL)
+        wait_for(lambda: not any(alive(pid) for pid in workers), timeout=15,
+                 what="the busy worker to end with its copy")
 
 
 def test_stopping_the_server_stops_every_copy_and_every_query_worker(build_dir):
