@@ -45,3 +45,7 @@ def ensure_peers_venv(venv: Path = PEERS_VENV, requirements: Path = REQUIREMENTS
                                f"{last_words or f'exit status {done.returncode}'}")
     marker.write_text(wanted, encoding="utf-8")
     return peer_binary(venv)
+
+
+if __name__ == "__main__":  # .ci/run makes the venv before the tests: `python bench/peers.py`
+    print(ensure_peers_venv())
