@@ -22,6 +22,13 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 
+def contract_numbers(store, limit: int = 1000) -> list[str]:
+    """Up to ``limit`` contract numbers of the data under test (an OxigraphStore), for lookups."""
+    return [row[0].split('"')[1] for row in store.query(
+        "SELECT ?n WHERE { ?c a <https://w3id.org/bg-inclusion/ontology#GrantContract> ; "
+        f"<http://purl.org/dc/terms/identifier> ?n }} LIMIT {limit}").rows()]
+
+
 def lookup_query(contract_number: str) -> str:
     return PREFIXES + f"""SELECT ?contract ?project ?programme WHERE {{
   ?contract dcterms:identifier "{contract_number}" ; a bgi:GrantContract ;

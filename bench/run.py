@@ -155,9 +155,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     if not args.no_reasoning:
         log["reasoning"] = reasoning(build, size <= args.owlrl_max)
     local = engines.InProcess(build / "store", args.query_timeout)
-    numbers = [row[0].split('"')[1] for row in local.store.query(
-        "SELECT ?n WHERE { ?c a <https://w3id.org/bg-inclusion/ontology#GrantContract> ; "
-        "<http://purl.org/dc/terms/identifier> ?n } LIMIT 1000").rows()]
+    numbers = query_mix.contract_numbers(local.store)
     mix = query_mix.mix(numbers[len(numbers) // 2])
     medians: dict[str, dict[str, float | str]] = {}
     log["load_during_queries"] = os.getloadavg()[0]

@@ -13,7 +13,7 @@ duration) against these servers of the same store, each warmed up for 3 s first:
 * ``kg serve`` with each ``--serve`` set of options (default: none, and ``--processes N``, one
   copy of the server per core on one socket, kg/prefork.py), per-client limits off as in the
   harness;
-* the bare ceiling (bench/prefork_variants.py): Flask, waitress and pyoxigraph in the same
+* the bare ceiling (bench/bare_ceiling_server.py): Flask, waitress and pyoxigraph in the same
   ``--processes`` processes, with no limit or check at all. No endpoint on this stack that
   keeps the public endpoint's guards can answer faster than this.
 
@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
 import engines  # noqa: E402
+import query_mix  # noqa: E402
 from results_file import machine, replace_section  # noqa: E402
 from run import throughput  # noqa: E402
 from server_process import free_port  # noqa: E402
@@ -67,7 +68,7 @@ def started(command: list[str], url: str, name: str) -> Iterator[engines.HttpEng
 
 def bare_ceiling(store: Path, processes: int):
     port = free_port()
-    return started([sys.executable, str(REPO / "bench" / "prefork_variants.py"), str(store),
+    return started([sys.executable, str(REPO / "bench" / "bare_ceiling_server.py"), str(store),
                     str(port), str(processes)], f"http://127.0.0.1:{port}/sparql",
                    f"bare Flask + waitress + pyoxigraph × {processes}")
 
@@ -89,9 +90,7 @@ def measure(build: Path, rounds: int, seconds: float, processes: int,
     """Answered lookups per second of each server in each round, and the number of contracts."""
     store = build / "store"
     local = OxigraphStore.open_read_only(store)
-    numbers = [row[0].split('"')[1] for row in local.query(
-        "SELECT ?n WHERE { ?c a <https://w3id.org/bg-inclusion/ontology#GrantContract> ; "
-        "<http://purl.org/dc/terms/identifier> ?n } LIMIT 1000").rows()]
+    numbers = query_mix.contract_numbers(local)
     contracts = int(local.query(
         "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/bg-inclusion/ontology#GrantContract> }"
     ).rows()[0][0].split('"')[1])

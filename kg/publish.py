@@ -45,7 +45,6 @@ def stores_dir(build_dir: Path) -> Path:
 
 def load_generation(nquads: Path, build_dir: Path, conforms: bool, violations: int = 0) -> Manifest:
     """A new, complete generation from ``nquads`` (not yet current); returns its manifest."""
-
     from kg.store_load import write_store
 
     stores = stores_dir(build_dir)

@@ -30,7 +30,7 @@ def test_the_ceiling_benchmark_measures_four_servers_and_replaces_only_its_secti
     for row in rows:  # every server answered lookups: a rate above zero
         assert float(row.split(" | ")[2]) > 0, row
     assert rows[0].endswith("| 100% |")
-    stray = subprocess.run(["pgrep", "-f", f"(prefork_variants.py|kg serve --build) {built}"],
+    stray = subprocess.run(["pgrep", "-f", f"(bare_ceiling_server.py|kg serve --build) {built}"],
                            capture_output=True, text=True)
     assert stray.stdout == "", "the benchmark left servers running"
 
