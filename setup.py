@@ -1,7 +1,7 @@
 """Copy ontology/, shapes/, data/, queries/ and package(-lock).json into the wheel as kg/_bundle.
 
 A non-editable ``pip install .`` then carries everything ``kg build`` and ``kg serve`` need,
-so they work from any directory (kg.paths finds the bundle); ``kg assets`` outside a clone
+so they work from any directory (kg.common.paths finds the bundle); ``kg assets`` outside a clone
 installs YASGUI from the bundled package.json and lock file.
 """
 

@@ -33,9 +33,9 @@ def bundled_nquads(nq_file: Path | None = None) -> list[str]:
     if nq_file is not None:
         text = Path(nq_file).read_text(encoding="utf-8")
     else:
-        from kg import paths
-        from kg.build import assemble
-        from kg.release import nquads_text
+        from kg.common import paths
+        from kg.release.build import assemble
+        from kg.release.files import nquads_text
 
         graphs, _records = assemble(paths.data_dir(), reason=True, progress=False)
         text = nquads_text(graphs)

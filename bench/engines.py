@@ -27,7 +27,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from peers import ensure_peers_venv  # noqa: E402
 from server_process import free_port, running_server  # noqa: E402
 
-from kg.store import OxigraphStore  # noqa: E402
+from kg.store.oxigraph import OxigraphStore  # noqa: E402
 
 RESULT_KEYS = {"application/sparql-results+json": "json", "text/turtle": "turtle"}
 

@@ -28,8 +28,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from results_file import machine, replace_section  # noqa: E402
 from server_process import running_server  # noqa: E402
 
-from kg.queries import catalogue  # noqa: E402
-from kg.store import OxigraphStore  # noqa: E402
+from kg.query.catalogue import catalogue  # noqa: E402
+from kg.store.oxigraph import OxigraphStore  # noqa: E402
 
 START, END = "<!-- http-latency:start -->", "<!-- http-latency:end -->"
 JSON_RESULTS = "application/sparql-results+json"
@@ -122,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     build = Path(args.build).resolve()
     if not (build / "store" / "CURRENT").is_file():
-        from kg import paths
-        from kg.build import build as build_graph
+        from kg.common import paths
+        from kg.release.build import build as build_graph
 
         build_graph(paths.data_dir(), build, reason=True, progress=False)
     results = measure(build, max(1, args.runs))

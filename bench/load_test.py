@@ -27,7 +27,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 from results_file import machine, replace_section  # noqa: E402
 from server_process import running_server  # noqa: E402
 
-from kg.queries import catalogue  # noqa: E402
+from kg.query.catalogue import catalogue  # noqa: E402
 
 START, END = "<!-- load-test:start -->", "<!-- load-test:end -->"
 QUERIES = ("project-budget-totals", "disagreements")

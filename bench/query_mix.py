@@ -12,7 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO)]
 
-from kg.queries import catalogue  # noqa: E402
+from kg.query.catalogue import catalogue  # noqa: E402
 
 JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"

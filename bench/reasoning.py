@@ -1,4 +1,5 @@
-"""Compiled entailments (kg.reason_fast) against owlrl (kg.reason) on one build's asserted graphs.
+"""Compiled entailments (kg.reason.compiled) against owlrl (kg.reason.owlrl_reference)
+on one build's asserted graphs.
 
     python bench/reasoning.py BUILD_DIR [--owlrl]
 
@@ -20,8 +21,8 @@ sys.path[:0] = [str(REPO)]
 from rdflib import Dataset  # noqa: E402
 
 from kg import iris  # noqa: E402
-from kg.reason import inferred_graph  # noqa: E402
-from kg.reason_fast import inferred_graph_fast  # noqa: E402
+from kg.reason.compiled import inferred_graph_fast  # noqa: E402
+from kg.reason.owlrl_reference import inferred_graph  # noqa: E402
 
 
 def main() -> int:

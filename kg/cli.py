@@ -1,6 +1,6 @@
 """The ``kg`` command line: each subcommand translates arguments into one library call.
 
-Errors in the user's data (:class:`kg.errors.KgError`) are printed as ``file:line: field:
+Errors in the user's data (:class:`kg.common.errors.KgError`) are printed as ``file:line: field:
 message`` with exit code 2; no traceback is shown for them.
 """
 
@@ -11,13 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg import __version__, paths
-from kg.errors import KgError
+from kg import __version__
+from kg.common import paths
+from kg.common.errors import KgError
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from kg.citations import check_citations
-    from kg.corpus import load_corpus
+    from kg.records.citations import check_citations
+    from kg.records.corpus import load_corpus
 
     corpus = load_corpus(Path(args.data))
     print(f"{len(corpus.records)} records in {len(corpus.sources)} sources: structure and "
@@ -37,7 +38,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build
+    from kg.release.build import build
 
     report = build(Path(args.data), Path(args.out), reason=not args.no_reason,
                    progress=not args.quiet, engine=args.engine, workers=args.workers,
@@ -54,8 +55,8 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from kg.build_lock import exclusive_build
-    from kg.store_load import load_oxigraph
+    from kg.release.lock import exclusive_build
+    from kg.release.store_load import load_oxigraph
 
     build_dir = Path(args.build)
     if not (build_dir / "kg.nq").is_file():
@@ -67,20 +68,20 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from kg.query import run_query_cli
+    from kg.query.run import run_query_cli
 
     return run_query_cli(args)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from kg.shacl_report import render
-    from kg.validate import validate_files
-    from kg.validation_errors import ValidationTimeoutError
+    from kg.validate.engines import validate_files
+    from kg.validate.errors import ValidationTimeoutError
+    from kg.validate.report_output import render
 
     files = [Path(name) for name in args.files] or [Path(args.build) / "kg.nq"]
     if not args.files and not files[0].is_file():
         raise KgError(f"{files[0]}: no build found; run `kg build` first or name the RDF files to validate")
-    from kg.input_limits import remote_contexts_allowed
+    from kg.common.input_limits import remote_contexts_allowed
 
     try:
         with remote_contexts_allowed(args.allow_remote_contexts):
@@ -94,7 +95,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from kg.serve import ServeLimits, serve
+    from server.launcher import ServeLimits, serve
 
     limits = ServeLimits(timeout=args.timeout, max_timeout=max(args.max_timeout, args.timeout),
                          max_rows=args.max_rows, workers=args.workers, rate_limit=args.rate_limit,
@@ -106,12 +107,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_publish(args: argparse.Namespace) -> int:
     if args.to:
-        from kg.publish_remote import publish_to
+        from kg.publish.remote import publish_to
 
         print(publish_to(Path(args.build), args.to, args.update, progress=True).summary(args.to))
         return 0
-    from kg.publish import publish
-    from kg.validation_errors import ValidationTimeoutError
+    from kg.publish.generations import publish
+    from kg.validate.errors import ValidationTimeoutError
 
     try:
         manifest, violations = publish(Path(args.build), timeout=args.timeout)
@@ -128,7 +129,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    from kg.ontology_docs import write_docs
+    from kg.ontology_docs.page import write_docs
 
     for path in write_docs(Path(args.out)):
         print(f"wrote {path}")
@@ -146,7 +147,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         formats=tuple(name.strip() for name in args.formats.split(",") if name.strip()),
         inferred=args.inferred)
     if not (build_dir / "kg.nq").is_file():
-        from kg.build import build
+        from kg.release.build import build
 
         print(f"no build in {build_dir}: building it first", file=sys.stderr)
         build(paths.data_dir(), build_dir, progress=False)
@@ -156,7 +157,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_assets(args: argparse.Namespace) -> int:
-    from kg.assets import install_assets
+    from server.assets import install_assets
 
     install_assets(npm=args.npm)
     return 0

@@ -15,8 +15,8 @@ from flask_compress import Compress
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
-from kg.rdflib_store import RdflibStore
-from kg.store import OxigraphStore, open_store
+from kg.store.oxigraph import OxigraphStore, open_store
+from kg.store.rdflib_memory import RdflibStore
 
 
 def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path | None = None,
@@ -68,7 +68,7 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     @app.get("/healthz")
     def healthz() -> Response:
         store = app.config["KG_STORE"]
-        # "process": which copy answered, under `kg serve --processes N` (kg/prefork.py).
+        # "process": which copy answered, under `kg serve --processes N` (server/prefork.py).
         status = {"status": "ok", "process": os.getpid(),
                   **(store.status() if hasattr(store, "status") else {})}
         return Response(json.dumps(status, ensure_ascii=False, default=str), mimetype="application/json")

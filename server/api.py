@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from kg.queries import ParameterError, SavedQuery, catalogue
-from kg.store import GRAPH_FORMATS, RESULT_FORMATS
+from kg.query.catalogue import ParameterError, SavedQuery, catalogue
+from kg.store.oxigraph import GRAPH_FORMATS, RESULT_FORMATS
 from server.answers import answer_response
 from server.negotiation import choose
 from server.openapi import openapi_document

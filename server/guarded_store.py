@@ -21,8 +21,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from kg.serve import start_worker_server
 from server.answers import GuardedResult
+from server.launcher import start_worker_server
 from server.query_limits import QueryLimits, QueryTimeoutError, ReloadError
 from server.query_worker import QueryTask, StoreSource
 from server.worker_pool import Worker, WorkerPool
@@ -31,7 +31,7 @@ from server.worker_reply import WorkerReply, result_of
 __all__ = ["CheckedStore", "GuardedStore", "guard"]
 
 class GuardedStore:
-    """A store behind killable worker processes: ``query()`` as in :mod:`kg.store`, plus limits."""
+    """A store behind killable worker processes: ``query()`` as in :mod:`kg.store.oxigraph`, plus limits."""
 
     def __init__(self, source: StoreSource, limits: QueryLimits | None = None,
                  description: str = "") -> None:

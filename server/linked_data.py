@@ -15,8 +15,8 @@ from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 from rdflib.util import from_n3
 
-from kg import iris
-from kg.store import GRAPH_FORMATS
+from kg.records import iris
+from kg.store.oxigraph import GRAPH_FORMATS
 from server.negotiation import choose
 
 blueprint = Blueprint("linked_data", __name__)
@@ -215,9 +215,9 @@ def ontology(extension: str | None = None) -> Response:
         response.headers["Content-Type"] = GRAPH_FORMATS[key][0] + "; charset=utf-8"
         response.headers["Vary"] = "Accept"
         return response
-    # The reference page (kg.ontology_docs, as `kg docs` writes it), rendered once per version
+    # The reference page (kg.ontology_docs.page, as `kg docs` writes it), rendered once per version
     # of the ontology files.
-    from kg.ontology_docs import reference_html
+    from kg.ontology_docs.page import reference_html
 
     response = Response(reference_html(served=True))
     response.headers["Vary"] = "Accept"

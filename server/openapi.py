@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kg import __version__
-from kg.queries import DECIMAL, MAX_VALUE_LENGTH, Parameter, SavedQuery
-from kg.store import GRAPH_FORMATS
+from kg.query.catalogue import DECIMAL, MAX_VALUE_LENGTH, Parameter, SavedQuery
+from kg.store.oxigraph import GRAPH_FORMATS
 
 TABLE_MEDIA = ("application/sparql-results+json", "application/json", "text/csv",
                "application/sparql-results+xml", "text/tab-separated-values")
-#: The IRIs kg.queries accepts (IRI_FORBIDDEN and control characters excluded), as ECMA regex.
+#: The IRIs kg.query.catalogue accepts (IRI_FORBIDDEN and control characters excluded), as ECMA regex.
 IRI_PATTERN = r'^https?://[^ <>"{}|^`\\\x00-\x1f\x7f]*$'
 
 DESCRIPTION = """\

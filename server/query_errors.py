@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from kg.store import QuerySyntaxError
+from kg.store.oxigraph import QuerySyntaxError
 from server.query_checks import QueryRefusedError
 from server.query_limits import QueryEngineError, QueryTimeoutError
 

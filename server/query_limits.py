@@ -3,14 +3,14 @@
 Their own module because everything on the query path needs them: the store that applies the
 limits (server/guarded_store.py), the worker pool and the conversation with one worker
 (server/worker_pool.py, server/worker_reply.py), the HTTP error handlers
-(server/query_errors.py) and ``kg serve``'s options (kg/serve.py).
+(server/query_errors.py) and ``kg serve``'s options (server/launcher.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.errors import KgError
+from kg.common.errors import KgError
 from server.query_checks import TextLimits
 
 #: The response header that says the row cap cut the answer (its value: ``rows=N``).

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
 
-from kg.iris import BASE, PREFIXES
-from kg.queries import catalogue
+from kg.query.catalogue import catalogue
+from kg.records.iris import BASE, PREFIXES
 
 blueprint = Blueprint("query_page", __name__)
 STATIC = Path(__file__).resolve().parent / "static"

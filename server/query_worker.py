@@ -58,8 +58,8 @@ class StoreSource:
     label: str = ""
 
     def open(self) -> Any:
-        from kg.rdflib_store import RdflibStore
-        from kg.store import OxigraphStore
+        from kg.store.oxigraph import OxigraphStore
+        from kg.store.rdflib_memory import RdflibStore
 
         if self.kind == "oxigraph-dir":
             return OxigraphStore.open_read_only(Path(self.path or ""))
@@ -182,7 +182,7 @@ def run_task(store: Any, task: QueryTask, connection: Any) -> None:
 
 def start_query(store: Any, task: QueryTask) -> Any:
     """The engine's result, or the refusal/syntax message to send instead."""
-    from kg.store import QuerySyntaxError
+    from kg.store.oxigraph import QuerySyntaxError
 
     try:
         check_query(task.text, task.limits)

@@ -12,8 +12,8 @@ from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from kg.store import GRAPH_FORMATS
-from kg.void import VOID, VoidStatistics, compute_statistics, void_graph
+from kg.export.void import VOID, VoidStatistics, compute_statistics, void_graph
+from kg.store.oxigraph import GRAPH_FORMATS
 from server.negotiation import choose
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -83,7 +83,7 @@ def service_description() -> Graph:
 
 
 def void_description() -> Graph:
-    """VoID of what this server's store holds (shared with ``kg export``: :mod:`kg.void`)."""
+    """VoID of what this server's store holds (shared with ``kg export``: :mod:`kg.export.void`)."""
     base = _base()
     return void_graph(statistics(), sparql_endpoint=base + "sparql",
                       dumps=[base + "dumps/" + dump for dump in ("kg.nq", "kg.trig")])

@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, current_app, redirect, request
 
-from kg.store import QuerySyntaxError
+from kg.store.oxigraph import QuerySyntaxError
 from server.answers import answer_response
 from server.formats import (
     GRAPH_MEDIA,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 
-from kg.store import QuerySyntaxError
+from kg.store.oxigraph import QuerySyntaxError
 from server.answers import GuardedResult
 from server.query_checks import QueryRefusedError
 from server.query_limits import QueryEngineError, QueryLimits, QueryTimeoutError

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from kg import paths
+from kg.common import paths
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = paths.default_seeds_dir() if paths.default_seeds_dir().is_dir() else REPO.parent / "shared" / "seeds"
@@ -29,7 +29,7 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The bundled graph built once for the session (with the OWL-RL graph)."""
-    from kg.build import build
+    from kg.release.build import build
 
     out = tmp_path_factory.mktemp("build")
     build(paths.data_dir(), out, reason=True, progress=False)
@@ -38,7 +38,7 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def dataset(built: Path) -> Dataset:
-    from kg.rdflib_store import open_dataset
+    from kg.store.rdflib_memory import open_dataset
 
     return open_dataset(built)
 

@@ -27,11 +27,11 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 from kg import iris  # noqa: E402
-from kg.data_graph import data_graph  # noqa: E402
-from kg.pyshacl_runner import run_pyshacl  # noqa: E402
-from kg.rdf_input import read_rdf_files  # noqa: E402
-from kg.shacl_shapes import load_shapes  # noqa: E402
-from kg.validation_report import results_of  # noqa: E402
+from kg.common.rdf_input import read_rdf_files  # noqa: E402
+from kg.validate.data_graph import data_graph  # noqa: E402
+from kg.validate.pyshacl_engine import run_pyshacl  # noqa: E402
+from kg.validate.report import results_of  # noqa: E402
+from kg.validate.shapes import load_shapes  # noqa: E402
 
 SETUP_SCRIPTS = (REPO.parent / "shared" / "tools" / "jena-setup.sh", Path("/work/shared/tools/jena-setup.sh"))
 Tally = Counter  # (shape local name, severity) -> number of results

@@ -22,8 +22,8 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from server_process import running_server
 
-from kg.queries import ParameterError, catalogue
-from kg.store import OxigraphStore
+from kg.query.catalogue import ParameterError, catalogue
+from kg.store.oxigraph import OxigraphStore
 from server import create_app
 
 ID = "https://w3id.org/bg-inclusion/id/"
@@ -209,7 +209,7 @@ def test_an_unknown_query_gets_404_as_json(client):
 
 
 def test_the_parameter_checks_follow_the_declared_types():
-    from kg.queries import Parameter
+    from kg.query.catalogue import Parameter
 
     integer = Parameter("n", "integer")
     assert integer.bind("-12").toPython() == -12

@@ -12,8 +12,9 @@ from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
-from kg import iris, paths
-from kg.build_lock import LOCK_NAME
+from kg.common import paths
+from kg.records import iris
+from kg.release.lock import LOCK_NAME
 
 SOURCE_GRAPHS = ["alos-equal-opportunities", "curation", "kyustendil-equal-opportunities",
                  "kyustendil-independent-living", "kyustendil-roma-action-plan-2022-2024",
@@ -98,7 +99,7 @@ def test_a_bad_record_stops_the_build_and_leaves_the_previous_build_intact(data_
     assert "vidin-integrated-approach.yaml:" in second.stderr
     assert "not an amount with a currency" in second.stderr
     assert (out / "kg.nq").read_bytes() == before
-    # No staging left; only the lock file that keeps a second build out (kg/build_lock.py).
+    # No staging left; only the lock file that keeps a second build out (kg/release/lock.py).
     assert [path.name for path in out.iterdir() if path.name.startswith(".")] == [LOCK_NAME]
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
-from kg.build_lock import exclusive_build, remove_leftovers
-from kg.errors import KgError
+from kg.common.errors import KgError
+from kg.release.build import build
+from kg.release.lock import exclusive_build, remove_leftovers
 from kg.synth import synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,7 @@ def test_a_second_build_into_the_same_directory_is_refused_while_the_first_runs(
     out = tmp_path / "build"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys; from pathlib import Path\n"
-         "from kg.build_lock import exclusive_build\n"
+         "from kg.release.lock import exclusive_build\n"
          f"with exclusive_build(Path({str(out)!r})):\n    print('held', flush=True); sys.stdin.read()"],
         cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

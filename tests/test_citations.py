@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from kg.citations import check_citations
-from kg.corpus import load_corpus
-from kg.record_model import Verbatim
+from kg.records.citations import check_citations
+from kg.records.corpus import load_corpus
+from kg.records.model import Verbatim
 
 
 def test_every_verbatim_value_occurs_at_its_cited_line(data_dir, seeds_dir):

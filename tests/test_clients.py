@@ -32,9 +32,9 @@ from rdflib.query import Result
 from server_process import REPO, running_server
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from kg.iris import PREFIXES
-from kg.queries import catalogue
-from kg.store import OxigraphStore
+from kg.query.catalogue import catalogue
+from kg.records.iris import PREFIXES
+from kg.store.oxigraph import OxigraphStore
 
 pytestmark = pytest.mark.filterwarnings(  # SPARQLWrapper's own use of rdflib's ConjunctiveGraph
     "ignore:ConjunctiveGraph is deprecated:DeprecationWarning")

@@ -19,11 +19,11 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kg import iris
-from kg.errors import KgError
+from kg.common.errors import KgError
 from kg.export.checksums import SUMS_FILENAME, facts_of_file
 from kg.export.pipeline import ExportOptions, export_release, graphs_from_build
 from kg.export.settings import parse_release_date, publication
+from kg.records import iris
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "data" / "export" / "small.trig"

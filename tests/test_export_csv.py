@@ -10,9 +10,9 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
-from kg import iris
 from kg.export.csv_tables import TABLES, csv_texts, guard_formula, table_text
 from kg.export.pipeline import graphs_from_build
+from kg.records import iris
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, XSD
 
-from kg import iris
 from kg.export.checksums import facts_of_file
 from kg.export.coverage import COUNTRY_BULGARIA, temporal_bounds
 from kg.export.pipeline import ExportOptions, export_release, graphs_from_build
 from kg.export.settings import parse_release_date, publication
-from kg.void import DATASET, VOID
+from kg.export.void import DATASET, VOID
+from kg.records import iris
 
 REPO = Path(__file__).resolve().parent.parent
 DCAT_AP = REPO.parent / "shared" / "dcat-ap"

@@ -14,11 +14,11 @@ from pyld.jsonld import JsonLdError
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kg import iris
 from kg.export.jsonld_context import context_url, local_document_loader
 from kg.export.pipeline import ExportOptions, export_release, graphs_from_build
 from kg.export.settings import publication
-from kg.store import OxigraphStore
+from kg.records import iris
+from kg.store.oxigraph import OxigraphStore
 from server import create_app
 
 PROJECT = "BG05M9OP001-2.018-0031"

@@ -10,12 +10,12 @@ import urllib.request
 import pytest
 
 from kg.cli import main
-from kg.errors import KgError
-from kg.publish_remote import publish_to
-from kg.queries import catalogue
-from kg.query import run_saved_on_store
-from kg.remote_store import RemoteStore
-from kg.store import OxigraphStore, QuerySyntaxError
+from kg.common.errors import KgError
+from kg.publish.remote import publish_to
+from kg.query.catalogue import catalogue
+from kg.query.run import run_saved_on_store
+from kg.store.oxigraph import OxigraphStore, QuerySyntaxError
+from kg.store.remote import RemoteStore
 from tests.oxigraph_server import oxigraph_binary, oxigraph_server
 from tests.server_process import running_server
 from tests.test_store import _canonical

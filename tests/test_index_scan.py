@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import kg.build_stream as build_stream
-from kg import paths
-from kg.build_stream import build_streaming
-from kg.index_scan import scan_entries
+import kg.release.build_stream as build_stream
+from kg.common import paths
+from kg.records.index_scan import scan_entries
+from kg.release.build_stream import build_streaming
 
 
 @pytest.fixture(scope="module")

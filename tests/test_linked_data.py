@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.store import OxigraphStore
+from kg.store.oxigraph import OxigraphStore
 from server import create_app
 
 CONTRACT = "contract/BG05M9OP001-2.018-0031-C01"

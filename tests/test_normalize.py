@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.normalize import (
+from kg.records.normalize import (
     NormalisationError,
     eur_from_bgn,
     identifier_corrections,

@@ -6,8 +6,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from kg import iris, paths
-from kg.schema import ENUM_SCHEMES, KIND_CLASSES, TYPES
+from kg.common import paths
+from kg.records import iris
+from kg.records.schema import ENUM_SCHEMES, KIND_CLASSES, TYPES
 
 PREFIXES = """
 PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>

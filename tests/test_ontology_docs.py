@@ -13,12 +13,13 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg import iris, paths
 from kg.cli import main
-from kg.ontology_diagram import diagram_svg, main_arrows
-from kg.ontology_docs import render_page
-from kg.ontology_model import read_ontology
-from kg.store import OxigraphStore
+from kg.common import paths
+from kg.ontology_docs.diagram import diagram_svg, main_arrows
+from kg.ontology_docs.model import read_ontology
+from kg.ontology_docs.page import render_page
+from kg.records import iris
+from kg.store.oxigraph import OxigraphStore
 from server import create_app
 
 REPO = Path(__file__).resolve().parent.parent

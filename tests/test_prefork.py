@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import pytest
 from server_process import free_port, stop
 
-from kg.publish import flip, load_generation
+from kg.publish.generations import flip, load_generation
 
 REPO = Path(__file__).resolve().parent.parent
 

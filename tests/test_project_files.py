@@ -45,5 +45,5 @@ def test_the_wheel_carries_ontology_shapes_data_and_queries(tmp_path):
                    "kg/_bundle/data/records/vidin-integrated-approach.yaml",
                    "kg/_bundle/package.json", "kg/_bundle/package-lock.json",
                    "server/static/query-page.js", "server/templates/index.html",
-                   "server/templates/api.html", "kg/templates/ontology_reference.html"):
+                   "server/templates/api.html", "kg/ontology_docs/templates/ontology_reference.html"):
         assert needed in names, needed

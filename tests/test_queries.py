@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
-from kg.queries import ParameterError, catalogue
-from kg.query import run_saved
+from kg.query.catalogue import ParameterError, catalogue
+from kg.query.run import run_saved
 
 ID = "https://w3id.org/bg-inclusion/id/"
 

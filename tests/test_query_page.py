@@ -29,10 +29,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import assets
 from kg.cli import main
-from kg.queries import catalogue
-from server import create_app, query_page
+from kg.query.catalogue import catalogue
+from server import assets, create_app, query_page
 from server.query_page import prefix_block
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +49,7 @@ WAIT = 30
 
 @pytest.fixture(scope="module")
 def app(built):
-    from kg.store import OxigraphStore
+    from kg.store.oxigraph import OxigraphStore
 
     return create_app(OxigraphStore.open_read_only(built / "store"), build_dir=built)
 

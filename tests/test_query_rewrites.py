@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.queries import catalogue
-from kg.store import OxigraphStore
+from kg.query.catalogue import catalogue
+from kg.store.oxigraph import OxigraphStore
 
 PREFIXES = """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -66,7 +66,7 @@ CANDIDATES = {
 @pytest.fixture(scope="module")
 def synthetic_store(tmp_path_factory) -> OxigraphStore:
     """A build of 40 synthetic contracts (seed 1), without SHACL (it is not under test)."""
-    from kg.build import build
+    from kg.release.build import build
     from kg.synth import synthesize
 
     data = tmp_path_factory.mktemp("synth-data")

@@ -8,10 +8,11 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg import iris, paths
-from kg.build import assemble, build
-from kg.reason import inferred_graph
-from kg.reason_fast import Entailments, inferred_graph_fast
+from kg.common import paths
+from kg.reason.compiled import Entailments, inferred_graph_fast
+from kg.reason.owlrl_reference import inferred_graph
+from kg.records import iris
+from kg.release.build import assemble, build
 
 BGI = iris.BGI
 
@@ -31,7 +32,7 @@ def test_the_inferred_graph_has_the_documented_size(asserted_graphs):
 
 
 def _ontology() -> Graph:
-    from kg.build import load_vocabulary_graphs
+    from kg.release.build import load_vocabulary_graphs
 
     graphs = load_vocabulary_graphs()
     return graphs[iris.ONTOLOGY_GRAPH] + graphs[iris.VOCABULARIES_GRAPH]
@@ -81,7 +82,7 @@ def _ground(quads) -> set:
 def test_a_bad_reference_in_the_streaming_build_is_an_error_with_its_place(tmp_path):
     import shutil
 
-    from kg.errors import KgError
+    from kg.common.errors import KgError
 
     data = tmp_path / "data"
     shutil.copytree(paths.data_dir(), data)
@@ -96,7 +97,7 @@ def test_a_bad_reference_in_the_streaming_build_is_an_error_with_its_place(tmp_p
 def test_malformed_yaml_in_the_streaming_build_is_an_error_with_its_place(tmp_path):
     import shutil
 
-    from kg.errors import KgError
+    from kg.common.errors import KgError
 
     data = tmp_path / "data"
     shutil.copytree(paths.data_dir(), data)

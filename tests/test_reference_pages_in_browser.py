@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from server_process import running_server
 
-from kg.ontology_diagram import main_arrows
-from kg.ontology_model import read_ontology
-from kg.queries import catalogue
+from kg.ontology_docs.diagram import main_arrows
+from kg.ontology_docs.model import read_ontology
+from kg.query.catalogue import catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOT = REPO / "docs" / "screenshots" / "ontology.png"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from kg import serve
-from kg.serve import OncePerInterval
+from server import launcher as serve
+from server.launcher import OncePerInterval
 
 
 def _record(depth: int) -> logging.LogRecord:

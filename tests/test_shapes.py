@@ -11,10 +11,11 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from kg import iris, paths
 from kg.cli import main
-from kg.shacl_shapes import load_shapes, named_shapes
-from kg.validate import validate_files, validate_graphs
+from kg.common import paths
+from kg.records import iris
+from kg.validate.engines import validate_files, validate_graphs
+from kg.validate.shapes import load_shapes, named_shapes
 
 DATA = Path(__file__).resolve().parent / "data"
 VALID = sorted((DATA / "valid").glob("*.trig"))
@@ -30,7 +31,7 @@ def shapes() -> Graph:
 @pytest.fixture(scope="module")
 def assembled() -> dict:
     """The graphs `kg build` publishes (sources, ontology, code lists, inferred), not written."""
-    from kg.build import assemble
+    from kg.release.build import assemble
 
     graphs, _records = assemble(paths.data_dir(), reason=True)
     return graphs

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.corpus import load_corpus
-from kg.errors import RecordError
+from kg.common.errors import RecordError
+from kg.records.corpus import load_corpus
 
 
 def _write(data: Path, name: str, text: str) -> Path:
@@ -144,7 +144,7 @@ def test_a_record_of_an_unknown_source_is_reported(data_copy):
 
 
 def test_ids_of_contracts_procedures_and_projects_are_their_canonical_numbers(data_dir):
-    from kg.field_values import canonical_identifier
+    from kg.records.field_values import canonical_identifier
 
     corpus = load_corpus(data_dir)
     checked = 0

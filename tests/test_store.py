@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from kg.errors import KgError
-from kg.queries import catalogue
-from kg.query import run_saved_on_store
-from kg.rdflib_store import RdflibStore
-from kg.store import OxigraphStore, QuerySyntaxError, open_store
+from kg.common.errors import KgError
+from kg.query.catalogue import catalogue
+from kg.query.run import run_saved_on_store
+from kg.store.oxigraph import OxigraphStore, QuerySyntaxError, open_store
+from kg.store.rdflib_memory import RdflibStore
 
 
 @pytest.fixture(scope="module")

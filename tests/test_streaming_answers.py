@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import pytest
 import waitress
 
-from kg.store import OxigraphStore
+from kg.store.oxigraph import OxigraphStore
 from server import create_app
 from server.guarded_store import GuardedStore
 from server.query_limits import QueryLimits

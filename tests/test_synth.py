@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from kg.cli import main
-from kg.corpus import load_corpus
-from kg.normalize import parse_money
+from kg.records.corpus import load_corpus
+from kg.records.normalize import parse_money
 from kg.synth import synthesize
 
 
@@ -117,7 +117,7 @@ def test_names_and_places_are_bulgarian(synthetic):
 
 
 def test_a_synthetic_directory_builds_and_conforms_to_the_shapes(synthetic, tmp_path):
-    from kg.build import build
+    from kg.release.build import build
 
     report = build(synthetic, tmp_path, engine="rdflib", store=False)
     assert report.validation.startswith("validated: conforms")
@@ -129,7 +129,7 @@ def test_zero_contracts_is_a_clear_error(tmp_path, capsys):
 
 
 def test_the_streaming_build_of_a_synthetic_directory_validates_and_conforms(synthetic, tmp_path):
-    from kg.build import build
+    from kg.release.build import build
 
     report = build(synthetic, tmp_path, engine="stream")
     assert report.validation.startswith("validated: conforms")
@@ -137,7 +137,7 @@ def test_the_streaming_build_of_a_synthetic_directory_validates_and_conforms(syn
 
 
 def test_both_build_engines_write_the_same_nquads_for_synthetic_records(synthetic, tmp_path):
-    from kg.build import build
+    from kg.release.build import build
 
     build(synthetic, tmp_path / "rdflib", engine="rdflib", store=False, validate=False)
     build(synthetic, tmp_path / "stream", engine="stream", store=False, validate=False)

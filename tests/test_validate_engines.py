@@ -1,7 +1,7 @@
 """The SPARQL validation engine reports exactly what pyshacl reports.
 
-``kg validate`` runs the shapes as SPARQL on pyoxigraph by default (kg.shacl_sparql,
-kg.validate_fast) because pyshacl takes more than five minutes at 100× the bundled graph.
+``kg validate`` runs the shapes as SPARQL on pyoxigraph by default (kg.validate.shacl_sparql,
+kg.validate.sparql_engine) because pyshacl takes more than five minutes at 100× the bundled graph.
 It is only allowed to do so because it gives the same results: same severity, shape, focus
 node, path, value, constraint component and messages, for the bundled graph, every conforming
 and every faulty fixture, and the constraint components our own shapes do not use.
@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph
 
-from kg import paths
-from kg.errors import KgError
-from kg.shacl_checks import needs_prebinding
-from kg.shacl_shapes import load_shapes
-from kg.shacl_sparql import UnsupportedShapeError, compile_shapes
-from kg.validate import choose_engine, validate_files, validate_graphs
-from kg.validation_errors import ValidationTimeoutError
+from kg.common import paths
+from kg.common.errors import KgError
+from kg.validate.engines import choose_engine, validate_files, validate_graphs
+from kg.validate.errors import ValidationTimeoutError
+from kg.validate.shacl_checks import needs_prebinding
+from kg.validate.shacl_sparql import UnsupportedShapeError, compile_shapes
+from kg.validate.shapes import load_shapes
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = sorted((DATA / "invalid").glob("*.trig")) + sorted((DATA / "valid").glob("*.trig"))

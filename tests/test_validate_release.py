@@ -11,14 +11,14 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import XSD
 
-from kg import paths
-from kg.build_stream import build_streaming
-from kg.data_graph import DESCRIBED_IN_GRAPH
-from kg.release_stream import INDEX_FILE, UNION_FILE
-from kg.typed_literals import ill_typed_literals
-from kg.validate import validate_files
-from kg.validate_release import ill_typed_in_ntriples, validate_release_report
-from kg.validation_store import prepare_data_graph, store_from_files
+from kg.common import paths
+from kg.release.build_stream import build_streaming
+from kg.release.parts import INDEX_FILE, UNION_FILE
+from kg.validate.data_graph import DESCRIBED_IN_GRAPH
+from kg.validate.data_store import prepare_data_graph, store_from_files
+from kg.validate.engines import validate_files
+from kg.validate.release_check import ill_typed_in_ntriples, validate_release_report
+from kg.validate.typed_literals import ill_typed_literals
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_validating_a_copy_of_the_served_store_gives_the_same_report_and_leaves_
 
 
 def test_the_streaming_build_validates_a_copy_of_its_store_and_says_so(tmp_path, capfd):
-    from kg.build import build
+    from kg.release.build import build
 
     report = build(paths.data_dir(), tmp_path / "build", engine="stream", progress=True)
     assert report.validation.startswith("validated: conforms")
@@ -147,7 +147,7 @@ def test_ill_typed_literals_are_found_in_the_file_as_in_the_store(tmp_path):
 
 
 def test_a_release_that_fails_validation_leaves_the_previous_build_and_no_staging_store(tmp_path):
-    from kg.validation_errors import ValidationFailedError
+    from kg.validate.errors import ValidationFailedError
 
     out = tmp_path / "build"
     build_streaming(paths.data_dir(), out, validate=lambda nquads, copy_of_store: "fine")
@@ -167,8 +167,8 @@ def test_a_release_that_fails_validation_leaves_the_previous_build_and_no_stagin
 def test_a_store_loader_that_dies_fails_the_build_and_leaves_the_previous_one(tmp_path, monkeypatch, when):
     """The served store loads from a pipe while kg.nq is written; should the loader die, the
     build must say so (not hang on the pipe) and leave the previous build as it was."""
-    from kg import build_stream
-    from kg.errors import KgError
+    from kg.common.errors import KgError
+    from kg.release.files import build_stream
 
     out = tmp_path / "build"
     build_streaming(paths.data_dir(), out, validate=lambda nquads, copy_of_store: "fine")

@@ -32,7 +32,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 from server_process import REPO, running_server
 
-from kg import paths
+from kg.common import paths
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.iris import BGI
+from kg.records.iris import BGI
 
 COUNTRY_BULGARIA = URIRef("http://publications.europa.eu/resource/authority/country/BGR")
 SUBJECT_CLASSES = (BGI.Project, BGI.ActionPlan, BGI.PlanItem, BGI.Measure, BGI.Action)

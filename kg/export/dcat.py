@@ -17,10 +17,11 @@ from datetime import date
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from kg import __version__, iris
+from kg import __version__
 from kg.export.checksums import FileFacts
 from kg.export.coverage import COUNTRY_BULGARIA, Coverage
-from kg.void import DATASET, TITLES
+from kg.export.void import DATASET, TITLES
+from kg.records import iris
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's closed DCAT namespace lacks it

@@ -4,7 +4,7 @@ The context is derived from the release itself, so it covers every term the data
 
 * every ``bgi:`` class and property (used in the data or declared in the ontology) gets its
   local name as key (``Project``, ``hasAmount``); a term of another vocabulary gets its local
-  name when no ``bgi:`` term (or an earlier vocabulary in :data:`kg.iris.PREFIXES`) has taken
+  name when no ``bgi:`` term (or an earlier vocabulary in :data:`kg.records.iris.PREFIXES`) has taken
   it, otherwise it compacts to a CURIE (``schema:startDate``) through the prefixes;
 * values are coerced from what the data holds: IRIs (``"@type": "@id"``), one datatype such
   as ``xsd:decimal`` or ``xsd:date`` (values stay exact strings: a JSON number would turn a
@@ -29,8 +29,8 @@ from typing import Any
 
 from pyld.jsonld import JsonLdError
 
-from kg import iris
-from kg.void import SparqlStore
+from kg.export.void import SparqlStore
+from kg.records import iris
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

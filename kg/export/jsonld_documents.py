@@ -22,8 +22,8 @@ from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from kg import iris
 from kg.export.jsonld_context import REVERSE_TERMS, context_url, local_document_loader
+from kg.records import iris
 
 #: Links from a project's parts that are provenance, not content: referenced, never embedded.
 NOT_EMBEDDED = {iris.BGI.statedAt, DCTERMS.source, iris.BGI.statedIn}

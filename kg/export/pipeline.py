@@ -20,17 +20,17 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg import iris
-from kg.errors import KgError
+from kg.common.errors import KgError
 from kg.export import csv_tables, jsonld_context, jsonld_documents
 from kg.export.atomic_directory import replacing_directory, write_file
 from kg.export.checksums import SUMS_FILENAME, FileFacts, facts_of, sums_text
 from kg.export.coverage import coverage
 from kg.export.dcat import DistributionFile, Publication, dcat_graph
 from kg.export.rdf_formats import RDF_FORMATS, rdf_texts, union_graph
-from kg.release import nquads_text
-from kg.store import OxigraphStore, materialise_union
-from kg.void import compute_statistics, void_graph
+from kg.export.void import compute_statistics, void_graph
+from kg.records import iris
+from kg.release.files import nquads_text
+from kg.store.oxigraph import OxigraphStore, materialise_union
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 ALL_FORMATS = ("ttl", "trig", "nt", "nq", "rdf", "jsonld", "csv")

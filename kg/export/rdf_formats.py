@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.iris import PREFIXES
-from kg.release import nquads_text, trig_text
+from kg.records.iris import PREFIXES
+from kg.release.files import nquads_text, trig_text
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The publisher's settings for an export: URLs and the publisher, from options or the environment.
 
-Everything defaults to the deployment's base ($KG_BASE, :mod:`kg.iris`), so a publisher who
+Everything defaults to the deployment's base ($KG_BASE, :mod:`kg.records.iris`), so a publisher who
 deploys under their own domain sets one variable; the rest can be overridden one by one:
 
 * ``KG_DOWNLOAD_BASE`` — where the export's files are downloaded (default ``<base>dumps/``);
@@ -16,9 +16,9 @@ import os
 import re
 from datetime import date
 
-from kg import iris
-from kg.errors import KgError
+from kg.common.errors import KgError
 from kg.export.dcat import Publication
+from kg.records import iris
 
 DEFAULT_PUBLISHER_NAMES = {"en": "Editors of the BG Inclusion knowledge graph",
                            "bg": "Редакторите на графа на знанието за социалното включване"}

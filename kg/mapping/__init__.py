@@ -2,7 +2,7 @@
 
 :func:`map_corpus` is the whole mapping: it asks :mod:`kg.mapping.records` for each record's
 triples and :mod:`kg.mapping.provenance` for each source's description, and files them under
-the source's graph. IRIs come only from :mod:`kg.iris`.
+the source's graph. IRIs come only from :mod:`kg.records.iris`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg import iris
-from kg.corpus import Corpus
 from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
-from kg.record_model import Record
+from kg.records import iris
+from kg.records.corpus import Corpus
+from kg.records.model import Record
 
 Triple = tuple[URIRef, URIRef, object]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg import normalize
-from kg.corpus import Corpus
-from kg.record_model import Record, Verbatim
+from kg.records import normalize
+from kg.records.corpus import Corpus
+from kg.records.model import Record, Verbatim
 
 ROLE_NAMES = {"beneficiary": ("бенефициент", "beneficiary"),
               "partner": ("партньор", "partner"),

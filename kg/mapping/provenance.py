@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg import iris
-from kg.record_model import LineSpan, Source
+from kg.records import iris
+from kg.records.model import LineSpan, Source
 
 Triple = tuple[URIRef, URIRef, object]
 EU_LANGUAGES = {"bg": "BUL", "en": "ENG"}

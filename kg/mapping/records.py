@@ -1,4 +1,4 @@
-"""One record -> its triples, driven by the field table of :mod:`kg.schema`.
+"""One record -> its triples, driven by the field table of :mod:`kg.records.schema`.
 
 Each field kind has one way to become RDF (see the table in :func:`_field_triples`); verbatim
 values keep their raw string beside the canonical value (``bgi:…AsWritten``), and every
@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg import iris, normalize
 from kg.mapping.labels import LabelIndex, generated_labels
 from kg.mapping.provenance import location_triples
 from kg.mapping.values import (
@@ -26,8 +25,9 @@ from kg.mapping.values import (
     suffixed_property,
     text_literal,
 )
-from kg.record_model import LineSpan, Record, Verbatim
-from kg.schema import ENUM_SCHEMES, KIND_CLASSES, Field
+from kg.records import iris, normalize
+from kg.records.model import LineSpan, Record, Verbatim
+from kg.records.schema import ENUM_SCHEMES, KIND_CLASSES, Field
 
 Triple = tuple[URIRef, URIRef, object]
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")

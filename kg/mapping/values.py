@@ -1,13 +1,13 @@
-"""Verbatim values -> RDF literals, through the pure parsers of :mod:`kg.normalize`."""
+"""Verbatim values -> RDF literals, through the pure parsers of :mod:`kg.records.normalize`."""
 
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg import iris, normalize
-from kg.field_values import canonical_identifier
-from kg.record_model import Verbatim
+from kg.records import iris, normalize
+from kg.records.field_values import canonical_identifier
+from kg.records.model import Verbatim
 
 
 def text_literal(value: Verbatim, language: str = "bg") -> Literal:

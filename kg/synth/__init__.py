@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from kg import paths
-from kg.errors import KgError
+from kg.common import paths
+from kg.common.errors import KgError
 from kg.synth.actors import make_actors
 from kg.synth.plans import make_plan
 from kg.synth.projects import make_project, procedure_slots, project_count

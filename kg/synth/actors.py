@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.normalize import slugify
+from kg.records.normalize import slugify
 from kg.synth.vocabulary import (
     ASSOCIATION_NAMES,
     KINDERGARTEN_NAMES,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.normalize import slugify
+from kg.records.normalize import slugify
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from kg import iris  # noqa: E402
-from kg.release import trig_text  # noqa: E402
+from kg.release.files import trig_text  # noqa: E402
 
 #: Resources of the code lists (added by kg validate), never copied into a fixture.
 VOCABULARY_PREFIXES = ("concept/programme-kinds/", "concept/award-modes/", "concept/objective-kinds/",

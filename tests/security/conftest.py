@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.store import OxigraphStore
+from kg.store.oxigraph import OxigraphStore
 from server import create_app
 from server.query_limits import QueryLimits
 

@@ -1,4 +1,4 @@
-"""Fuzzing (hypothesis) of what reads untrusted text: the normalisers of kg/normalize.py and the
+"""Fuzzing (hypothesis) of what reads untrusted text: the normalisers of kg/records/normalize.py and the
 query pre-checks of server/query_checks.py. Properties: only the documented error is ever
 raised, results are stable, and a query the checks let through never crashes the engine."""
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import normalize
+from kg.records import normalize
 from server.query_checks import (
     QueryRefusedError,
     TextLimits,

@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from server_process import running_server
 
-from kg.publish import flip, load_generation, stores_dir
+from kg.publish.generations import flip, load_generation, stores_dir
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 MARKED = ("SELECT ?n ?m WHERE { { SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } } "

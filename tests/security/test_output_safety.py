@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.store import OxigraphStore
+from kg.store.oxigraph import OxigraphStore
 from server import create_app
 
 ID = "https://w3id.org/bg-inclusion/id/project/evil"

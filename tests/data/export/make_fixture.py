@@ -15,8 +15,8 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 from rdflib.namespace import SKOS
 
-from kg import iris
-from kg.release import trig_text
+from kg.records import iris
+from kg.release.files import trig_text
 
 ID = str(iris.ID)
 PROJECT = ID + "project/BG05M9OP001-2.002-0131"

@@ -1,0 +1,2 @@
+"""``kg docs``: the ontology reference (HTML and an SVG class diagram), also served at /ontology.
+"""

@@ -1,0 +1,88 @@
+"""The fixed code lists of the record schema: organisation, service and place kinds with their
+OWL classes, roles, units, approximations, and which SKOS scheme each enum field's values are in.
+
+Kept apart from :mod:`kg.records.schema` (which says what a record may hold) because the vocabularies
+(ontology/vocabularies.ttl) and the ontology's kind classes must agree with exactly these
+lists; tests compare them.
+"""
+
+from __future__ import annotations
+
+ORGANISATION_KINDS: dict[str, str] = {
+    "municipality": "bgi:Municipality",
+    "company": "bgi:Company",
+    "association": "bgi:Association",
+    "school-elementary": "bgi:ElementarySchool",
+    "school-primary": "bgi:PrimarySchool",
+    "school-secondary": "bgi:SecondarySchool",
+    "school-vocational": "bgi:VocationalSchool",
+    "school-profiled": "bgi:ProfiledSchool",
+    "kindergarten": "bgi:Kindergarten",
+    "kindergarten-branch": "bgi:KindergartenBranch",
+    "ministry": "bgi:Ministry",
+    "agency": "bgi:Agency",
+    "regional-inspectorate": "bgi:RegionalHealthInspectorate",
+    "regional-education-office": "bgi:RegionalEducationOffice",
+    "labour-office": "bgi:LabourOffice",
+    "social-assistance-directorate": "bgi:SocialAssistanceDirectorate",
+    "police": "bgi:PoliceUnit",
+    "court": "bgi:Court",
+    "prosecutors-office": "bgi:ProsecutorsOffice",
+    "chitalishte": "bgi:Chitalishte",
+    "cultural-institute": "bgi:CulturalInstitute",
+    "municipal-council": "bgi:MunicipalCouncil",
+    "commission": "bgi:Commission",
+    "support-centre": "bgi:PersonalDevelopmentSupportCentre",
+    "medical-centre": "bgi:MedicalCentre",
+    "actor-group": "bgi:ActorGroup",
+}
+
+SERVICE_KINDS: dict[str, str] = {
+    "centre": "bgi:ServiceCentre",
+    "complex": "bgi:SocialServicesComplex",
+    "hub": "bgi:ServiceHub",
+    "mobile-hub": "bgi:MobileServiceHub",
+}
+
+PLACE_KINDS: dict[str, str] = {
+    "country": "bgi:Country",
+    "district": "bgi:District",
+    "municipality-territory": "bgi:MunicipalityTerritory",
+    "town": "bgi:Town",
+    "village": "bgi:Village",
+    "quarter": "bgi:Quarter",
+}
+
+ROLES = ("beneficiary", "partner", "associated-partner")
+UNITS = ("persons", "percent", "pupils", "households", "families", "houses", "apartments",
+         "buildings", "places", "experts", "organisations", "years", "groups")
+APPROXIMATIONS = ("exact", "about", "over", "nearly", "slightly-over")
+
+#: The SKOS scheme (``id/scheme/<name>``) whose concepts (``id/concept/<name>/<value>``) an
+#: enum field's values are; the ontology's vocabularies.ttl declares every one of them.
+ENUM_SCHEMES: dict[str, str] = {
+    "bgi:programmeKind": "programme-kinds",
+    "bgi:awardMode": "award-modes",
+    "bgi:objectiveKind": "objective-kinds",
+    "bgi:role": "roles",
+    "bgi:organisationKind": "organisation-kinds",
+    "bgi:legalForm": "legal-forms",
+    "bgi:serviceKind": "service-kinds",
+    "bgi:placeKind": "place-kinds",
+    "bgi:governanceLevel": "governance-levels",
+    "bgi:documentKind": "document-kinds",
+    "bgi:budgetComponent": "budget-components",
+    "bgi:unit": "units",
+    "skos:inScheme": "",  # Concept records name their (data-stated) scheme directly
+}
+
+#: Schemes whose concepts the documents themselves state (records of type Concept or
+#: TargetGroup); the vocabularies declare only the scheme resources.
+DATA_SCHEMES = ("target-groups", "plan-priorities", "funding-source-kinds")
+
+#: Classes given by a kind enum, besides the record type's own class.
+KIND_CLASSES: dict[str, dict[str, str]] = {
+    "bgi:organisationKind": ORGANISATION_KINDS,
+    "bgi:serviceKind": SERVICE_KINDS,
+    "bgi:placeKind": PLACE_KINDS,
+}

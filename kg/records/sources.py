@@ -1,0 +1,168 @@
+"""Read data/sources.yaml and data/records/*.yaml, a file at a time, into line-located records.
+
+Every problem becomes a :class:`RecordError` with the YAML file, the line in that file, the
+field and what to do, so a curator fixes it without reading a traceback. Checks here are the
+ones a single file allows and that need no RDF: the shape of each record against
+:mod:`kg.records.schema`, that every field's value reads as its kind says (:mod:`kg.records.field_values`;
+verbatim values must parse, :mod:`kg.records.normalize`) and that ids are unique within a file. That
+every reference resolves, across files, is checked by :mod:`kg.records.corpus`; that verbatim values
+really occur at the cited lines of the source text by :mod:`kg.records.citations` (it needs the seed
+texts, which an installed wheel does not carry).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.common.errors import RecordError
+from kg.records import normalize
+from kg.records.field_values import read_value
+from kg.records.model import LineSpan, Record, Source
+from kg.records.schema import TYPES
+
+try:  # the C loader is much faster; fall back to the pure-Python one where it is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+def _compose(path: Path) -> yaml.Node:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise RecordError(path, 1, "file",
+                          f"not UTF-8 ({error.reason} at byte {error.start})") from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        raise RecordError(path, line, "yaml", f"not valid YAML: {error.problem}") from None
+    if node is None:
+        raise RecordError(path, 1, "file", "the file is empty")
+    return node
+
+
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+def _plain(node: yaml.Node) -> Any:
+    """Turn a YAML node into plain Python values (scalars typed as YAML 1.1 says)."""
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(key): _plain(value) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    construct = _SCALARS.yaml_constructors.get(node.tag)
+    if construct is not None:  # the resolved tag's own constructor: no caching, no re-parsing
+        return construct(_SCALARS, node)
+    return yaml.load(yaml.serialize(node), Loader=_Loader)  # pragma: no cover - exotic tags
+
+
+def _mapping_items(node: yaml.Node, path: Path, what: str) -> list[tuple[str, yaml.Node, int]]:
+    if not isinstance(node, yaml.MappingNode):
+        raise RecordError(path, node.start_mark.line + 1, what, "expected a mapping (key: value)")
+    items = []
+    for key, value in node.value:
+        items.append((str(key.value), value, key.start_mark.line + 1))
+    return items
+
+
+def load_sources(path: Path) -> dict[str, Source]:
+    """Read data/sources.yaml: one entry per source document."""
+    root = _compose(path)
+    top = dict((key, (value, line)) for key, value, line in _mapping_items(root, path, "file"))
+    if "sources" not in top:
+        raise RecordError(path, 1, "sources", "missing the top-level 'sources' list")
+    entries, _ = top["sources"]
+    if not isinstance(entries, yaml.SequenceNode):
+        raise RecordError(path, entries.start_mark.line + 1, "sources", "expected a list")
+    sources: dict[str, Source] = {}
+    for entry in entries.value:
+        line = entry.start_mark.line + 1
+        values = _plain(entry)
+        if not isinstance(values, dict):
+            raise RecordError(path, line, "sources", "each source is a mapping")
+        for required in ("id", "title", "title_en", "kind", "language"):
+            if not values.get(required):
+                raise RecordError(path, line, required, f"a source needs '{required}'")
+        if values["id"] in sources:
+            raise RecordError(path, line, "id", f"source id {values['id']!r} is used twice")
+        known = set(Source.__dataclass_fields__)
+        for key in values:
+            if key not in known:
+                raise RecordError(path, line, key, f"unknown field; known: {sorted(known)}")
+        sources[values["id"]] = Source(**{key: values.get(key) for key in known})
+    return sources
+
+
+def load_record_file(path: Path, sources: dict[str, Source]) -> list[Record]:
+    """Read one data/records/*.yaml file: ``source:`` and a list of ``records:``."""
+    root = _compose(path)
+    top = {key: (value, line) for key, value, line in _mapping_items(root, path, "file")}
+    for required in ("source", "records"):
+        if required not in top:
+            raise RecordError(path, 1, required, f"missing the top-level '{required}'")
+    source_node, source_line = top["source"]
+    source_id = str(source_node.value)
+    if source_id not in sources:
+        raise RecordError(path, source_line, "source",
+                          f"unknown source {source_id!r}; add it to data/sources.yaml")
+    records_node, records_line = top["records"]
+    if not isinstance(records_node, yaml.SequenceNode):
+        raise RecordError(path, records_line, "records", "expected a list of records")
+    records = []
+    seen: dict[str, int] = {}
+    for node in records_node.value:
+        record = _read_record(node, path, source_id)
+        if record.id in seen:
+            raise RecordError(path, record.yaml_line, "id",
+                              f"{record.id!r} is already defined at line {seen[record.id]}")
+        seen[record.id] = record.yaml_line
+        records.append(record)
+    return records
+
+
+def _read_record(node: yaml.Node, path: Path, source_id: str) -> Record:
+    line = node.start_mark.line + 1
+    items = _mapping_items(node, path, "record")
+    raw = {key: (_plain(value), key_line) for key, value, key_line in items}
+    for required in ("id", "type", "line"):
+        if required not in raw:
+            raise RecordError(path, line, required, f"every record needs '{required}'")
+    type_name = raw["type"][0]
+    record_type = TYPES.get(type_name)
+    if record_type is None:
+        raise RecordError(path, raw["type"][1], "type",
+                          f"unknown type {type_name!r}; known: {', '.join(sorted(TYPES))}")
+    record_id = raw["id"][0]
+    if not isinstance(record_id, str) or not record_id.startswith(record_type.id_prefix):
+        raise RecordError(path, raw["id"][1], "id",
+                          f"a {type_name} id starts with {record_type.id_prefix!r}")
+    if any(char.isspace() for char in record_id) or not record_id.isascii():
+        raise RecordError(path, raw["id"][1], "id", "ids are ASCII without spaces")
+    try:
+        span = LineSpan.parse(raw["line"][0])
+    except ValueError as error:
+        raise RecordError(path, raw["line"][1], "line", str(error)) from None
+    record = Record(record_id, record_type, source_id, path, line, span)
+    for key, (value, key_line) in raw.items():
+        if key in ("id", "type", "line"):
+            continue
+        spec = record_type.field_named(key)
+        if spec is None:
+            known = ", ".join(f.name for f in record_type.fields)
+            raise RecordError(path, key_line, key, f"{type_name} has no field {key!r}; known: {known}")
+        record.yaml_lines[key] = key_line
+        try:
+            record.values[key] = read_value(spec, value, span)
+        except (ValueError, normalize.NormalisationError) as error:
+            raise RecordError(path, key_line, key, str(error)) from None
+    for spec in record_type.fields:
+        if spec.required and spec.name not in record.values:
+            raise RecordError(path, line, spec.name, f"a {type_name} needs '{spec.name}'")
+    return record

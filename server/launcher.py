@@ -1,0 +1,222 @@
+"""``kg serve``: the Flask application behind waitress, a production WSGI server.
+
+With no files it serves the build: the generation ``kg publish`` last made current
+(build/stores/CURRENT), else the pyoxigraph store in build/store (built on the spot from the
+bundled records if there is none yet); with files it serves exactly those. Queries run in
+worker processes with the limits given here (server/guarded_store.py, docs/security.md).
+
+A published build is picked up while serving: :class:`ReloadWatcher` polls the pointer every
+second (SIGHUP makes it look at once) and swaps the new generation in, or keeps the old one and
+reports why in ``/healthz``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.common import paths
+from kg.common.errors import KgError
+from kg.common.input_limits import check_input
+
+#: What the process the query workers are forked from imports once (server/worker_pool.py).
+WORKER_PRELOAD = ["pyoxigraph", "rdflib", "server.query_worker"]
+
+
+def start_worker_server() -> None:
+    """Start the process the query workers are forked from (multiprocessing's forkserver) now:
+    its imports then run on the other core while this process imports Flask and the views, and
+    ``kg serve`` answers about a second sooner. Once running, later preload lists are ignored."""
+    import multiprocessing
+    import multiprocessing.forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
+    multiprocessing.forkserver.ensure_running()
+
+
+@dataclass(frozen=True)
+class ServeLimits:
+    """The limits ``kg serve`` takes on the command line (the rest: docs/security.md)."""
+
+    timeout: float = 10.0
+    max_timeout: float = 60.0
+    max_rows: int = 10_000
+    workers: int = 2
+    rate_limit: float = 50.0
+    client_concurrency: int = 8
+
+
+class ReloadWatcher:
+    """Follows build/stores/CURRENT and reloads the guarded store when it names a new generation."""
+
+    def __init__(self, store, build_dir: Path, served: str | None, interval: float = 1.0) -> None:
+        self.store, self.build_dir, self.seen, self.interval = store, build_dir, served, interval
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="kg-reload-watcher")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def poke(self, *_signal_args) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            self.check()
+
+    def check(self) -> None:
+        from kg.publish.generations import pointed_generation, stores_dir, verified_manifest
+        from server.query_limits import ReloadError
+        from server.query_worker import StoreSource
+
+        generation = pointed_generation(self.build_dir)
+        if generation is None or generation == self.seen:
+            return
+        self.seen = generation
+        try:
+            manifest = verified_manifest(self.build_dir, generation)
+            path = (stores_dir(self.build_dir) / generation).resolve()
+            self.store.reload(StoreSource("oxigraph-dir", path=str(path), label=generation),
+                              expected_quads=manifest.quads)
+        except (KgError, ReloadError) as error:
+            self.store.last_reload = {"ok": False, "source": generation, "error": str(error)}
+            print(f"reload of {generation} refused, still serving {self.store.source.label}: {error}",
+                  file=sys.stderr, flush=True)
+            return
+        print(f"now serving {generation} ({manifest.quads} quads)", file=sys.stderr, flush=True)
+
+
+def _published_store(build_dir: Path):
+    from kg.publish.generations import pointed_generation, stores_dir, verified_manifest
+    from kg.store.oxigraph import OxigraphStore
+
+    generation = pointed_generation(build_dir)
+    if generation is None:
+        return None, None
+    verified_manifest(build_dir, generation)
+    return OxigraphStore.open_read_only((stores_dir(build_dir) / generation).resolve()), generation
+
+
+def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: int,
+          threads: int, limits: ServeLimits | None = None, trusted_proxy: str | None = None,
+          processes: int = 1) -> int:
+    """Serve until stopped; with ``processes`` > 1, that many copies on one socket (server/prefork.py).
+
+    What every copy needs on disk (the checked input files, a build made on the spot) is
+    prepared once, before any copy starts; each copy opens the store itself, since a RocksDB
+    handle must not cross a fork."""
+    if processes < 1:
+        raise KgError(f"--processes must be at least 1, not {processes}")
+    if processes == 1:
+        start_worker_server()
+    limits = limits or ServeLimits()
+    for path in files:  # size and DOCTYPE limits before pyoxigraph parses someone else's file
+        if path.is_file():
+            check_input(path, path.read_bytes(), path.suffix.lstrip(".").lower())
+    if _build_needed(files, store_kind, build_dir):
+        from kg.release.build import build
+
+        print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
+        print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
+    options = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy}
+    if processes == 1:
+        return _serve_copy(files, store_kind, build_dir, {"host": host, "port": port}, **options)
+    from server.prefork import Supervisor, bound_listener
+
+    try:
+        listener = bound_listener(host, port)
+    except OSError as error:
+        raise KgError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    print(f"kg serve: {processes} processes on http://{host}:{port}/", file=sys.stderr, flush=True)
+
+    def serve_copy() -> None:
+        start_worker_server()
+        _serve_copy(files, store_kind, build_dir, {"sockets": [listener]}, **options)
+
+    return Supervisor(processes, serve_copy).run()
+
+
+def _build_needed(files: list[Path], store_kind: str, build_dir: Path) -> bool:
+    """True when ``kg serve`` is to serve the build and there is none yet (nothing published,
+    no store, or for the rdflib store no kg.nq)."""
+    if files:
+        return False
+    if store_kind == "oxigraph":
+        from kg.publish.generations import pointed_generation
+
+        return (pointed_generation(build_dir) is None
+                and not (build_dir / "store" / "CURRENT").is_file())
+    return store_kind == "memory" and not (build_dir / "kg.nq").is_file()
+
+
+class OncePerInterval(logging.Filter):
+    """Lets one record through per ``interval`` seconds, saying how many it held back.
+
+    waitress warns "Task queue depth is N" for every request that finds all its threads busy:
+    under a steady load that is one line per request (5 847 lines in 16 s in the throughput
+    run, and ~4 % of a copy's CPU). Queueing there is by design (the query workers, not the
+    threads, bound the work in flight), but an operator should still see that it happens."""
+
+    def __init__(self, interval: float = 60.0) -> None:
+        super().__init__()
+        self.interval, self.next_at, self.held = interval, 0.0, 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now < self.next_at:
+            self.held += 1
+            return False
+        if self.held:
+            record.msg = f"{record.msg} (and {self.held} more such warnings since the last one shown)"
+        self.next_at, self.held = now + self.interval, 0
+        return True
+
+
+def quiet_queue_warnings() -> None:
+    queue_logger = logging.getLogger("waitress.queue")
+    if not any(isinstance(existing, OncePerInterval) for existing in queue_logger.filters):
+        queue_logger.addFilter(OncePerInterval())
+
+
+def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dict, threads: int,
+                limits: ServeLimits, trusted_proxy: str | None) -> int:
+    """One server: the store opened, the application made, waitress answering on ``listen``
+    (a host and port, or the sockets a supervisor bound)."""
+    from waitress import serve as waitress_serve
+
+    from kg.store.oxigraph import open_store
+    from server import create_app
+    from server.query_limits import QueryLimits
+
+    store, generation = (None, None)
+    if not files and store_kind == "oxigraph":
+        store, generation = _published_store(build_dir)
+    store = store or open_store(store_kind, build_dir=build_dir, files=files)
+    app = create_app(store, build_dir=build_dir, config={
+        "KG_LIMITS": QueryLimits(timeout=limits.timeout, max_timeout=limits.max_timeout,
+                                 max_rows=limits.max_rows, workers=limits.workers),
+        "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": limits.client_concurrency})
+    guarded = app.config["KG_STORE"]
+    if not files and store_kind == "oxigraph" and hasattr(guarded, "reload"):
+        watcher = ReloadWatcher(guarded, build_dir, generation)
+        watcher.start()
+        signal.signal(signal.SIGHUP, watcher.poke)
+    where = (f"http://{listen['host']}:{listen['port']}/" if "host" in listen
+             else f"the shared socket (process {os.getpid()})")
+    print(f"serving {store.description} at {where} (SPARQL: /sparql)", file=sys.stderr, flush=True)
+    proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+             "trusted_proxy_count": 1} if trusted_proxy else {}
+    quiet_queue_warnings()
+    waitress_serve(app, threads=threads, ident="bg-inclusion-kg", channel_timeout=30,
+                   connection_limit=200, max_request_header_size=65536,
+                   max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10,
+                   **listen, **proxy)
+    return 0
