@@ -34,10 +34,10 @@ def bundled_nquads(nq_file: Path | None = None) -> list[str]:
         text = Path(nq_file).read_text(encoding="utf-8")
     else:
         from kg.common import paths
-        from kg.release.build import assemble
+        from kg.reason.owlrl_reference import reference_graphs
         from kg.release.files import nquads_text
 
-        graphs, _records = assemble(paths.data_dir(), reason=True, progress=False)
+        graphs, _records = reference_graphs(paths.data_dir(), reason=True)
         text = nquads_text(graphs)
     return [line for line in text.splitlines() if line.strip()]
 

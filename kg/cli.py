@@ -41,7 +41,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from kg.release.build import build
 
     report = build(Path(args.data), Path(args.out), reason=not args.no_reason,
-                   progress=not args.quiet, engine=args.engine, workers=args.workers,
+                   progress=not args.quiet, workers=args.workers,
                    validate=not args.no_validate)
     print(report.summary())
     return 0
@@ -177,13 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="records -> RDF dataset in build/ (kg.trig, kg.nq)")
     build.add_argument("--data", default=str(paths.data_dir()))
     build.add_argument("--out", default="build", help="output directory (default ./build)")
-    build.add_argument("--no-reason", action="store_true", help="skip the OWL-RL inferred graph")
+    build.add_argument("--no-reason", action="store_true", help="skip the inferred graph (entailments)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
-    build.add_argument("--engine", default="auto", choices=["auto", "rdflib", "stream"],
-                       help="rdflib (in memory, the reference), stream (bounded memory, for "
-                       "scale; the same kg.nq) or auto (stream above 2 MB of records)")
     build.add_argument("--workers", type=int, default=None,
-                       help="processes of the stream engine (default: up to 2)")
+                       help="processes that read and map the record files (default: up to 2)")
     build.add_argument("--no-validate", action="store_true",
                        help="skip the SHACL step (then run `kg validate` before publishing)")
     build.set_defaults(handler=_cmd_build)

@@ -15,8 +15,10 @@ from flask_compress import Compress
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
-from kg.store.oxigraph import OxigraphStore, open_store
+from kg.store.opening import open_store
+from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_memory import RdflibStore
+from server.errors import error_response
 
 
 def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path | None = None,
@@ -52,8 +54,6 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     from server.query_page import blueprint as query_page
     from server.service_description import void_response
     from server.sparql import blueprint as sparql
-    from server.sparql import error_response
-
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
     app.register_blueprint(query_page)

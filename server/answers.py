@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from flask import Response, g, has_request_context, stream_with_context
 
 from kg.records.iris import PREFIXES
-from kg.store.oxigraph import GRAPH_FORMATS, RESULT_FORMATS
+from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS
 
 STREAMED_HEADER = "KG-Result-Streamed"
 #: Where the rows go in the serialisation of an empty answer: before the last occurrence.

@@ -25,8 +25,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.query.catalogue import ParameterError, SavedQuery, catalogue
-from kg.store.oxigraph import GRAPH_FORMATS, RESULT_FORMATS
+from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS
 from server.answers import answer_response
+from server.errors import error_response
 from server.negotiation import choose
 from server.openapi import openapi_document
 
@@ -46,8 +47,6 @@ GRAPH_FORMAT_NAMES = tuple(GRAPH_FORMATS)
 
 
 def _error(status: int, message: str) -> Response:
-    from server.sparql import error_response
-
     return error_response(status, message)
 
 

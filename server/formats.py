@@ -6,7 +6,7 @@ of sending the same override under several names, or twice, is tolerated as long
 
 from __future__ import annotations
 
-from kg.store.oxigraph import GRAPH_FORMATS, RESULT_FORMATS
+from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS
 
 #: Offers in server preference order.
 RESULT_OFFERS = [media for media, _, _ in RESULT_FORMATS.values()] + [

@@ -143,7 +143,7 @@ class CheckedStore:
     def query(self, text: str, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None,
               base_iri: str | None = None, timeout: float | None = None) -> Any:
-        from server.query_checks import check_query
+        from kg.common.query_text import check_query
 
         check_query(text, self.limits.text)
         options: dict[str, Any] = {"base_iri": base_iri}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
+from server.errors import error_response
 from server.query_limits import TRUNCATION_HEADER
 
 DEFAULTS = {
@@ -92,9 +93,6 @@ def install(app: Flask) -> None:
     limiter = ClientLimiter(app.config["KG_RATE_LIMIT"], app.config["KG_RATE_BURST"],
                             app.config["KG_CLIENT_CONCURRENCY"])
     app.extensions["kg_client_limiter"] = limiter
-
-    from server.sparql import error_response
-
     @app.before_request
     def check_limits() -> Response | None:
         g.csp_nonce = secrets.token_urlsafe(16)

@@ -192,7 +192,7 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
     (a host and port, or the sockets a supervisor bound)."""
     from waitress import serve as waitress_serve
 
-    from kg.store.oxigraph import open_store
+    from kg.store.opening import open_store
     from server import create_app
     from server.query_limits import QueryLimits
 

@@ -16,7 +16,8 @@ from rdflib import Literal, URIRef
 from rdflib.util import from_n3
 
 from kg.records import iris
-from kg.store.oxigraph import GRAPH_FORMATS
+from kg.store.results import GRAPH_FORMATS
+from server.errors import error_response
 from server.negotiation import choose
 
 blueprint = Blueprint("linked_data", __name__)
@@ -162,8 +163,6 @@ def _rdf(iri: str, key: str) -> Response:
 
 @blueprint.get("/id/<path:path>")
 def resource(path: str) -> Response:
-    from server.sparql import error_response
-
     path, key = _format_for(path)
     iri = str(iris.ID) + path
     if any(char in iri for char in '<>"{}|\\^` '):
@@ -196,8 +195,6 @@ def resource(path: str) -> Response:
 @blueprint.get("/ontology")
 @blueprint.get("/ontology.<extension>")
 def ontology(extension: str | None = None) -> Response:
-    from server.sparql import error_response
-
     key = EXTENSIONS.get(f".{extension}") if extension else None
     if extension and key is None:
         return error_response(404, f"no ontology format {extension[:20]!r}")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from kg import __version__
 from kg.query.catalogue import DECIMAL, MAX_VALUE_LENGTH, Parameter, SavedQuery
-from kg.store.oxigraph import GRAPH_FORMATS
+from kg.store.results import GRAPH_FORMATS
 
 TABLE_MEDIA = ("application/sparql-results+json", "application/json", "text/csv",
                "application/sparql-results+xml", "text/tab-separated-values")

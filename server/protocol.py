@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
-from server.query_checks import QueryRefusedError, TextLimits, check_shape
+from kg.common.query_text import QueryRefusedError, TextLimits, check_shape
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"

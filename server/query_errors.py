@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from kg.store.oxigraph import QuerySyntaxError
-from server.query_checks import QueryRefusedError
+from kg.common.query_text import QueryRefusedError
+from kg.store.results import QuerySyntaxError
+from server.errors import error_response
 from server.query_limits import QueryEngineError, QueryTimeoutError
 
 RETRY_AFTER_TIMEOUT = "5"
 
 
 def install(app: Flask) -> None:
-    from server.sparql import error_response
-
     @app.errorhandler(QueryTimeoutError)
     def timed_out(error: QueryTimeoutError) -> Response:
         response = error_response(503, str(error))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.common.errors import KgError
-from server.query_checks import TextLimits
+from kg.common.query_text import TextLimits
 
 #: The response header that says the row cap cut the answer (its value: ``rows=N``).
 TRUNCATION_HEADER = "KG-Result-Truncated"

@@ -7,7 +7,7 @@ stack on absurd nesting) kills only this process. The worker
 * opens the store from a :class:`StoreSource` recipe (read-only on disk, or the given files),
 * drops its network access where the kernel allows it (a new, empty network namespace), so
   even a SERVICE that slipped past the checks could not reach anything,
-* runs :func:`server.query_checks.check_query` (rdflib's parser, one thread: safe here),
+* runs :func:`kg.common.query_text.check_query` (rdflib's parser, one thread: safe here),
 * streams the solutions, stopping at the row cap, and sends them back in chunks of about
   ``chunk_bytes`` as it reads them (so neither process ever holds a large answer): SPARQL TSV rows
   for solutions, N-Triples lines for graphs, ``true``/``false``. pyoxigraph writes those lines
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from server.query_checks import QueryRefusedError, TextLimits, check_query
+from kg.common.query_text import QueryRefusedError, TextLimits, check_query
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
@@ -182,7 +182,7 @@ def run_task(store: Any, task: QueryTask, connection: Any) -> None:
 
 def start_query(store: Any, task: QueryTask) -> Any:
     """The engine's result, or the refusal/syntax message to send instead."""
-    from kg.store.oxigraph import QuerySyntaxError
+    from kg.store.results import QuerySyntaxError
 
     try:
         check_query(task.text, task.limits)

@@ -13,7 +13,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from kg.export.void import VOID, VoidStatistics, compute_statistics, void_graph
-from kg.store.oxigraph import GRAPH_FORMATS
+from kg.store.results import GRAPH_FORMATS
+from server.errors import error_response
 from server.negotiation import choose
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -91,8 +92,6 @@ def void_description() -> Graph:
 
 def rdf_response(graph: Graph) -> Response:
     """Serialise a graph in the negotiated RDF format (406 with the offers if none fits)."""
-    from server.sparql import error_response
-
     chosen = choose(request.headers.get("Accept"), DESCRIPTION_OFFERS)
     if chosen is None:
         return error_response(406, "none of the offered media types is acceptable: "

@@ -13,9 +13,9 @@ from __future__ import annotations
 import threading
 import time
 
-from kg.store.oxigraph import QuerySyntaxError
+from kg.common.query_text import QueryRefusedError
+from kg.store.results import QuerySyntaxError
 from server.answers import GuardedResult
-from server.query_checks import QueryRefusedError
 from server.query_limits import QueryEngineError, QueryLimits, QueryTimeoutError
 from server.query_worker import STOP, QueryTask
 from server.worker_pool import Worker, WorkerPool

@@ -34,7 +34,7 @@ def _staging(out: Path) -> list[str]:
 
 def test_a_killed_build_leaves_only_staging_which_the_next_build_clears(synthetic, tmp_path, capfd):
     out = tmp_path / "build"
-    build(synthetic, out, engine="stream", validate=False)
+    build(synthetic, out, validate=False)
     served = ox.Store.read_only(str(out / "store")).query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     quads_before = next(iter(served))[0].value
     process = subprocess.Popen([sys.executable, "-m", "kg", "build", "--data", str(synthetic), "--out",
@@ -53,7 +53,7 @@ def test_a_killed_build_leaves_only_staging_which_the_next_build_clears(syntheti
     assert next(iter(served))[0].value == quads_before
 
     capfd.readouterr()
-    build(synthetic, out, engine="stream", validate=False, progress=True)
+    build(synthetic, out, validate=False, progress=True)
     assert _staging(out) == []
     assert "removed what a stopped build left" in capfd.readouterr().err
 

@@ -14,8 +14,9 @@ from kg.common.errors import KgError
 from kg.publish.remote import publish_to
 from kg.query.catalogue import catalogue
 from kg.query.run import run_saved_on_store
-from kg.store.oxigraph import OxigraphStore, QuerySyntaxError
+from kg.store.oxigraph import OxigraphStore
 from kg.store.remote import RemoteStore
+from kg.store.results import QuerySyntaxError
 from tests.oxigraph_server import oxigraph_binary, oxigraph_server
 from tests.server_process import running_server
 from tests.test_store import _canonical

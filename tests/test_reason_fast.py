@@ -1,5 +1,5 @@
-"""The compiled entailments give exactly owlrl's inferred graph, and the streaming build
-writes the same release as the rdflib build."""
+"""The compiled entailments give exactly owlrl's inferred graph, and the build writes the
+N-Quads of the in-memory rdflib + owlrl reference byte for byte."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from rdflib.namespace import RDF
 
 from kg.common import paths
 from kg.reason.compiled import Entailments, inferred_graph_fast
-from kg.reason.owlrl_reference import inferred_graph
+from kg.reason.owlrl_reference import inferred_graph, reference_graphs
 from kg.records import iris
-from kg.release.build import assemble, build
+from kg.release.build import build
+from kg.release.files import nquads_text
 
 BGI = iris.BGI
 
 
 @pytest.fixture(scope="module")
 def asserted_graphs():
-    graphs, _count = assemble(paths.data_dir(), reason=False)
+    graphs, _count = reference_graphs(paths.data_dir(), reason=False)
     return graphs
 
 
@@ -32,7 +33,7 @@ def test_the_inferred_graph_has_the_documented_size(asserted_graphs):
 
 
 def _ontology() -> Graph:
-    from kg.release.build import load_vocabulary_graphs
+    from kg.mapping.vocabularies import load_vocabulary_graphs
 
     graphs = load_vocabulary_graphs()
     return graphs[iris.ONTOLOGY_GRAPH] + graphs[iris.VOCABULARIES_GRAPH]
@@ -51,14 +52,16 @@ def test_an_inverse_property_is_entailed_the_other_way_round():
     assert (project, RDF.type, BGI.Project) in entailed  # the range
 
 
-def test_the_streaming_build_writes_the_rdflib_builds_nquads_byte_for_byte(built, tmp_path):
-    report = build(paths.data_dir(), tmp_path, engine="stream", validate=False)
+def test_the_build_writes_the_nquads_of_the_rdflib_owlrl_reference_byte_for_byte(built, tmp_path):
+    report = build(paths.data_dir(), tmp_path, validate=False)
+    reference, _count = reference_graphs(paths.data_dir())
+    assert (tmp_path / "kg.nq").read_text(encoding="utf-8") == nquads_text(reference)
     assert (tmp_path / "kg.nq").read_bytes() == (built / "kg.nq").read_bytes()
     assert report.triples["inferred"] == 3317 and sum(report.triples.values()) == 13680
 
 
 def test_the_streaming_builds_trig_and_store_hold_the_same_quads(tmp_path):
-    build(paths.data_dir(), tmp_path, engine="stream", validate=False)
+    build(paths.data_dir(), tmp_path, validate=False)
     from_nq = _loaded(tmp_path / "kg.nq", ox.RdfFormat.N_QUADS)  # the store writes canonical decimals
     from_trig = _loaded(tmp_path / "kg.trig", ox.RdfFormat.TRIG)
     store = ox.Store.read_only(str(tmp_path / "store"))
@@ -90,7 +93,7 @@ def test_a_bad_reference_in_the_streaming_build_is_an_error_with_its_place(tmp_p
     path.write_text(path.read_text(encoding="utf-8").replace(
         "project: project/BG05M9OP001-2.056-0025\n", "project: project/nowhere\n", 1), encoding="utf-8")
     with pytest.raises(KgError, match=r"vidin-integrated-approach.yaml:\d+: project: 'project/nowhere'"):
-        build(data, tmp_path / "out", engine="stream", validate=False)
+        build(data, tmp_path / "out", validate=False)
     assert not (tmp_path / "out" / "kg.nq").exists()
 
 
@@ -104,4 +107,4 @@ def test_malformed_yaml_in_the_streaming_build_is_an_error_with_its_place(tmp_pa
     path = data / "records" / "curation.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "  - id: [unclosed\n", encoding="utf-8")
     with pytest.raises(KgError, match=r"curation.yaml:\d+: yaml: not valid YAML"):
-        build(data, tmp_path / "out", engine="stream", validate=False)
+        build(data, tmp_path / "out", validate=False)

@@ -31,9 +31,9 @@ def shapes() -> Graph:
 @pytest.fixture(scope="module")
 def assembled() -> dict:
     """The graphs `kg build` publishes (sources, ontology, code lists, inferred), not written."""
-    from kg.release.build import assemble
+    from kg.reason.owlrl_reference import reference_graphs
 
-    graphs, _records = assemble(paths.data_dir(), reason=True)
+    graphs, _records = reference_graphs(paths.data_dir(), reason=True)
     return graphs
 
 

@@ -9,8 +9,10 @@ import pytest
 from kg.common.errors import KgError
 from kg.query.catalogue import catalogue
 from kg.query.run import run_saved_on_store
-from kg.store.oxigraph import OxigraphStore, QuerySyntaxError, open_store
+from kg.store.opening import open_store
+from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_memory import RdflibStore
+from kg.store.results import QuerySyntaxError
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ from kg.common import paths
 from kg.common.errors import KgError
 from kg.validate.engines import choose_engine, validate_files, validate_graphs
 from kg.validate.errors import ValidationTimeoutError
-from kg.validate.shacl_checks import needs_prebinding
-from kg.validate.shacl_sparql import UnsupportedShapeError, compile_shapes
+from kg.validate.shacl_checks import compile_shapes, needs_prebinding
+from kg.validate.shacl_sparql import UnsupportedShapeError
 from kg.validate.shapes import load_shapes
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -121,7 +121,7 @@ def test_validating_a_copy_of_the_served_store_gives_the_same_report_and_leaves_
 def test_the_streaming_build_validates_a_copy_of_its_store_and_says_so(tmp_path, capfd):
     from kg.release.build import build
 
-    report = build(paths.data_dir(), tmp_path / "build", engine="stream", progress=True)
+    report = build(paths.data_dir(), tmp_path / "build", progress=True)
     assert report.validation.startswith("validated: conforms")
     assert "copying the store for validation" in capfd.readouterr().err
 

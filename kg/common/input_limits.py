@@ -83,7 +83,7 @@ def check_shapes_sparql(shapes: Any) -> None:
     it and fetch from the address it names. Same parse-tree check as the endpoint's."""
     from rdflib.namespace import SH
 
-    from server.query_checks import uses_service
+    from kg.common.query_text import uses_service
 
     for predicate in (SH.select, SH.ask, SH.construct, SH.update):
         for subject, text in shapes.subject_objects(predicate):

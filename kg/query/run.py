@@ -14,8 +14,9 @@ from rdflib.query import Result
 from kg.common.errors import KgError
 from kg.query.catalogue import catalogue
 from kg.records.iris import PREFIXES
-from kg.store.oxigraph import OxigraphStore, QueryResult
+from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_memory import RdflibStore, open_dataset
+from kg.store.results import QueryResult
 
 
 def run_saved(dataset: Dataset, name: str, parameters: dict[str, str] | None = None) -> Result:

@@ -25,11 +25,14 @@ holds the same quads, each graph's triples written out in full (no prefixes).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
 import gc
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -45,6 +48,7 @@ from kg.common.steps import timed_step
 from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
+from kg.mapping.vocabularies import load_vocabulary_graphs
 from kg.reason.compiled import Entailments, join_closure, keeps
 from kg.reason.entailed_lines import EntailedLines
 from kg.records import iris
@@ -53,8 +57,12 @@ from kg.records.index_scan import Entry, entries_of_records, fingerprint, scan_e
 from kg.records.model import LineSpan, Record
 from kg.records.schema import TYPES
 from kg.records.sources import load_record_file, load_sources
-from kg.release.build import BuildReport, load_vocabulary_graphs
 from kg.release.parts import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
+from kg.release.report import BuildReport
+from kg.release.store_load import new_staging_dir, stage_store, swap_into_place
+from kg.validate.errors import ValidationFailedError
+from kg.validate.release_check import validate_release_report
+from kg.validate.report_output import as_text, summary_line
 
 try:
     from yaml import CSafeLoader as _FastLoader
@@ -286,8 +294,6 @@ class _StoreLoader:
     a minute and 1.8 GB beside this one (decision 0012)."""
 
     def __init__(self, work: Path, store_dir: Path, progress: bool, copy: Path | None = None) -> None:
-        from kg.release.store_load import new_staging_dir
-
         self.store_dir, self.copy = store_dir, copy
         self.feed = work / "kg.nq.pipe"
         os.mkfifo(self.feed)
@@ -338,14 +344,10 @@ class _StoreLoader:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def swap(self) -> None:
-        from kg.release.store_load import swap_into_place
-
         swap_into_place(self.staging, self.store_dir)
 
 
 def _stage(nquads: Path, staging: Path, union: Path, progress: bool, copy: Path | None) -> None:
-    from kg.release.store_load import stage_store
-
     _die_with_parent()
     stage_store(nquads, staging, progress=progress, union_triples=union, copy_to=copy)
 
@@ -353,10 +355,6 @@ def _stage(nquads: Path, staging: Path, union: Path, progress: bool, copy: Path 
 def _die_with_parent() -> None:
     """Ask Linux to kill this process when the build that started it dies (a killed ``kg build``
     must not leave a loader writing on); elsewhere a no-op."""
-    import contextlib
-    import ctypes
-    import signal
-
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
@@ -373,10 +371,6 @@ def check_release_shapes(nquads: Path, copy_of_store: Callable[[], Path] | None 
     GB at 100 000 contracts. The input-size limits guard other people's files, not the build's
     own output.
     """
-    from kg.validate.errors import ValidationFailedError
-    from kg.validate.release_check import validate_release_report
-    from kg.validate.report_output import as_text, summary_line
-
     validation = validate_release_report(nquads.with_name(UNION_FILE), nquads.with_name(INDEX_FILE),
                                          progress=progress, only_violations=True,
                                          data_store=copy_of_store)

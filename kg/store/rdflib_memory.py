@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph
 from rdflib import URIRef as RdflibURIRef
 
 from kg.common.errors import KgError
-from kg.store.oxigraph import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, QuerySyntaxError
+from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, QuerySyntaxError
 
 # rdflib would fetch the IRI of a FROM / FROM NAMED clause from the web; here those clauses
 # select stored graphs only, like the protocol's default-graph-uri and named-graph-uri.

@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.common.errors import KgError
-from kg.store.oxigraph import QueryResult, QuerySyntaxError, oxigraph_result, to_oxigraph
+from kg.store.results import QueryResult, QuerySyntaxError, oxigraph_result, to_oxigraph
 
 WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 FIRST_GROUP = re.compile(r"\{")

@@ -76,6 +76,6 @@ def data_graph(graphs: Mapping[URIRef, Graph], add_vocabularies: bool = True
 @functools.lru_cache(maxsize=1)
 def bundled_vocabulary_triples() -> tuple:
     """Every triple of the bundled ontology and code lists, read once per process."""
-    from kg.release.build import load_vocabulary_graphs
+    from kg.mapping.vocabularies import load_vocabulary_graphs
 
     return tuple(triple for graph in load_vocabulary_graphs().values() for triple in graph)

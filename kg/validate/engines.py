@@ -72,7 +72,8 @@ def choose_engine(engine: str, inference: str, shapes: Graph) -> str:
         raise KgError(f"unknown inference {inference!r}; choose one of {', '.join(INFERENCE)}")
     if engine == "pyshacl":
         return engine
-    from kg.validate.shacl_sparql import UnsupportedShapeError, compile_shapes
+    from kg.validate.shacl_checks import compile_shapes
+    from kg.validate.shacl_sparql import UnsupportedShapeError
 
     reason = None
     if inference != "none":

@@ -40,7 +40,8 @@ from tqdm import tqdm
 from kg.common.steps import timed_step
 from kg.validate.data_store import LoadedData
 from kg.validate.report import SEVERITIES, ValidationReport
-from kg.validate.shacl_sparql import Check, compile_shapes
+from kg.validate.shacl_checks import compile_shapes
+from kg.validate.shacl_sparql import Check
 from kg.validate.sparql_engine import subclass_closure
 from kg.validate.sparql_report import add_result, check_solutions, new_report, row_result
 from kg.validate.typed_literals import rejected_by_datatype

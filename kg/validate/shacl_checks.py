@@ -20,10 +20,11 @@ rows as the plain join of the focus nodes with the path.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import SH
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 
 from kg.validate.shacl_sparql import (
     FOCUS_MARK,
@@ -35,6 +36,7 @@ from kg.validate.shacl_sparql import (
     UnsupportedShapeError,
     _Compiler,
     component_of,
+    targets,
     this_projected,
 )
 
@@ -372,3 +374,26 @@ def _check(compiler: _Compiler, shape: Node, parameter: URIRef, path_node, value
     return Check(query=query, shape=shape, severity=_severity(compiler, shape),
                  component=component_of(parameter), path=path_node, value_from=value_from,
                  messages=_messages(compiler, shape))
+
+
+def compile_shapes(shapes: Graph, ill_typed: Callable[[URIRef], list[str]] | None = None,
+                   subclasses: Callable[[URIRef], list[URIRef]] | None = None) -> list[Check]:
+    """Every check that validating against ``shapes`` runs, for every targeted shape.
+
+    ``ill_typed(datatype)`` lists the literals (as SPARQL terms) of the data whose lexical form is
+    invalid for the datatype (sh:datatype rejects them); SPARQL cannot tell, so the caller finds them.
+    ``subclasses(cls)`` lists ``cls`` and its subclasses in the data graph (else a property path
+    is used per value).
+    """
+    compiler = _Compiler(shapes, ill_typed or (lambda datatype: []), subclasses)
+    candidates = set(shapes.subjects(RDF.type, SH.NodeShape))
+    candidates |= set(shapes.subjects(RDF.type, SH.PropertyShape))
+    for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+        candidates |= set(shapes.subjects(predicate, None))
+    checks: list[Check] = []
+    for shape in sorted(candidates, key=str):
+        focus = targets(compiler, shape)
+        if focus is None or compiler.deactivated(shape):
+            continue
+        checks.extend(shape_checks(compiler, shape, focus))
+    return checks

@@ -3,7 +3,8 @@
 pyshacl walks the data graph node by node in Python and runs every SPARQL-based constraint once
 per focus node; at 100× the bundled graph that takes more than five minutes. The same checks,
 written as one SPARQL query per constraint over all focus nodes at once, run in seconds on
-pyoxigraph. This module only translates: :func:`compile_shapes` turns a shapes graph into
+pyoxigraph. This module only translates: :func:`kg.validate.shacl_checks.compile_shapes` turns a
+shapes graph into
 :class:`Check` objects (a query plus what a result of it reports); :mod:`kg.validate.sparql_engine` runs
 them and builds the report.
 
@@ -344,31 +345,6 @@ def targets(compiler: _Compiler, shape: Node) -> Focus | None:
     if not branches:
         return None
     return Focus(" UNION ".join("{ " + branch + " }" for branch in branches))
-
-
-def compile_shapes(shapes: Graph, ill_typed: Callable[[URIRef], list[str]] | None = None,
-                   subclasses: Callable[[URIRef], list[URIRef]] | None = None) -> list[Check]:
-    """Every check that validating against ``shapes`` runs, for every targeted shape.
-
-    ``ill_typed(datatype)`` lists the literals (as SPARQL terms) of the data whose lexical form is
-    invalid for the datatype (sh:datatype rejects them); SPARQL cannot tell, so the caller finds them.
-    ``subclasses(cls)`` lists ``cls`` and its subclasses in the data graph (else a property path
-    is used per value).
-    """
-    from kg.validate.shacl_checks import shape_checks
-
-    compiler = _Compiler(shapes, ill_typed or (lambda datatype: []), subclasses)
-    candidates = set(shapes.subjects(RDF.type, SH.NodeShape))
-    candidates |= set(shapes.subjects(RDF.type, SH.PropertyShape))
-    for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
-        candidates |= set(shapes.subjects(predicate, None))
-    checks: list[Check] = []
-    for shape in sorted(candidates, key=str):
-        focus = targets(compiler, shape)
-        if focus is None or compiler.deactivated(shape):
-            continue
-        checks.extend(shape_checks(compiler, shape, focus))
-    return checks
 
 
 def this_projected(select: str) -> bool:

@@ -18,7 +18,7 @@ from rdflib.namespace import RDFS, SH
 
 from kg.common.errors import KgError
 from kg.validate.data_store import LoadedData, prepare_data_graph
-from kg.validate.shacl_sparql import compile_shapes
+from kg.validate.shacl_checks import compile_shapes
 from kg.validate.sparql_report import run_checks
 from kg.validate.timed_child import child_message
 from kg.validate.typed_literals import ill_typed_literals

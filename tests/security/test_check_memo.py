@@ -1,4 +1,4 @@
-"""The memo of server/query_checks.py: a repeated text is not measured or parsed again, and the
+"""The memo of kg/common/query_text.py: a repeated text is not measured or parsed again, and the
 verdict on it is exactly the verdict a fresh check would give, under the limits of the call."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import rdflib.plugins.sparql.parser as rdflib_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.common.query_text import MEMO_SIZE, QueryRefusedError, TextLimits, check_query
 from server import query_checks
-from server.query_checks import MEMO_SIZE, QueryRefusedError, TextLimits, check_query
 
 LIMITS = TextLimits()
 

@@ -1,5 +1,5 @@
 """Fuzzing (hypothesis) of what reads untrusted text: the normalisers of kg/records/normalize.py and the
-query pre-checks of server/query_checks.py. Properties: only the documented error is ever
+query pre-checks of kg/common/query_text.py. Properties: only the documented error is ever
 raised, results are stable, and a query the checks let through never crashes the engine."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.records import normalize
-from server.query_checks import (
+from kg.common.query_text import (
     QueryRefusedError,
     TextLimits,
     check_shape,
@@ -20,6 +19,7 @@ from server.query_checks import (
     measure,
     mentions_service,
 )
+from kg.records import normalize
 
 PARSERS = [normalize.parse_money, normalize.parse_date, normalize.parse_duration,
            normalize.parse_quantity, normalize.parse_span, normalize.normalise_programme_code,
