@@ -20,6 +20,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from kg.records.citations import check_citations
     from kg.records.corpus import load_corpus
 
+    print(paths.describe_data_dir(Path(args.data)), file=sys.stderr)
     corpus = load_corpus(Path(args.data))
     print(f"{len(corpus.records)} records in {len(corpus.sources)} sources: structure and "
           "references OK")
@@ -40,6 +41,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from kg.release.build import build
 
+    print(paths.describe_data_dir(Path(args.data)), file=sys.stderr)
     report = build(Path(args.data), Path(args.out), reason=not args.no_reason,
                    progress=not args.quiet, workers=args.workers,
                    validate=not args.no_validate)
