@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.common.errors import KgError
 from kg.store.oxigraph import OxigraphStore
-from kg.store.rdflib_memory import RdflibStore
 from kg.store.remote import RemoteStore
+
+if TYPE_CHECKING:
+    from kg.store.rdflib_memory import RdflibStore
 
 
 def open_store(kind: str = "oxigraph", build_dir: Path | None = None,
@@ -37,6 +40,9 @@ def open_store(kind: str = "oxigraph", build_dir: Path | None = None,
             return OxigraphStore.from_files(files)
     elif kind == "oxigraph":
         return OxigraphStore.open_read_only(build / "store")
+    # deferred: rdflib's SPARQL engine is loaded only when "memory" is asked for
+    from kg.store.rdflib_memory import RdflibStore
+
     if files:
         return RdflibStore.from_files(files)
     nquads = build / "kg.nq"

@@ -1,10 +1,11 @@
-"""rdflib's in-memory Dataset behind the :mod:`kg.store.oxigraph` interface (``--store memory``).
+"""rdflib's in-memory Dataset behind the stores' interface (``--store memory``).
 
-Slower than :class:`kg.store.oxigraph.OxigraphStore`, but the reference the tests compare against: every
-saved query gives the same rows on both, so its rows are written as the N-Triples terms
-pyoxigraph writes. It lives apart from :mod:`kg.store.oxigraph` because only ``--store memory``, the
-comparisons and ``kg query`` need rdflib's SPARQL engine; :func:`kg.store.oxigraph.open_store` imports it
-when asked for it. The release as a plain rdflib Dataset (:func:`open_dataset`) is here too.
+Slower than :class:`kg.store.oxigraph.OxigraphStore`, but the reference the tests compare
+against: every saved query gives the same rows on both, so its rows are written as the
+N-Triples terms pyoxigraph writes. It lives apart from :mod:`kg.store.oxigraph` because only
+``--store memory`` and the comparisons need rdflib's SPARQL engine;
+:func:`kg.store.opening.open_store` imports it when asked for it. The release as a plain
+rdflib Dataset (:func:`open_dataset`) is here too.
 """
 
 from __future__ import annotations

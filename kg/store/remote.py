@@ -4,7 +4,7 @@
 (Oxigraph server, Fuseki, Virtuoso, GraphDB …) instead of the embedded store. Queries go out
 by the SPARQL 1.1 Protocol (POST, form-encoded, with the request's default-graph-uri and
 named-graph-uri); answers come back as SPARQL JSON results or N-Triples and are wrapped by
-:func:`kg.store.oxigraph.oxigraph_result`, so every output format the endpoint offers is written by
+:func:`kg.store.results.oxigraph_result`, so every output format the endpoint offers is written by
 the same code as for the embedded store.
 
 The remote engine must answer queries without GRAPH over the union of the named graphs (its
