@@ -38,7 +38,7 @@ def test_a_killed_build_leaves_only_staging_which_the_next_build_clears(syntheti
     served = ox.Store.read_only(str(out / "store")).query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     quads_before = next(iter(served))[0].value
     process = subprocess.Popen([sys.executable, "-m", "kg", "build", "--data", str(synthetic), "--out",
-                                str(out), "--engine", "stream", "--quiet"], cwd=ROOT,
+                                str(out), "--quiet"], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while not any(name.startswith(".build-") for name in _staging(out)):

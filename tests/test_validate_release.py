@@ -168,7 +168,7 @@ def test_a_store_loader_that_dies_fails_the_build_and_leaves_the_previous_one(tm
     """The served store loads from a pipe while kg.nq is written; should the loader die, the
     build must say so (not hang on the pipe) and leave the previous build as it was."""
     from kg.common.errors import KgError
-    from kg.release.files import build_stream
+    from kg.release import build_stream
 
     out = tmp_path / "build"
     build_streaming(paths.data_dir(), out, validate=lambda nquads, copy_of_store: "fine")
