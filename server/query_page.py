@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
 
+from kg.common.limits import MAX_QUERY_LENGTH
 from kg.query.catalogue import catalogue
 from kg.records.iris import BASE, PREFIXES
 
@@ -43,7 +44,7 @@ def index() -> Response:
                for saved in catalogue().values()]
     # ?query= prefills the editor (the API catalogue's "open in the query page" links); YASGUI
     # reads it from the URL itself, the plain form gets it here.
-    given = request.args.get("query", "")[:100_000]
+    given = request.args.get("query", "")[:MAX_QUERY_LENGTH]
     return Response(render_template("index.html", queries=queries, prefixes=prefix_block(),
                                     example=given or prefix_block() + "\n" + EXAMPLE,
                                     example_body=EXAMPLE,
