@@ -55,6 +55,21 @@ API_GRAPH_KEYS = tuple(fmt.key for fmt in formats.served(GRAPH))
 API_GRAPH_OFFERS = formats.media_types(*API_GRAPH_KEYS)
 
 
+# -- The query page's download buttons (server/query_page.py, server/static/query-page.js) -----
+
+#: (format key, button label), for a table and for a graph.
+DOWNLOADS = {"results": (("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"), ("xml", "XML")),
+             "graph": (("turtle", "Turtle"), ("ntriples", "N-Triples"), ("jsonld", "JSON-LD"),
+                       ("rdfxml", "RDF/XML"))}
+
+
+def download_buttons() -> dict[str, list[list[str]]]:
+    """The download buttons as the query page's script takes them: [``format=`` value, label,
+    file extension] per button, for a table (``results``) and for a graph (``graph``)."""
+    return {kind: [[key, label, formats.by_key(key).extension.lstrip(".")] for key, label in buttons]
+            for kind, buttons in DOWNLOADS.items()}
+
+
 class FormatError(ValueError):
     """An override that names no format we offer, or overrides that disagree."""
 

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, render_template, request
 from kg.common.limits import MAX_QUERY_LENGTH
 from kg.query.catalogue import catalogue
 from kg.records.iris import BASE, PREFIXES
+from server.formats import download_buttons
 
 blueprint = Blueprint("query_page", __name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -48,5 +49,5 @@ def index() -> Response:
     return Response(render_template("index.html", queries=queries, prefixes=prefix_block(),
                                     example=given or prefix_block() + "\n" + EXAMPLE,
                                     example_body=EXAMPLE,
-                                    base=BASE,
+                                    base=BASE, downloads=download_buttons(),
                                     yasgui=yasgui_available()))

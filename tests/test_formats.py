@@ -4,6 +4,8 @@ table existed, in the same order."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +34,7 @@ def _ids(fmt: formats.Format) -> str:
 
 def test_keys_names_and_extensions_each_lead_to_one_format():
     assert len({fmt.key for fmt in FORMATS}) == len(FORMATS)
+    assert all(fmt.key in fmt.names for fmt in FORMATS if fmt.served)  # format=<key> always works
     extensions = [extension for fmt in RDF_SYNTAXES for extension in fmt.extensions]
     assert len(extensions) == len(set(extensions))
     for kind in (RESULTS, GRAPH):
@@ -215,3 +218,12 @@ def test_answers_say_their_media_type_and_utf8(client, path, media_type):
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
+
+
+def test_the_query_pages_download_buttons_ask_for_offered_formats_by_their_extensions(client):
+    page = client.get("/").get_data(as_text=True)
+    buttons = json.loads(re.search(r"window\.KG_DOWNLOADS = (.*);", page).group(1))
+    for kind, position in (("results", 0), ("graph", 1)):
+        for value, _label, extension in buttons[kind]:
+            key = offered.OVERRIDES[value][position]
+            assert key is not None and formats.by_key(key).extension == "." + extension
