@@ -51,8 +51,9 @@ def numbers_in(text: str) -> list[float]:
 def limits_table() -> dict[str, str]:
     """docs/security.md's limits table: first cell -> the "default" cell."""
     section = SECURITY.read_text(encoding="utf-8").split("## Limits and their defaults", 1)[1]
+    table = next(block for block in section.split("\n\n") if block.startswith("|"))
     rows: dict[str, str] = {}
-    for line in section.split("\n\n", 2)[1].splitlines():
+    for line in table.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if cells[0] in ("limit", "---"):
             continue
