@@ -204,8 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
     query.set_defaults(handler=_cmd_query)
     validate = commands.add_parser("validate", help="check the build (or RDF files) against the SHACL shapes")
-    validate.add_argument("files", nargs="*", help="RDF files to validate (any rdflib format; default: "
-                          "the build's kg.nq)")
+    validate.add_argument("files", nargs="*", help="RDF files to validate (any syntax --format-in "
+                          "names; default: the build's kg.nq)")
     validate.add_argument("--build", default="build", help="the build directory (default ./build)")
     validate.add_argument("--format-in", default=None,
                           help="the files' RDF format: " + ", ".join(formats.input_names())

@@ -27,7 +27,7 @@ OVERRIDES = formats.override_table()
 
 # -- /id/… and /ontology (server/linked_data.py) -----------------------------------------------
 
-#: The HTML page, or the resource's triples in a triple syntax (no named graphs to keep).
+#: The HTML page, or the resource's triples (its CONSTRUCT answer) in an RDF syntax.
 PAGE_HTML = "text/html"
 PAGE_RDF_KEYS = ("turtle", "jsonld", "ntriples", "rdfxml")
 PAGE_OFFERS = [PAGE_HTML, *formats.media_types(*PAGE_RDF_KEYS)]
@@ -53,7 +53,6 @@ API_TABLE_OFFERS = [formats.by_key("json").media_type, "application/json",
                     *formats.media_types("csv", "xml", "tsv")]
 API_GRAPH_KEYS = tuple(fmt.key for fmt in formats.served(GRAPH))
 API_GRAPH_OFFERS = formats.media_types(*API_GRAPH_KEYS)
-
 
 # -- The query page's download buttons (server/query_page.py, server/static/query-page.js) -----
 

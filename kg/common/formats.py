@@ -54,7 +54,8 @@ class Format:
     media_type: str
     #: File extensions, lower-case with the dot; the first is the one the project writes.
     extensions: tuple[str, ...]
-    #: rdflib's parser and serializer name (for results: ``Result.serialize``'s).
+    #: rdflib's parser name (``Graph.parse``, ``Result.parse``), also its serializer's where
+    #: rdflib writes the format (it writes no TSV results).
     rdflib_name: str
     #: The name of pyoxigraph's ``RdfFormat`` (RDF syntaxes) or ``QueryResultsFormat`` (results),
     #: None where pyoxigraph has none (TriX).
