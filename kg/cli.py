@@ -218,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="sparql: the shapes run as SPARQL on pyoxigraph (fast, same results); "
                           "pyshacl: the reference validator; auto (default): sparql unless the shapes "
                           "or --inference need pyshacl")
+    # kg.validate.report_output.OUTPUTS (not imported here: rdflib may not be installed yet)
     validate.add_argument("--format", default="text", choices=["text", "turtle", "json"])
     validate.add_argument("--lang", default="en", choices=["bg", "en"], help="language of the messages")
     validate.add_argument("--timeout", type=float, default=limits.VALIDATION_TIMEOUT_SECONDS,

@@ -15,10 +15,12 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.query import Result
 
+from kg.cli import build_parser
 from kg.common import formats
 from kg.common.formats import FORMATS, GRAPH, RESULTS
-from kg.common.rdf_input import format_of, read_rdf_file
+from kg.common.rdf_input import RdfInputError, format_of, read_rdf_file
 from kg.store.oxigraph import OxigraphStore
+from kg.validate.report_output import OUTPUTS
 from server import create_app
 from server import formats as offered
 
@@ -128,6 +130,24 @@ def test_a_user_may_name_a_syntax_by_key_rdflib_name_extension_or_override_name(
     assert formats.input_format("csv") is None  # a results format is no RDF syntax
     assert formats.for_extension(Path("a/b.NT")).key == "ntriples"
     assert formats.for_extension("a/b.unknown") is None
+
+
+def test_an_unknown_format_in_names_the_syntaxes_there_are():
+    with pytest.raises(RdfInputError) as refused:
+        format_of(Path("data.ttl"), "turtel")
+    assert "turtel" in str(refused.value)
+    assert all(fmt.key in str(refused.value) for fmt in RDF_SYNTAXES)
+    assert format_of(Path("data.ttl"), "nt").key == "ntriples"  # named, not guessed
+
+
+def test_the_command_line_offers_what_the_commands_write():
+    [commands] = [action for action in build_parser()._actions if action.dest == "command"]
+    validate = commands.choices["validate"]
+    [report_format] = [action for action in validate._actions if action.dest == "format"]
+    assert tuple(report_format.choices) == OUTPUTS
+    export = commands.choices["export"]
+    [export_formats] = [action for action in export._actions if action.dest == "formats"]
+    assert export_formats.default == "ttl,trig,nt,nq,rdf,jsonld,csv"
 
 
 def test_a_results_format_has_no_rdf_syntax_and_the_reverse():
