@@ -18,6 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from kg.common.formats import by_key  # noqa: E402
+
 
 def bare_app(store_dir: Path):
     from flask import Flask, Response, request
@@ -30,7 +32,7 @@ def bare_app(store_dir: Path):
     @app.post("/sparql")
     def sparql() -> Response:
         body = store.query(request.form["query"]).serialize("json")
-        return Response(body, mimetype="application/sparql-results+json")
+        return Response(body, mimetype=by_key("json").media_type)
 
     return app
 

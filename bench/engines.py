@@ -27,10 +27,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from peers import ensure_peers_venv  # noqa: E402
 from server_process import free_port, running_server  # noqa: E402
 
+from kg.common.formats import GRAPH, RESULTS, by_key, for_media_type  # noqa: E402
 from kg.store.oxigraph import OxigraphStore  # noqa: E402
-
-RESULT_KEYS = {"application/sparql-results+json": "json", "text/turtle": "turtle"}
-
 
 _STORE: list = []
 
@@ -40,7 +38,11 @@ def _open(store_dir: str) -> None:
 
 
 def _ask(query: str, accept: str) -> int:
-    return len(_STORE[0].query(query).serialize(RESULT_KEYS[accept]))
+    result = _STORE[0].query(query)
+    answered_in = for_media_type(accept, GRAPH if result.kind == "graph" else RESULTS)
+    if answered_in is None:
+        raise ValueError(f"{accept!r} cannot carry an answer of kind {result.kind}")
+    return len(result.serialize(answered_in.key))
 
 
 class InProcess:
@@ -128,7 +130,7 @@ def wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> f
     engine = HttpEngine("probe", url)
     while True:
         try:
-            engine.ask("ASK {}", "application/sparql-results+json")
+            engine.ask("ASK {}", by_key("json").media_type)
             return time.monotonic() - started
         except (OSError, RuntimeError, http.client.HTTPException):
             if process.poll() is not None or time.monotonic() - started > timeout:

@@ -28,11 +28,12 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from results_file import machine, replace_section  # noqa: E402
 from server_process import running_server  # noqa: E402
 
+from kg.common.formats import by_key  # noqa: E402
 from kg.query.catalogue import catalogue  # noqa: E402
 from kg.store.oxigraph import OxigraphStore  # noqa: E402
 
 START, END = "<!-- http-latency:start -->", "<!-- http-latency:end -->"
-JSON_RESULTS = "application/sparql-results+json"
+JSON_RESULTS = by_key("json").media_type
 
 
 def timed_http(connection: http.client.HTTPConnection, text: str) -> tuple[float, bytes]:

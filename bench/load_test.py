@@ -27,6 +27,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 from results_file import machine, replace_section  # noqa: E402
 from server_process import running_server  # noqa: E402
 
+from kg.common import limits  # noqa: E402
 from kg.query.catalogue import catalogue  # noqa: E402
 
 START, END = "<!-- load-test:start -->", "<!-- load-test:end -->"
@@ -112,7 +113,8 @@ def section(results: list[dict], duration: int, connections: int) -> str:
     lines = [START, "## Load test (`bench/load_test.py`, wrk)", "",
              f"Date: {dt.date.today().isoformat()}. Machine: {machine('pyoxigraph')}.", "",
              f"`wrk -t2 -c{connections} -d{duration}s --latency` against `kg serve` on 127.0.0.1 (the "
-             "bundled build; default limits: 2 query worker processes, 10 s time limit, 10000 rows; the "
+             f"bundled build; default limits: {limits.QUERY_WORKERS} query worker processes, "
+             f"{limits.QUERY_TIMEOUT_SECONDS:g} s time limit, {limits.MAX_ROWS} rows; the "
              "per-client rate limit off, since every connection comes from one address). RSS is the "
              "server plus its query workers (and their fork server), before and after the run.", "",
              "| query (GET /sparql) | requests | requests/s | p50 | p99 | non-2xx | socket errors "

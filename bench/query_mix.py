@@ -12,10 +12,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO)]
 
+from kg.common.formats import by_key  # noqa: E402
 from kg.query.catalogue import catalogue  # noqa: E402
 
-JSON = "application/sparql-results+json"
-TURTLE = "text/turtle"
+JSON = by_key("json").media_type
+CSV = by_key("csv").media_type
+TURTLE = by_key("turtle").media_type
 PREFIXES = """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -118,7 +118,7 @@ def throughput(engine, numbers: list[str], seconds: float, clients: int = 8) -> 
 
 def million_rows(engine, pid: int) -> dict:
     """The 1 000 000-row SELECT streamed as CSV (the top-level figures) and as SPARQL JSON."""
-    figures = streamed_select(engine, pid, "text/csv", b"\n")
+    figures = streamed_select(engine, pid, query_mix.CSV, b"\n")
     figures["rows"] -= 1  # the CSV header line
     # One binding per row: each starts with the first variable (no self-overlap, so counting
     # across read boundaries is exact).

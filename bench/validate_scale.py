@@ -34,12 +34,15 @@ from results_file import replace_section  # noqa: E402
 from validate_measurement import Measurement, run_validate  # noqa: E402
 from validate_scale_report import END, START, result_cell, results_section, seconds_cell  # noqa: E402
 
+from kg.common.limits import VALIDATION_TIMEOUT_SECONDS  # noqa: E402
+
 
 def main(argv: list[str] | None = None) -> int:
     """Clone, validate and measure at each scale with each engine, then write the RESULTS.md section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10,100", help="comma-separated multiples (default 1,10,100)")
-    parser.add_argument("--timeout", type=float, default=300.0, help="kg validate --timeout (default 300)")
+    parser.add_argument("--timeout", type=float, default=VALIDATION_TIMEOUT_SECONDS,
+                        help=f"kg validate --timeout (default {VALIDATION_TIMEOUT_SECONDS:g})")
     parser.add_argument("--nq", default=None, help="a build's kg.nq (default: assemble data/ now)")
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
     parser.add_argument("--keep", default=None, help="write the N× files into this directory and keep them")

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg import __version__
-from kg.common import paths
+from kg.common import formats, limits, paths
 from kg.common.errors import KgError
+from kg.export.selection import ALL_FORMATS as EXPORT_FORMATS
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -99,12 +100,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from server.launcher import ServeLimits, serve
 
-    limits = ServeLimits(timeout=args.timeout, max_timeout=max(args.max_timeout, args.timeout),
-                         max_rows=args.max_rows, workers=args.workers, rate_limit=args.rate_limit,
-                         client_concurrency=args.client_concurrency)
+    serve_limits = ServeLimits(timeout=args.timeout, max_timeout=max(args.max_timeout, args.timeout),
+                               max_rows=args.max_rows, workers=args.workers, rate_limit=args.rate_limit,
+                               client_concurrency=args.client_concurrency)
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
-                 limits=limits, trusted_proxy=args.trusted_proxy, processes=args.processes)
+                 limits=serve_limits, trusted_proxy=args.trusted_proxy, processes=args.processes)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
@@ -205,11 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
     query.set_defaults(handler=_cmd_query)
     validate = commands.add_parser("validate", help="check the build (or RDF files) against the SHACL shapes")
-    validate.add_argument("files", nargs="*", help="RDF files to validate (any rdflib format; default: "
-                          "the build's kg.nq)")
+    validate.add_argument("files", nargs="*", help="RDF files to validate (any syntax --format-in "
+                          "names; default: the build's kg.nq)")
     validate.add_argument("--build", default="build", help="the build directory (default ./build)")
     validate.add_argument("--format-in", default=None,
-                          help="the files' RDF format (default: from the extension)")
+                          help="the files' RDF format: " + ", ".join(formats.input_names())
+                          + " or an extension such as ttl (default: from the extension)")
     validate.add_argument("--shapes", default=str(paths.shapes_dir()), help="a shapes file or directory "
                           "(default: the bundled shapes/)")
     validate.add_argument("--inference", default="none", choices=["none", "rdfs", "owlrl"],
@@ -218,35 +220,47 @@ def build_parser() -> argparse.ArgumentParser:
                           help="sparql: the shapes run as SPARQL on pyoxigraph (fast, same results); "
                           "pyshacl: the reference validator; auto (default): sparql unless the shapes "
                           "or --inference need pyshacl")
+    # kg.validate.report_output.OUTPUTS (not imported here: rdflib may not be installed yet)
     validate.add_argument("--format", default="text", choices=["text", "turtle", "json"])
     validate.add_argument("--lang", default="en", choices=["bg", "en"], help="language of the messages")
-    validate.add_argument("--timeout", type=float, default=300.0, help="seconds before giving up (exit 3)")
+    validate.add_argument("--timeout", type=float, default=limits.VALIDATION_TIMEOUT_SECONDS,
+                          help="seconds before giving up (exit 3; default "
+                          f"{limits.VALIDATION_TIMEOUT_SECONDS:g})")
     validate.add_argument("--allow-remote-contexts", action="store_true",
                           help="let JSON-LD input fetch the @context it names (default: refused)")
     validate.set_defaults(handler=_cmd_validate)
 
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint, query page and Linked Data")
-    serve.add_argument("files", nargs="*", help="RDF files to serve instead of the build "
-                       "(N-Quads, TriG, Turtle, N-Triples, RDF/XML, JSON-LD)")
+    serve.add_argument("files", nargs="*", help="RDF files to serve instead of the build ("
+                       + ", ".join(fmt.title for fmt in formats.FORMATS
+                                   if fmt.is_graph and fmt.oxigraph_name) + ")")
     serve.add_argument("--store", default="oxigraph",
                        help="oxigraph (default, on disk), memory (rdflib), or the URL of a remote "
                        "SPARQL 1.1 endpoint (docs/scaling.md)")
     serve.add_argument("--build", default="build", help="the build directory (default ./build)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-    serve.add_argument("--processes", type=int, default=1,
+    serve.add_argument("--threads", type=int, default=limits.SERVER_THREADS,
+                       help=f"worker threads (default {limits.SERVER_THREADS})")
+    serve.add_argument("--processes", type=int, default=limits.SERVER_PROCESSES,
                        help="copies of the server on one socket, each with its own --threads, "
-                            "--workers and limits (default 1; one per core for throughput)")
-    serve.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
-    serve.add_argument("--max-timeout", type=float, default=60.0,
-                       help="the most a client's timeout= may ask for (default 60)")
-    serve.add_argument("--max-rows", type=int, default=10_000, help="rows per answer (default 10000)")
-    serve.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
-    serve.add_argument("--rate-limit", type=float, default=50.0,
-                       help="requests per second per client, 0 for none (default 50)")
-    serve.add_argument("--client-concurrency", type=int, default=8,
-                       help="requests in flight per client, 0 for no limit (default 8)")
+                            f"--workers and limits (default {limits.SERVER_PROCESSES}; one per core "
+                            "for throughput)")
+    serve.add_argument("--timeout", type=float, default=limits.QUERY_TIMEOUT_SECONDS,
+                       help=f"seconds a query may run (default {limits.QUERY_TIMEOUT_SECONDS:g})")
+    serve.add_argument("--max-timeout", type=float, default=limits.MAX_QUERY_TIMEOUT_SECONDS,
+                       help="the most a client's timeout= may ask for "
+                            f"(default {limits.MAX_QUERY_TIMEOUT_SECONDS:g})")
+    serve.add_argument("--max-rows", type=int, default=limits.MAX_ROWS,
+                       help=f"rows per answer (default {limits.MAX_ROWS})")
+    serve.add_argument("--workers", type=int, default=limits.QUERY_WORKERS,
+                       help=f"query worker processes (default {limits.QUERY_WORKERS})")
+    serve.add_argument("--rate-limit", type=float, default=limits.RATE_LIMIT_PER_SECOND,
+                       help="requests per second per client, 0 for none "
+                            f"(default {limits.RATE_LIMIT_PER_SECOND:g})")
+    serve.add_argument("--client-concurrency", type=int, default=limits.CLIENT_CONCURRENCY,
+                       help="requests in flight per client, 0 for no limit "
+                            f"(default {limits.CLIENT_CONCURRENCY})")
     serve.add_argument("--trusted-proxy", default=None, metavar="ADDRESS",
                        help="the reverse proxy's address: its X-Forwarded-For names the client")
     serve.set_defaults(handler=_cmd_serve)
@@ -254,7 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="validate build/kg.nq and make it the generation "
                                   "a running kg serve switches to (build/stores/CURRENT)")
     publish.add_argument("--build", default="build", help="the build directory (default ./build)")
-    publish.add_argument("--timeout", type=float, default=300.0, help="validation time limit (exit 3)")
+    publish.add_argument("--timeout", type=float, default=limits.VALIDATION_TIMEOUT_SECONDS,
+                         help="validation time limit (exit 3; default "
+                         f"{limits.VALIDATION_TIMEOUT_SECONDS:g})")
     publish.add_argument("--to", default=None, metavar="GSP_URL",
                          help="instead: load the build's graphs into an external engine's SPARQL 1.1 "
                          "Graph Store Protocol endpoint, atomically (docs/scaling.md)")
@@ -276,8 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--inferred", action="store_true", help="include the OWL-RL inferred graph")
     export.add_argument("--release-date", default=None, metavar="YYYY-MM-DD",
                         help="dct:issued/modified of the release (no date is written without it)")
-    export.add_argument("--formats", default="ttl,trig,nt,nq,rdf,jsonld,csv",
-                        help="comma-separated subset of ttl,trig,nt,nq,rdf,jsonld,csv (default: all)")
+    export.add_argument("--formats", default=",".join(EXPORT_FORMATS),
+                        help=f"comma-separated subset of {','.join(EXPORT_FORMATS)} (default: all)")
     export.add_argument("--download-base", default=None, metavar="URL",
                         help="where the files are published (default $KG_DOWNLOAD_BASE or <base>dumps/)")
     export.add_argument("--endpoint", default=None, metavar="URL",

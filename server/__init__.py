@@ -15,10 +15,17 @@ from flask_compress import Compress
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
+from kg.common.formats import GRAPH, RESULTS, offers
 from kg.store.opening import open_store
 from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_memory import RdflibStore
 from server.errors import error_response
+from server.formats import DUMPS, media_type_of
+
+#: What flask-compress may gzip (when the client accepts it): the pages and scripts, and every
+#: media type the server answers in (errors are application/json or text/plain, among them).
+COMPRESSED_MEDIA_TYPES = list(dict.fromkeys(["text/html", "text/css", "application/javascript",
+                                             *offers(RESULTS), *offers(GRAPH)]))
 
 
 def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path | None = None,
@@ -27,14 +34,7 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
     app = Flask(__name__)
     build = Path(build_dir or "build")
     app.config.update(KG_STORE=store or open_store("oxigraph", build_dir=build), KG_BUILD_DIR=build,
-                      COMPRESS_MIMETYPES=["text/html", "text/css", "text/csv", "text/turtle",
-                                          "text/plain", "text/tab-separated-values",
-                                          "application/json", "application/javascript",
-                                          "application/sparql-results+json",
-                                          "application/sparql-results+xml", "application/xml",
-                                          "application/ld+json", "application/n-triples",
-                                          "application/n-quads", "application/trig",
-                                          "application/rdf+xml"],
+                      COMPRESS_MIMETYPES=COMPRESSED_MEDIA_TYPES,
                       COMPRESS_MIN_SIZE=500, JSON_AS_ASCII=False)
     app.config.update(config or {})
     # Every view queries through the guard: worker processes, time limit, caps (docs/security.md).
@@ -79,13 +79,12 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
 
     @app.get("/dumps/<name>")
     def dump(name: str) -> Response:
-        if name not in ("kg.nq", "kg.trig"):
-            return error_response(404, f"no dump {name[:40]!r}; dumps: kg.nq, kg.trig")
+        if name not in DUMPS:
+            return error_response(404, f"no dump {name[:40]!r}; dumps: {', '.join(DUMPS)}")
         path = app.config["KG_BUILD_DIR"] / name
         if not path.is_file():
             return error_response(404, f"{name} is not built on this server")
-        mimetype = "application/n-quads" if name.endswith(".nq") else "application/trig"
-        return send_file(path.resolve(), mimetype=mimetype, as_attachment=False)
+        return send_file(path.resolve(), mimetype=media_type_of(DUMPS[name]), as_attachment=False)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

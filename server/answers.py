@@ -26,13 +26,16 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 from flask import Response, g, has_request_context, stream_with_context
 
-from kg.records.iris import PREFIXES
-from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS
+from kg.common import formats
+from kg.common.limits import MAX_ANSWER_BYTES, MAX_ROWS
+from kg.store.results import WORKER_ROWS, WORKER_TRIPLES, serialize_triples
 
 STREAMED_HEADER = "KG-Result-Streamed"
 #: Where the rows go in the serialisation of an empty answer: before the last occurrence.
 _ROWS_BEFORE = {"json": b"]", "xml": b"</results>", "jsonld": b"]", "rdfxml": b"</rdf:RDF>"}
 _SEPARATORS = {"json": b",", "jsonld": b","}
+#: How the worker sends a boolean answer: SPARQL JSON's ``true`` or ``false``.
+_BOOLEAN = formats.by_key("json")
 _DUMMY = ox.Triple(ox.NamedNode("urn:x-kg:frame"), ox.NamedNode("urn:x-kg:frame"),
                    ox.NamedNode("urn:x-kg:frame"))
 
@@ -72,11 +75,11 @@ def frame_of(kind: str, key: str, variables: tuple[str, ...]) -> Frame:
     """The frame of format ``key``, read off pyoxigraph's own serialisation of an empty answer."""
     if key == "turtle":  # an empty graph has no prefix lines; a chunk starts with all of them
         line = b"<urn:x-kg:frame> <urn:x-kg:frame> <urn:x-kg:frame> .\n"
-        document = serialize_graph([_DUMMY], key)
+        document = serialize_triples([_DUMMY], key)
         if not document.endswith(line):
             raise FramingError(f"unexpected Turtle for one triple: {document[-120:]!r}")
         return Frame(document[:-len(line)], b"")
-    empty = serialize_graph([], key) if kind == "graph" else document_of(kind, variables, key, b"")
+    empty = serialize_triples([], key) if kind == "graph" else document_of(kind, variables, key, b"")
     marker = _ROWS_BEFORE.get(key)
     split = len(empty) if marker is None else empty.rindex(marker)
     return Frame(empty[:split], empty[split:], _SEPARATORS.get(key, b""))
@@ -89,29 +92,19 @@ def tsv_head(variables: tuple[str, ...] | list[str]) -> bytes:
 def parse_rows(kind: str, variables: tuple[str, ...] | list[str], payload: bytes) -> Any:
     """The worker's encoding parsed back: triples (graph) or solutions (bindings)."""
     if kind == "graph":
-        return ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
-    return ox.parse_query_results(tsv_head(variables) + payload, format=ox.QueryResultsFormat.TSV)
+        return ox.parse(payload, format=WORKER_TRIPLES.rdf_format)
+    return ox.parse_query_results(tsv_head(variables) + payload, format=WORKER_ROWS.results_format)
 
 
 def document_of(kind: str, variables: tuple[str, ...] | list[str], key: str, payload: bytes) -> bytes:
     """One payload (the whole answer, or one chunk) in format ``key``."""
     if kind == "boolean":
         return ox.parse_query_results(b'{"head":{},"boolean":' + payload + b"}",
-                                      format=ox.QueryResultsFormat.JSON
-                                      ).serialize(format=RESULT_FORMATS[key][1])
+                                      format=_BOOLEAN.results_format
+                                      ).serialize(format=formats.by_key(key).results_format)
     if kind == "graph":
-        return serialize_graph(list(parse_rows(kind, variables, payload)), key)
-    return parse_rows(kind, variables, payload).serialize(format=RESULT_FORMATS[key][1])
-
-
-def serialize_graph(triples: list, key: str) -> bytes:
-    rdf_format = GRAPH_FORMATS[key][1]
-    if rdf_format.supports_datasets:
-        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
-                            format=rdf_format)
-    if rdf_format == ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
-    return ox.serialize(triples, format=rdf_format)
+        return serialize_triples(list(parse_rows(kind, variables, payload)), key)
+    return parse_rows(kind, variables, payload).serialize(format=formats.by_key(key).results_format)
 
 
 def marked(body: bytes, key: str, truncated: str, streamed: bool = False) -> bytes:
@@ -128,11 +121,8 @@ def marked(body: bytes, key: str, truncated: str, streamed: bool = False) -> byt
         return b'{"truncated":"' + truncated.encode() + b'",' + body[1:]
     if key == "json" and body.endswith(b"}") and streamed:
         return body[:-1] + b',"truncated":"' + truncated.encode() + b'"}'
-    if key in ("xml", "rdfxml"):
-        return body + f"\n<!-- {note} -->\n".encode()
-    if key in ("turtle", "ntriples", "trig", "nquads"):
-        return body + f"# {note}\n".encode()
-    return body
+    comment = formats.by_key(key).comment
+    return body + comment.format(note).encode() if comment else body
 
 
 def release_free_memory() -> None:
@@ -167,7 +157,7 @@ class GuardedResult:
 
     def __init__(self, kind: str, variables: list[str], payloads: list[bytes],
                  truncated: str | None, reply: Reply | None = None,
-                 max_bytes: int = 16 * 1024 * 1024, max_rows: int = 10_000) -> None:
+                 max_bytes: int = MAX_ANSWER_BYTES, max_rows: int = MAX_ROWS) -> None:
         self.kind, self.variables, self.truncated = kind, variables, truncated
         self._payloads, self._reply = payloads, reply
         self.max_bytes, self.max_rows = max_bytes, max_rows

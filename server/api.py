@@ -24,26 +24,23 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from kg.common.formats import by_key, content_type
 from kg.query.catalogue import ParameterError, SavedQuery, catalogue
-from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS
 from server.answers import answer_response
-from server.errors import error_response
+from server.errors import error_response, not_acceptable
+from server.formats import (
+    API_GRAPH_KEYS,
+    API_GRAPH_OFFERS,
+    API_TABLE_KEYS,
+    API_TABLE_OFFERS,
+    GRAPH_MEDIA,
+    RESULT_MEDIA,
+    media_type_of,
+)
 from server.negotiation import choose
 from server.openapi import openapi_document
 
 blueprint = Blueprint("api", __name__)
-
-#: Offers in server preference order: JSON first (``*/*`` and browsers get JSON), then CSV.
-#: ``application/xml`` is left out on purpose: browsers ask for it above ``*/*``.
-TABLE_OFFERS = ["application/sparql-results+json", "application/json", "text/csv",
-                "application/sparql-results+xml", "text/tab-separated-values"]
-TABLE_KEYS = {"application/sparql-results+json": "json", "application/json": "json",
-              "text/csv": "csv", "application/sparql-results+xml": "xml",
-              "text/tab-separated-values": "tsv"}
-GRAPH_OFFERS = [media for media, _, _ in GRAPH_FORMATS.values()]
-GRAPH_KEYS = {media: key for key, (media, _, _) in GRAPH_FORMATS.items()}
-TABLE_FORMATS = ("json", "csv", "tsv", "xml")
-GRAPH_FORMAT_NAMES = tuple(GRAPH_FORMATS)
 
 
 def _error(status: int, message: str) -> Response:
@@ -121,24 +118,23 @@ def run(name: str) -> Response:
     key, media_type = chosen
     result = current_app.config["KG_STORE"].query(saved.text, bindings=bindings)
     response = answer_response(result, key)
-    response.headers["Content-Type"] = media_type + "; charset=utf-8"
+    response.headers["Content-Type"] = content_type(media_type)
     response.headers["Vary"] = "Accept"
     if key == "csv" or key == "tsv":
-        response.headers["Content-Disposition"] = f'inline; filename="{saved.name}.{key}"'
+        response.headers["Content-Disposition"] = f'inline; filename="{saved.name}{by_key(key).extension}"'
     return response
 
 
 def _chosen_format(override: str | None, graph: bool) -> tuple[str, str] | Response:
     """(format key, media type) from ``format=`` or the Accept header, or the error response."""
     if override is not None:
-        names = GRAPH_FORMAT_NAMES if graph else TABLE_FORMATS
+        names = API_GRAPH_KEYS if graph else API_TABLE_KEYS
         if override not in names:
             return _error(400, f"format {override[:40]!r} is not offered for this query; "
                           f"use one of {', '.join(names)}")
-        table = GRAPH_FORMATS if graph else RESULT_FORMATS
-        return override, table[override][0]
-    offers = GRAPH_OFFERS if graph else TABLE_OFFERS
+        return override, media_type_of(override)
+    offers = API_GRAPH_OFFERS if graph else API_TABLE_OFFERS
     chosen = choose(request.headers.get("Accept"), offers)
     if chosen is None:
-        return _error(406, "none of the offered media types is acceptable: " + ", ".join(offers))
-    return (GRAPH_KEYS if graph else TABLE_KEYS)[chosen], chosen
+        return not_acceptable(offers)
+    return (GRAPH_MEDIA if graph else RESULT_MEDIA)[chosen], chosen

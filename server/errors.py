@@ -30,6 +30,12 @@ def error_response(status: int, message: str, line: int | None = None,
     return response
 
 
+def not_acceptable(offers: list[str]) -> Response:
+    """406: the Accept header admits none of ``offers``, which the answer lists so the client
+    can ask again."""
+    return error_response(406, "none of the offered media types is acceptable: " + ", ".join(offers))
+
+
 def _reason(status: int) -> str:
     return {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",
             406: "not acceptable", 413: "payload too large", 414: "URI too long",

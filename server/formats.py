@@ -1,4 +1,9 @@
-"""The media types the endpoint offers, and the ``format``/``output``/``results`` overrides.
+"""What each endpoint offers, in its order of preference, and the ``format``/``output``/``results``
+overrides.
+
+The facts about each format (media types, names, extensions) are in :mod:`kg.common.formats`;
+this module only says which of them each endpoint offers and in which order, because that order
+decides what a client gets when its Accept header leaves a choice.
 
 Overrides come from an allow-list only (never echoed into a header), and SPARQLWrapper's habit
 of sending the same override under several names, or twice, is tolerated as long as they agree.
@@ -6,38 +11,62 @@ of sending the same override under several names, or twice, is tolerated as long
 
 from __future__ import annotations
 
-from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS
+from kg.common import formats
+from kg.common.formats import GRAPH, RESULTS
 
-#: Offers in server preference order.
-RESULT_OFFERS = [media for media, _, _ in RESULT_FORMATS.values()] + [
-    "application/json", "application/xml", "text/xml", "text/plain"]
-GRAPH_OFFERS = [media for media, _, _ in GRAPH_FORMATS.values()] + [
-    "application/json", "application/xml", "text/plain", "application/x-turtle", "text/n3"]
+# -- /sparql ------------------------------------------------------------------------------------
 
-RESULT_MEDIA = {media: key for key, (media, _, _) in RESULT_FORMATS.items()}
-RESULT_MEDIA.update({"application/json": "json", "application/xml": "xml", "text/xml": "xml",
-                     "text/plain": "tsv"})
-GRAPH_MEDIA = {media: key for key, (media, _, _) in GRAPH_FORMATS.items()}
-GRAPH_MEDIA.update({"application/json": "jsonld", "application/xml": "rdfxml",
-                    "text/plain": "ntriples", "application/x-turtle": "turtle", "text/n3": "turtle"})
-
+#: An offered media type -> the key of the format answered in, in server preference order:
+#: every served format's own media type, then the aliases.
+RESULT_MEDIA = formats.offer_keys(RESULTS)
+GRAPH_MEDIA = formats.offer_keys(GRAPH)
+RESULT_OFFERS = list(RESULT_MEDIA)
+GRAPH_OFFERS = list(GRAPH_MEDIA)
 #: Override values -> (results format key, graph format key).
-OVERRIDES = {
-    "json": ("json", "jsonld"), "srj": ("json", "jsonld"),
-    "xml": ("xml", "rdfxml"), "srx": ("xml", "rdfxml"),
-    "csv": ("csv", None), "tsv": ("tsv", None),
-    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "n3": (None, "turtle"),
-    "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
-    "nt": (None, "ntriples"), "ntriples": (None, "ntriples"), "n-triples": (None, "ntriples"),
-    "rdfxml": (None, "rdfxml"), "rdf/xml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
-    "rdf+xml": (None, "rdfxml"),  # SPARQLWrapper's name for RDF/XML
-    "trig": (None, "trig"), "nquads": (None, "nquads"), "n-quads": (None, "nquads"),
-}
-for _media, _key in RESULT_MEDIA.items():
-    OVERRIDES.setdefault(_media, (_key, GRAPH_MEDIA.get(_media)))
-for _media, _key in GRAPH_MEDIA.items():
-    _results = OVERRIDES.get(_media, (None, None))[0]
-    OVERRIDES[_media] = (_results, _key)
+OVERRIDES = formats.override_table()
+
+# -- /id/… and /ontology (server/linked_data.py) -----------------------------------------------
+
+#: The HTML page, or the resource's triples (its CONSTRUCT answer) in an RDF syntax.
+PAGE_HTML = "text/html"
+PAGE_RDF_KEYS = ("turtle", "jsonld", "ntriples", "rdfxml")
+PAGE_OFFERS = [PAGE_HTML, *formats.media_types(*PAGE_RDF_KEYS)]
+#: ``/id/x.ttl``, ``/ontology.rdf`` …: each offered syntax by its own extension, and ``.html``.
+PAGE_EXTENSIONS = {**{formats.by_key(key).extension: key for key in PAGE_RDF_KEYS}, ".html": "html"}
+
+# -- The service description and VoID (server/service_description.py) --------------------------
+
+DESCRIPTION_OFFERS = formats.media_types("turtle", "jsonld", "rdfxml", "ntriples")
+
+# -- /dumps/<name>: the build's release files (server/__init__.py; named in VoID) --------------
+
+#: File name -> the key of its syntax: ``kg.nq`` and ``kg.trig``, as ``kg build`` writes them.
+DUMPS = {"kg" + formats.by_key(key).extension: key for key in ("nquads", "trig")}
+
+# -- The named-query API (server/api.py, server/openapi.py) ------------------------------------
+
+#: ``format=`` values for a table, as the API lists them.
+API_TABLE_KEYS = ("json", "csv", "tsv", "xml")
+#: Offers in server preference order: JSON first (``*/*`` and browsers get JSON), then CSV.
+#: ``application/xml`` is left out on purpose: browsers ask for it above ``*/*``.
+API_TABLE_OFFERS = [formats.by_key("json").media_type, "application/json",
+                    *formats.media_types("csv", "xml", "tsv")]
+API_GRAPH_KEYS = tuple(fmt.key for fmt in formats.served(GRAPH))
+API_GRAPH_OFFERS = formats.media_types(*API_GRAPH_KEYS)
+
+# -- The query page's download buttons (server/query_page.py, server/static/query-page.js) -----
+
+#: (format key, button label), for a table and for a graph.
+DOWNLOADS = {"results": (("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"), ("xml", "XML")),
+             "graph": (("turtle", "Turtle"), ("ntriples", "N-Triples"), ("jsonld", "JSON-LD"),
+                       ("rdfxml", "RDF/XML"))}
+
+
+def download_buttons() -> dict[str, list[list[str]]]:
+    """The download buttons as the query page's script takes them: [``format=`` value, label,
+    file extension] per button, for a table (``results``) and for a graph (``graph``)."""
+    return {kind: [[key, label, formats.by_key(key).extension.lstrip(".")] for key, label in buttons]
+            for kind, buttons in DOWNLOADS.items()}
 
 
 class FormatError(ValueError):
@@ -66,6 +95,6 @@ def override_from(values: list[str]) -> str | None:
     return cleaned.pop()
 
 
-def media_type_of(kind: str, key: str) -> str:
-    table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
-    return table[key][0]
+def media_type_of(key: str) -> str:
+    """The media type an answer in format ``key`` is sent as."""
+    return formats.by_key(key).media_type

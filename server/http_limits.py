@@ -20,15 +20,17 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
+from kg.common import limits
 from server.errors import error_response
 from server.query_limits import TRUNCATION_HEADER
 
+#: The application's config keys and their defaults (kg/common/limits.py).
 DEFAULTS = {
-    "KG_MAX_URL": 8192,
-    "KG_MAX_BODY": 1024 * 1024,
-    "KG_RATE_LIMIT": 50.0,
-    "KG_RATE_BURST": 100,
-    "KG_CLIENT_CONCURRENCY": 8,
+    "KG_MAX_URL": limits.MAX_URL_BYTES,
+    "KG_MAX_BODY": limits.MAX_BODY_BYTES,
+    "KG_RATE_LIMIT": limits.RATE_LIMIT_PER_SECOND,
+    "KG_RATE_BURST": limits.RATE_BURST,
+    "KG_CLIENT_CONCURRENCY": limits.CLIENT_CONCURRENCY,
 }
 EXEMPT_PREFIXES = ("/healthz", "/static/")
 CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
@@ -57,7 +59,7 @@ class ClientLimiter:
         with self._lock:
             bucket = self._buckets.get(key)
             if bucket is None:
-                if len(self._buckets) > 10_000:
+                if len(self._buckets) > limits.TRACKED_CLIENTS:
                     self._forget_idle(now)
                 bucket = self._buckets[key] = _Bucket(float(self.burst), now)
             if self.concurrency and bucket.in_flight >= self.concurrency:

@@ -21,9 +21,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.common import paths
+from kg.common import formats, paths
 from kg.common.errors import KgError
 from kg.common.input_limits import check_input
+from kg.common.limits import (
+    CHANNEL_TIMEOUT_SECONDS,
+    CLIENT_CONCURRENCY,
+    CONNECTION_LIMIT,
+    MAX_QUERY_TIMEOUT_SECONDS,
+    MAX_REQUEST_HEADER_BYTES,
+    MAX_ROWS,
+    QUERY_TIMEOUT_SECONDS,
+    QUERY_WORKERS,
+    RATE_LIMIT_PER_SECOND,
+)
 
 #: What the process the query workers are forked from imports once (server/worker_pool.py).
 WORKER_PRELOAD = ["pyoxigraph", "rdflib", "server.query_worker"]
@@ -44,12 +55,12 @@ def start_worker_server() -> None:
 class ServeLimits:
     """The limits ``kg serve`` takes on the command line (the rest: docs/security.md)."""
 
-    timeout: float = 10.0
-    max_timeout: float = 60.0
-    max_rows: int = 10_000
-    workers: int = 2
-    rate_limit: float = 50.0
-    client_concurrency: int = 8
+    timeout: float = QUERY_TIMEOUT_SECONDS
+    max_timeout: float = MAX_QUERY_TIMEOUT_SECONDS
+    max_rows: int = MAX_ROWS
+    workers: int = QUERY_WORKERS
+    rate_limit: float = RATE_LIMIT_PER_SECOND
+    client_concurrency: int = CLIENT_CONCURRENCY
 
 
 class ReloadWatcher:
@@ -120,7 +131,7 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
     limits = limits or ServeLimits()
     for path in files:  # size and DOCTYPE limits before pyoxigraph parses someone else's file
         if path.is_file():
-            check_input(path, path.read_bytes(), path.suffix.lstrip(".").lower())
+            check_input(path, path.read_bytes(), formats.for_extension(path))
     if _build_needed(files, store_kind, build_dir):
         from kg.release.build import build
 
@@ -215,8 +226,9 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
     proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
              "trusted_proxy_count": 1} if trusted_proxy else {}
     quiet_queue_warnings()
-    waitress_serve(app, threads=threads, ident="bg-inclusion-kg", channel_timeout=30,
-                   connection_limit=200, max_request_header_size=65536,
+    waitress_serve(app, threads=threads, ident="bg-inclusion-kg",
+                   channel_timeout=CHANNEL_TIMEOUT_SECONDS, connection_limit=CONNECTION_LIMIT,
+                   max_request_header_size=MAX_REQUEST_HEADER_BYTES,
                    max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10,
                    **listen, **proxy)
     return 0

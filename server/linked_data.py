@@ -15,16 +15,13 @@ from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 from rdflib.util import from_n3
 
+from kg.common.formats import content_type
 from kg.records import iris
-from kg.store.results import GRAPH_FORMATS
-from server.errors import error_response
+from server.errors import error_response, not_acceptable
+from server.formats import GRAPH_MEDIA, PAGE_EXTENSIONS, PAGE_HTML, PAGE_OFFERS, media_type_of
 from server.negotiation import choose
 
 blueprint = Blueprint("linked_data", __name__)
-EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml",
-              ".html": "html"}
-OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/n-triples",
-          "application/rdf+xml"]
 LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",
           "http://www.w3.org/2004/02/skos/core#prefLabel")
 INFERRED = str(iris.INFERRED_GRAPH)
@@ -145,7 +142,7 @@ class Describer:
 
 
 def _format_for(path: str) -> tuple[str, str | None]:
-    for extension, key in EXTENSIONS.items():
+    for extension, key in PAGE_EXTENSIONS.items():
         if path.endswith(extension):
             return path[: -len(extension)], key
     return path, None
@@ -154,11 +151,18 @@ def _format_for(path: str) -> tuple[str, str | None]:
 def _rdf(iri: str, key: str) -> Response:
     store = current_app.config["KG_STORE"]
     result = store.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}")
-    media_type = GRAPH_FORMATS[key][0]
     response = Response(result.serialize(key), status=200)
-    response.headers["Content-Type"] = media_type + "; charset=utf-8"
+    response.headers["Content-Type"] = content_type(media_type_of(key))
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _negotiated_key() -> str | None:
+    """``html`` or the key of the RDF syntax the Accept header prefers; None if it admits none."""
+    chosen = choose(request.headers.get("Accept"), PAGE_OFFERS)
+    if chosen is None:
+        return None
+    return "html" if chosen == PAGE_HTML else GRAPH_MEDIA[chosen]
 
 
 @blueprint.get("/id/<path:path>")
@@ -171,12 +175,9 @@ def resource(path: str) -> Response:
     if store.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}").rows() != [("true",)]:
         return error_response(404, f"nothing is known about {iri}")
     if key is None:
-        chosen = choose(request.headers.get("Accept"), OFFERS)
-        if chosen is None:
-            return error_response(406, "none of the offered media types is acceptable: "
-                                  + ", ".join(OFFERS))
-        key = "html" if chosen == "text/html" else \
-            {media: name for name, (media, _, _) in GRAPH_FORMATS.items()}[chosen]
+        key = _negotiated_key()
+        if key is None:
+            return not_acceptable(PAGE_OFFERS)
     if key != "html":
         return _rdf(iri, key)
     describer = Describer(store)
@@ -195,21 +196,19 @@ def resource(path: str) -> Response:
 @blueprint.get("/ontology")
 @blueprint.get("/ontology.<extension>")
 def ontology(extension: str | None = None) -> Response:
-    key = EXTENSIONS.get(f".{extension}") if extension else None
+    key = PAGE_EXTENSIONS.get(f".{extension}") if extension else None
     if extension and key is None:
         return error_response(404, f"no ontology format {extension[:20]!r}")
     if key is None:
-        chosen = choose(request.headers.get("Accept"), OFFERS)
-        if chosen is None:
-            return error_response(406, "none of the offered media types is acceptable")
-        key = "html" if chosen == "text/html" else \
-            {media: name for name, (media, _, _) in GRAPH_FORMATS.items()}[chosen]
+        key = _negotiated_key()
+        if key is None:
+            return not_acceptable(PAGE_OFFERS)
     store = current_app.config["KG_STORE"]
     graph = str(iris.ONTOLOGY_GRAPH)
     if key != "html":
         result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         response = Response(result.serialize(key))
-        response.headers["Content-Type"] = GRAPH_FORMATS[key][0] + "; charset=utf-8"
+        response.headers["Content-Type"] = content_type(media_type_of(key))
         response.headers["Vary"] = "Accept"
         return response
     # The reference page (kg.ontology_docs.page, as `kg docs` writes it), rendered once per version

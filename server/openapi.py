@@ -11,10 +11,8 @@ from collections.abc import Callable
 
 from kg import __version__
 from kg.query.catalogue import DECIMAL, MAX_VALUE_LENGTH, Parameter, SavedQuery
-from kg.store.results import GRAPH_FORMATS
+from server.formats import API_GRAPH_OFFERS, API_TABLE_KEYS, API_TABLE_OFFERS
 
-TABLE_MEDIA = ("application/sparql-results+json", "application/json", "text/csv",
-               "application/sparql-results+xml", "text/tab-separated-values")
 #: The IRIs kg.query.catalogue accepts (IRI_FORBIDDEN and control characters excluded), as ECMA regex.
 IRI_PATTERN = r'^https?://[^ <>"{}|^`\\\x00-\x1f\x7f]*$'
 
@@ -73,11 +71,11 @@ def _parameter(parameter: Parameter) -> dict:
 
 def _responses(saved: SavedQuery) -> dict:
     if saved.form in ("CONSTRUCT", "DESCRIBE"):
-        content = {media: {"schema": {"type": "string"}} for media, _, _ in GRAPH_FORMATS.values()}
+        content = {media: {"schema": {"type": "string"}} for media in API_GRAPH_OFFERS}
     else:
         results = {"$ref": "#/components/schemas/SparqlResults"}
         content = {media: {"schema": results if "json" in media else {"type": "string"}}
-                   for media in TABLE_MEDIA}
+                   for media in API_TABLE_OFFERS}
     return {
         "200": {"description": "the answer / отговорът", "content": content},
         "400": {"$ref": "#/components/responses/BadRequest"},
@@ -126,7 +124,7 @@ def _components() -> dict:
         "parameters": {"format": {
             "name": "format", "in": "query", "required": False,
             "description": "overrides the Accept header / замества заглавката Accept",
-            "schema": {"type": "string", "enum": ["json", "csv", "tsv", "xml"]}}},
+            "schema": {"type": "string", "enum": list(API_TABLE_KEYS)}}},
         "responses": {
             "BadRequest": {"description": "a wrong, unknown or repeated parameter, with the reason",
                            "content": {"application/json": {

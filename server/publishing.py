@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, current_app
 
+from kg.common.formats import by_key, content_type
 from kg.export.jsonld_context import build_context, context_text
 
 blueprint = Blueprint("publishing", __name__)
@@ -24,7 +25,7 @@ def _context_text(store_id: int) -> str:  # keyed by the store object's id: one 
 @blueprint.get("/context.jsonld")
 def context() -> Response:
     body = _context_text(id(current_app.config["KG_STORE"]))
-    response = Response(body.encode("utf-8"), status=200, mimetype="application/ld+json")
-    response.headers["Content-Type"] = "application/ld+json; charset=utf-8"
+    response = Response(body.encode("utf-8"), status=200)
+    response.headers["Content-Type"] = content_type(by_key("jsonld").media_type)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

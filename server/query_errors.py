@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from kg.common.limits import RETRY_AFTER_TIMEOUT_SECONDS
 from kg.common.query_text import QueryRefusedError
 from kg.store.results import QuerySyntaxError
 from server.errors import error_response
 from server.query_limits import QueryEngineError, QueryTimeoutError
 
-RETRY_AFTER_TIMEOUT = "5"
+RETRY_AFTER_TIMEOUT = str(RETRY_AFTER_TIMEOUT_SECONDS)
 
 
 def install(app: Flask) -> None:

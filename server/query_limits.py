@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.common import limits
 from kg.common.errors import KgError
 from kg.common.query_text import TextLimits
 
@@ -31,18 +32,18 @@ class ReloadError(KgError):
 
 @dataclass(frozen=True)
 class QueryLimits:
-    """The endpoint's limits; defaults and reasons are in docs/security.md."""
+    """The endpoint's limits; defaults in kg/common/limits.py, reasons in docs/security.md."""
 
-    timeout: float = 10.0
-    max_timeout: float = 60.0
-    max_rows: int = 10_000
+    timeout: float = limits.QUERY_TIMEOUT_SECONDS
+    max_timeout: float = limits.MAX_QUERY_TIMEOUT_SECONDS
+    max_rows: int = limits.MAX_ROWS
     #: The most of one answer the server holds: an answer up to this size is sent whole (and a
     #: cut is announced in a header); a longer one streams (docs/decisions/0011).
-    max_bytes: int = 16 * 1024 * 1024
+    max_bytes: int = limits.MAX_ANSWER_BYTES
     #: About how much of a streamed answer each message from the worker carries.
-    chunk_bytes: int = 1024 * 1024
+    chunk_bytes: int = limits.CHUNK_BYTES
     text: TextLimits = field(default_factory=TextLimits)
-    workers: int = 2
+    workers: int = limits.QUERY_WORKERS
     isolate_network: bool = True
 
     def effective_timeout(self, requested: float | None) -> float:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
 
+from kg.common.limits import MAX_QUERY_LENGTH
 from kg.query.catalogue import catalogue
 from kg.records.iris import BASE, PREFIXES
+from server.formats import download_buttons
 
 blueprint = Blueprint("query_page", __name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -43,9 +45,9 @@ def index() -> Response:
                for saved in catalogue().values()]
     # ?query= prefills the editor (the API catalogue's "open in the query page" links); YASGUI
     # reads it from the URL itself, the plain form gets it here.
-    given = request.args.get("query", "")[:100_000]
+    given = request.args.get("query", "")[:MAX_QUERY_LENGTH]
     return Response(render_template("index.html", queries=queries, prefixes=prefix_block(),
                                     example=given or prefix_block() + "\n" + EXAMPLE,
                                     example_body=EXAMPLE,
-                                    base=BASE,
+                                    base=BASE, downloads=download_buttons(),
                                     yasgui=yasgui_available()))

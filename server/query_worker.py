@@ -39,13 +39,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.common.limits import CHUNK_BYTES, MAX_ROWS
 from kg.common.query_text import QueryRefusedError, TextLimits, check_query
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 #: What the server sends while a chunked answer is running to have the worker stop it early.
 STOP = "stop"
-CHUNK_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class QueryTask:
     named_graph_uris: tuple[str, ...] = ()
     base_iri: str | None = None
     bindings: dict[str, Any] | None = None
-    max_rows: int = 10_000
+    max_rows: int = MAX_ROWS
     chunk_bytes: int = CHUNK_BYTES
     limits: TextLimits = field(default_factory=TextLimits)
 

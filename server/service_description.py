@@ -12,18 +12,16 @@ from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from kg.common import formats
 from kg.export.void import VOID, VoidStatistics, compute_statistics, void_graph
-from kg.store.results import GRAPH_FORMATS
-from server.errors import error_response
+from server.errors import not_acceptable
+from server.formats import DESCRIPTION_OFFERS, DUMPS, GRAPH_MEDIA
 from server.negotiation import choose
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-DESCRIPTION_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml",
-                      "application/n-triples"]
-RESULT_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                      "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML", "TriG",
-                      "N-Quads"]
+#: sd:resultFormat: every format /sparql answers in (results, then RDF syntaxes).
+RESULT_FORMAT_IRIS = [fmt.w3c_iri for kind in (formats.RESULTS, formats.GRAPH)
+                      for fmt in formats.served(kind) if fmt.w3c_iri]
 
 
 @lru_cache(maxsize=8)
@@ -51,8 +49,8 @@ def service_description() -> Graph:
     graph.add((service, SD.endpoint, URIRef(base + "sparql")))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for name in RESULT_FORMAT_IRIS:
-        graph.add((service, SD.resultFormat, FORMATS[name]))
+    for iri in RESULT_FORMAT_IRIS:
+        graph.add((service, SD.resultFormat, URIRef(iri)))
     graph.add((service, DCTERMS.description, Literal(
         "Read-only SPARQL 1.1 endpoint of the BG Inclusion knowledge graph. The default graph "
         "is the union (RDF merge) of all named graphs: the five source documents, the curation "
@@ -87,19 +85,17 @@ def void_description() -> Graph:
     """VoID of what this server's store holds (shared with ``kg export``: :mod:`kg.export.void`)."""
     base = _base()
     return void_graph(statistics(), sparql_endpoint=base + "sparql",
-                      dumps=[base + "dumps/" + dump for dump in ("kg.nq", "kg.trig")])
+                      dumps=[base + "dumps/" + dump for dump in DUMPS])
 
 
 def rdf_response(graph: Graph) -> Response:
     """Serialise a graph in the negotiated RDF format (406 with the offers if none fits)."""
     chosen = choose(request.headers.get("Accept"), DESCRIPTION_OFFERS)
     if chosen is None:
-        return error_response(406, "none of the offered media types is acceptable: "
-                              + ", ".join(DESCRIPTION_OFFERS))
-    key = {media: key for key, (media, _, _) in GRAPH_FORMATS.items()}[chosen]
-    body = graph.serialize(format=GRAPH_FORMATS[key][2], encoding="utf-8")
+        return not_acceptable(DESCRIPTION_OFFERS)
+    body = graph.serialize(format=formats.by_key(GRAPH_MEDIA[chosen]).rdflib_name, encoding="utf-8")
     response = Response(body, status=200)
-    response.headers["Content-Type"] = chosen + "; charset=utf-8"
+    response.headers["Content-Type"] = formats.content_type(chosen)
     response.headers["Vary"] = "Accept"
     return response
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, request
 
+from kg.common.formats import content_type
 from kg.store.results import QuerySyntaxError
 from server.answers import answer_response
-from server.errors import error_response
+from server.errors import error_response, not_acceptable
 from server.formats import (
+    DESCRIPTION_OFFERS,
     GRAPH_MEDIA,
     GRAPH_OFFERS,
     OVERRIDES,
+    PAGE_HTML,
     RESULT_MEDIA,
     RESULT_OFFERS,
     FormatError,
@@ -23,10 +26,6 @@ from server.service_description import service_description_response
 from server.updates import is_update
 
 blueprint = Blueprint("sparql", __name__)
-TEXT_TYPES = ("text/", "application/sparql-results+json", "application/json",
-              "application/sparql-results+xml", "application/xml", "application/ld+json",
-              "application/n-triples", "application/n-quads", "application/trig",
-              "application/rdf+xml")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
@@ -38,8 +37,9 @@ def sparql() -> Response:
     except ProtocolError as error:
         return error_response(error.status, error.message)
     if sparql_request.query is None:
-        if choose(request.headers.get("Accept"), ["text/turtle", "text/html"]) == "text/html" \
-                and "text/html" in (request.headers.get("Accept") or ""):
+        # A browser (asking for HTML by name, above the description's Turtle) gets the query page.
+        if choose(request.headers.get("Accept"), [DESCRIPTION_OFFERS[0], PAGE_HTML]) == PAGE_HTML \
+                and PAGE_HTML in (request.headers.get("Accept") or ""):
             return redirect("/", code=303)
         return service_description_response()
     try:
@@ -69,18 +69,16 @@ def _result_response(result, override: str | None) -> Response:
         if key is None:
             kind = "an RDF graph" if graph else "a results table or boolean"
             return error_response(406, f"format {override!r} cannot carry {kind}")
-        media_type = media_type_of(result.kind, key)
+        media_type = media_type_of(key)
     else:
         offers = GRAPH_OFFERS if graph else RESULT_OFFERS
         chosen = choose(request.headers.get("Accept"), offers)
         if chosen is None:
-            return error_response(406, "none of the offered media types is acceptable: "
-                                  + ", ".join(offers))
+            return not_acceptable(offers)
         key = (GRAPH_MEDIA if graph else RESULT_MEDIA)[chosen]
         media_type = chosen
     # Whole, or streamed chunk by chunk when longer than the read-ahead (server/answers.py).
     response = answer_response(result, key)
-    charset = "; charset=utf-8" if media_type.startswith(TEXT_TYPES) else ""
-    response.headers["Content-Type"] = media_type + charset
+    response.headers["Content-Type"] = content_type(media_type)
     response.headers["Vary"] = "Accept"
     return response

@@ -2,14 +2,16 @@
 
 Checked before a parser sees the bytes:
 
-* size: at most ``KG_MAX_INPUT_BYTES`` (default 256 MiB) per file;
+* size: at most ``KG_MAX_INPUT_BYTES`` (default :data:`~kg.common.limits.MAX_INPUT_BYTES`, 256 MiB)
+  per file;
 * XML (RDF/XML, TriX): no ``<!DOCTYPE`` or ``<!ENTITY`` at all — entity expansion makes a few
   kilobytes cost minutes (rdflib's RDF/XML parser) and external entities read files;
 * JSON-LD: every ``@context`` must be inline. A context given by reference (a URL, or a relative
   name that resolves to a file) would be fetched; that needs the explicit
   ``--allow-remote-contexts`` (:func:`remote_contexts_allowed`).
 
-And after parsing, at most ``KG_MAX_INPUT_TRIPLES`` (default 5,000,000) triples in all. A file
+And after parsing, at most ``KG_MAX_INPUT_TRIPLES`` (default
+:data:`~kg.common.limits.MAX_INPUT_TRIPLES`, 5,000,000) triples in all. A file
 over a limit is a :class:`~kg.common.errors.KgError` naming the file and the limit (exit code 2).
 owl:imports are never followed (pyshacl runs with ``do_owl_imports=False``), and shapes whose
 SPARQL uses SERVICE are refused (:func:`check_shapes_sparql`).
@@ -25,19 +27,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kg.common import formats
 from kg.common.errors import KgError
+from kg.common.formats import Format
+from kg.common.limits import MAX_INPUT_BYTES, MAX_INPUT_TRIPLES
 
-XML_FORMATS = frozenset({"xml", "pretty-xml", "trix", "rdfxml", "rdf/xml"})
-JSONLD_FORMATS = frozenset({"json-ld", "jsonld"})
 _state = threading.local()
 
 
 def max_input_bytes() -> int:
-    return int(os.environ.get("KG_MAX_INPUT_BYTES", 256 * 1024 * 1024))
+    return int(os.environ.get("KG_MAX_INPUT_BYTES", MAX_INPUT_BYTES))
 
 
 def max_input_triples() -> int:
-    return int(os.environ.get("KG_MAX_INPUT_TRIPLES", 5_000_000))
+    return int(os.environ.get("KG_MAX_INPUT_TRIPLES", MAX_INPUT_TRIPLES))
 
 
 @contextlib.contextmanager
@@ -58,12 +61,14 @@ def check_size(path: Path) -> None:
                       "(set KG_MAX_INPUT_BYTES to raise it)")
 
 
-def check_input(path: Path, data: bytes, rdf_format: str) -> None:
-    """Refuse ``data`` (the bytes of ``path``) if it breaks a limit above."""
+def check_input(path: Path, data: bytes, rdf_format: Format | None) -> None:
+    """Refuse ``data`` (the bytes of ``path``, to be read as ``rdf_format``; None: not known) if
+    it breaks a limit above. The XML checks also apply when the extension says XML."""
     if len(data) > max_input_bytes():
         raise KgError(f"{path}: {len(data)} bytes; the limit is {max_input_bytes()} "
                       "(set KG_MAX_INPUT_BYTES to raise it)")
-    if rdf_format in XML_FORMATS or path.suffix.lower() in (".rdf", ".owl", ".xml", ".trix"):
+    by_extension = formats.for_extension(path)
+    if any(fmt is not None and fmt.xml_based for fmt in (rdf_format, by_extension)):
         text = _xml_text(data)
         for marker in ("<!DOCTYPE", "<!ENTITY"):
             position = text.upper().find(marker)
@@ -71,7 +76,7 @@ def check_input(path: Path, data: bytes, rdf_format: str) -> None:
                 line = text.count("\n", 0, position) + 1
                 raise KgError(f"{path}:{line}: {marker} is not accepted in RDF/XML input (entity "
                               "expansion can take minutes or read local files); remove it")
-    if rdf_format in JSONLD_FORMATS and not getattr(_state, "allowed", False):
+    if rdf_format is not None and rdf_format.key == "jsonld" and not getattr(_state, "allowed", False):
         reference = _context_reference(data)
         if reference is not None:
             raise KgError(f"{path}: the JSON-LD @context {reference[:80]!r} would be fetched; "

@@ -32,13 +32,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from kg.common.limits import MAX_BRACKET_DEPTH, MAX_OPERATOR_RUN, MAX_QUERY_LENGTH, QUERY_MEMO_SIZE
+
 _ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 _IRI_BODY = re.compile(r'[^<>"{}|^`\\\x00-\x20]*>')
 _OPEN, _CLOSE = "{([", "})]"
 _PREFIX_OPERATORS = "!^+-"
 _parser_lock = threading.Lock()
 #: How many texts each memo remembers (a digest and a small value each).
-MEMO_SIZE = 1024
+MEMO_SIZE = QUERY_MEMO_SIZE
 
 
 class QueryRefusedError(Exception):
@@ -52,11 +54,11 @@ class QueryRefusedError(Exception):
 
 @dataclass(frozen=True)
 class TextLimits:
-    """Limits on a query's text (defaults: see docs/security.md)."""
+    """Limits on a query's text (defaults: kg/common/limits.py; reasons: docs/security.md)."""
 
-    max_length: int = 100_000
-    max_depth: int = 64
-    max_operator_run: int = 32
+    max_length: int = MAX_QUERY_LENGTH
+    max_depth: int = MAX_BRACKET_DEPTH
+    max_operator_run: int = MAX_OPERATOR_RUN
 
 
 @dataclass(frozen=True)

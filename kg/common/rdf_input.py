@@ -12,15 +12,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.util import guess_format
 
+from kg.common import formats
 from kg.common.errors import KgError
+from kg.common.formats import Format
 from kg.common.input_limits import check_input, check_triples
 
-#: Formats whose files may hold named graphs.
-QUAD_FORMATS = frozenset({"nquads", "trig", "trix"})
-EXTRA_EXTENSIONS = {"jsonld": "json-ld", "json": "json-ld", "ntriples": "nt"}
-
+#: The syntaxes of one statement per line, where a failing line can be found by parsing each.
+LINE_FORMATS = ("ntriples", "nquads")
 #: The key of a file's default graph in the dict that :func:`read_rdf_files` returns.
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 
@@ -29,16 +28,20 @@ class RdfInputError(KgError):
     """A file that cannot be read as RDF, with the place the parser names."""
 
 
-def format_of(path: Path, format_in: str | None = None) -> str:
-    """The rdflib format name of ``path``: ``format_in`` if given, else from the extension."""
+def format_of(path: Path, format_in: str | None = None) -> Format:
+    """The RDF syntax of ``path``: the one ``format_in`` names if given, else by the extension
+    (both as :mod:`kg.common.formats` knows them)."""
     if format_in:
-        return format_in
-    suffix = path.suffix.lstrip(".").lower()
-    guessed = guess_format(path.name) or EXTRA_EXTENSIONS.get(suffix)
-    if not guessed:
+        named = formats.input_format(format_in)
+        if named is None:
+            raise RdfInputError(f"--format-in {format_in[:40]!r}: not an RDF syntax; use one of "
+                                f"{', '.join(formats.input_names())}")
+        return named
+    found = formats.for_extension(path)
+    if found is None:
         raise RdfInputError(f"{path}: cannot tell the RDF format from the extension "
                             f"{path.suffix or '(none)'}; name it with --format-in")
-    return guessed
+    return found
 
 
 def read_rdf_files(paths: Iterable[Path], format_in: str | None = None) -> dict[URIRef, Graph]:
@@ -65,11 +68,9 @@ def read_rdf_file(path: Path, format_in: str | None = None) -> dict[URIRef, Grap
         raise RdfInputError(f"{path}: {error.strerror or error}") from None
     check_input(path, data, rdf_format)  # size, DOCTYPE, remote JSON-LD contexts (kg/common/input_limits.py)
     dataset = Dataset()
+    into = dataset if rdf_format.keeps_graphs else dataset.default_graph
     try:
-        if rdf_format in QUAD_FORMATS:
-            dataset.parse(data=data, format=rdf_format, publicID=path.resolve().as_uri())
-        else:
-            dataset.default_graph.parse(data=data, format=rdf_format, publicID=path.resolve().as_uri())
+        into.parse(data=data, format=rdf_format.rdflib_name, publicID=path.resolve().as_uri())
     except Exception as error:  # rdflib's parsers raise many kinds of error on bad input
         raise RdfInputError(describe_parse_error(path, data, rdf_format, error)) from None
     graphs: dict[URIRef, Graph] = {}
@@ -81,7 +82,7 @@ def read_rdf_file(path: Path, format_in: str | None = None) -> dict[URIRef, Grap
     return graphs
 
 
-def describe_parse_error(path: Path, data: bytes, rdf_format: str, error: Exception) -> str:
+def describe_parse_error(path: Path, data: bytes, rdf_format: Format, error: Exception) -> str:
     """``file:line:col: reason`` (or ``file: reason`` where no place can be found)."""
     why = getattr(error, "_why", None)
     text = getattr(error, "_str", None)
@@ -94,9 +95,9 @@ def describe_parse_error(path: Path, data: bytes, rdf_format: str, error: Except
     column_number = _attribute(error, "getColumnNumber", "colno", "_colnum")
     reason = getattr(error, "msg", None) or getattr(error, "_msg", None) or str(error)
     if line_number is not None:
-        column = (column_number or 0) + (1 if rdf_format == "xml" else 0)
+        column = (column_number or 0) + (1 if rdf_format.key == "rdfxml" else 0)  # expat counts from 0
         return f"{path}:{line_number}:{column or 1}: {_one_line(reason)}"
-    if rdf_format in ("nt", "nquads", "nt11"):
+    if rdf_format.key in LINE_FORMATS:
         found = _failing_line(data, rdf_format)
         if found:
             return f"{path}:{found}:1: {_one_line(reason)}"
@@ -115,13 +116,13 @@ def _attribute(error: Exception, method: str, *names: str) -> int | None:
     return None
 
 
-def _failing_line(data: bytes, rdf_format: str) -> int | None:
+def _failing_line(data: bytes, rdf_format: Format) -> int | None:
     """The first line of an N-Triples / N-Quads file that does not parse on its own."""
     for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            Dataset().parse(data=line + "\n", format=rdf_format)
+            Dataset().parse(data=line + "\n", format=rdf_format.rdflib_name)
         except Exception:  # the parser's own error was already caught; this only finds the line
             return number
     return None

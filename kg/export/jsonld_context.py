@@ -29,6 +29,7 @@ from typing import Any
 
 from pyld.jsonld import JsonLdError
 
+from kg.common.formats import by_key
 from kg.export.void import SparqlStore
 from kg.records import iris
 
@@ -134,7 +135,7 @@ def local_document_loader(documents: dict[str, Any]):
     def load(url: str, options: dict | None = None) -> dict[str, Any]:
         if url in documents:
             return {"contextUrl": None, "documentUrl": url, "document": documents[url],
-                    "contentType": "application/ld+json"}
+                    "contentType": by_key("jsonld").media_type}
         raise JsonLdError(f"refusing to fetch {url!r}: only the project's own context is loaded, "
                           "never a remote document", "jsonld.LoadDocumentError",
                           {"url": url}, code="loading document failed")

@@ -21,19 +21,24 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.common.errors import KgError
+from kg.common.formats import by_key
 from kg.export import csv_tables, jsonld_context, jsonld_documents
 from kg.export.atomic_directory import replacing_directory, write_file
 from kg.export.checksums import SUMS_FILENAME, FileFacts, facts_of, sums_text
 from kg.export.coverage import coverage
 from kg.export.dcat import DistributionFile, Publication, dcat_graph
 from kg.export.rdf_formats import RDF_FORMATS, rdf_texts, union_graph
+from kg.export.selection import ALL_FORMATS, CSV, JSONLD
 from kg.export.void import compute_statistics, void_graph
 from kg.records import iris
 from kg.release.files import nquads_text
 from kg.store.oxigraph import OxigraphStore, materialise_union
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-ALL_FORMATS = ("ttl", "trig", "nt", "nq", "rdf", "jsonld", "csv")
+JSON_LD = by_key("jsonld")
+#: The tables are CSV files as SPARQL's CSV results are (RFC 4180, UTF-8).
+CSV_TABLE = by_key("csv")
+TURTLE = by_key("turtle")
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def graphs_from_build(build_dir: Path) -> dict[URIRef, Graph]:
         raise KgError(f"{path}: no build found; run `kg build` first")
     graphs: dict[URIRef, Graph] = {}
     try:
-        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+        quads = list(ox.parse(path=str(path), format=by_key("nquads").rdf_format))
     except (SyntaxError, ValueError, OSError) as error:
         raise KgError(f"{path}: cannot read the release: {error}") from None
     for quad in quads:
@@ -95,7 +100,7 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Li
 
 def _store(nquads: str) -> OxigraphStore:
     store = ox.Store()
-    store.load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.load(nquads.encode("utf-8"), format=by_key("nquads").rdf_format)
     materialise_union(store)
     return OxigraphStore(store, "export")
 
@@ -126,26 +131,28 @@ def export_files(graphs: dict[URIRef, Graph], options: ExportOptions
         distributions.append((spec.filename, spec.title_en, spec.title_bg, spec.media_type,
                               spec.eu_file_type))
     union = union_graph(selected)
-    if "jsonld" in options.formats:
+    if JSONLD in options.formats:
         context = jsonld_context.build_context(_store(nquads_text(graphs)))
         files[jsonld_context.CONTEXT_FILENAME] = jsonld_context.context_text(context).encode("utf-8")
         compacted = jsonld_documents.compacted_dataset(nquads_text(selected), context)
         files["kg.jsonld"] = jsonld_documents.json_text(compacted).encode("utf-8")
         distributions.append(("kg.jsonld", "JSON-LD (named graphs, compacted)",
-                              "JSON-LD (именувани графи, компактен)", "application/ld+json", "JSON_LD"))
+                              "JSON-LD (именувани графи, компактен)", JSON_LD.media_type,
+                              JSON_LD.eu_file_type or ""))
         framed = jsonld_documents.framed_projects(union, context)
         for key, document in framed.items():
             files[f"projects/{key}.jsonld"] = jsonld_documents.json_text(document).encode("utf-8")
         collection = jsonld_documents.projects_collection(framed)
         files["projects.jsonld"] = jsonld_documents.json_text(collection).encode("utf-8")
         distributions.append(("projects.jsonld", "Projects as nested JSON-LD (framed)",
-                              "Проекти като вложен JSON-LD (рамкиран)", "application/ld+json", "JSON_LD"))
-    if "csv" in options.formats:
+                              "Проекти като вложен JSON-LD (рамкиран)", JSON_LD.media_type,
+                              JSON_LD.eu_file_type or ""))
+    if CSV in options.formats:
         for table in csv_tables.TABLES:
             name = f"csv/{table.name}.csv"
             files[name] = ("\ufeff" + csv_tables.table_text(union, table)).encode("utf-8")
             distributions.append((name, f"{table.title_en} (CSV)", f"{table.title_bg} (CSV)",
-                                  "text/csv", "CSV"))
+                                  CSV_TABLE.media_type, CSV_TABLE.eu_file_type or ""))
     described = [DistributionFile(facts_of(name, files[name]), title_en, title_bg, media, file_type)
                  for name, title_en, title_bg, media, file_type in distributions]
     return files, described
@@ -161,9 +168,9 @@ def export_release(graphs: dict[URIRef, Graph], out_dir: Path, options: ExportOp
     stats = compute_statistics(_store(nquads_text(selected)))
     dumps = [publication.download_base + spec.filename for spec in RDF_FORMATS if spec.filename in files]
     void = void_graph(stats, sparql_endpoint=publication.sparql_endpoint, dumps=dumps)
-    files["void.ttl"] = void.serialize(format="turtle").encode("utf-8")
+    files["void.ttl"] = void.serialize(format=TURTLE.rdflib_name).encode("utf-8")
     dcat = dcat_graph(publication, distributions, coverage(union), _source_count(union))
-    files["dcat.ttl"] = dcat.serialize(format="turtle").encode("utf-8")
+    files["dcat.ttl"] = dcat.serialize(format=TURTLE.rdflib_name).encode("utf-8")
     facts = [facts_of(name, data) for name, data in sorted(files.items())]
     files[SUMS_FILENAME] = sums_text(facts).encode("utf-8")
     with replacing_directory(out_dir) as staging:

@@ -8,37 +8,59 @@ project's prefixes, and RDF/XML written by pyoxigraph from the sorted triples.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from kg.common import formats
+from kg.common.formats import Format
+from kg.export.selection import RDF_DUMP_KEYS, selection_name
 from kg.records.iris import PREFIXES
 from kg.release.files import nquads_text, trig_text
+
+#: The file every dump is named after: kg.ttl, kg.trig …
+DUMP_STEM = "kg"
 
 
 @dataclass(frozen=True)
 class RdfFormat:
-    """One RDF syntax the export writes: its key, file, media type and EU file-type code."""
+    """One RDF syntax the export writes (:data:`kg.common.formats.FORMATS` has the rest) and its
+    file: key (``--formats`` name), file name, media type, EU file-type code, titles."""
 
-    key: str
-    filename: str
-    media_type: str
-    eu_file_type: str
-    title_en: str
-    title_bg: str
-    keeps_graphs: bool
+    syntax: Format
+
+    @property
+    def key(self) -> str:
+        return selection_name(self.syntax.key)
+
+    @property
+    def filename(self) -> str:
+        return DUMP_STEM + self.syntax.extension
+
+    @property
+    def media_type(self) -> str:
+        return self.syntax.media_type
+
+    @property
+    def eu_file_type(self) -> str:
+        return self.syntax.eu_file_type or ""
+
+    @property
+    def keeps_graphs(self) -> bool:
+        return self.syntax.keeps_graphs
+
+    @property
+    def title_en(self) -> str:
+        return self.syntax.title + (" (named graphs)" if self.keeps_graphs else "")
+
+    @property
+    def title_bg(self) -> str:
+        return self.syntax.title + (" (именувани графи)" if self.keeps_graphs else "")
 
 
-RDF_FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("ttl", "kg.ttl", "text/turtle", "RDF_TURTLE", "Turtle", "Turtle", False),
-    RdfFormat("trig", "kg.trig", "application/trig", "RDF_TRIG", "TriG (named graphs)",
-              "TriG (именувани графи)", True),
-    RdfFormat("nt", "kg.nt", "application/n-triples", "RDF_N_TRIPLES", "N-Triples", "N-Triples", False),
-    RdfFormat("nq", "kg.nq", "application/n-quads", "RDF_N_QUADS", "N-Quads (named graphs)",
-              "N-Quads (именувани графи)", True),
-    RdfFormat("rdf", "kg.rdf", "application/rdf+xml", "RDF_XML", "RDF/XML", "RDF/XML", False),
-)
+RDF_FORMATS: tuple[RdfFormat, ...] = tuple(RdfFormat(formats.by_key(key)) for key in RDF_DUMP_KEYS)
 
 
 def union_graph(graphs: dict[URIRef, Graph]) -> Graph:
@@ -52,7 +74,7 @@ def union_graph(graphs: dict[URIRef, Graph]) -> Graph:
 
 def ntriples_text(graphs: dict[URIRef, Graph]) -> str:
     """The merged triples as sorted, de-duplicated N-Triples lines."""
-    text = union_graph(graphs).serialize(format="nt")
+    text = union_graph(graphs).serialize(format=formats.by_key("ntriples").rdflib_name)
     return "".join(line + "\n" for line in sorted({line for line in text.splitlines() if line.strip()}))
 
 
@@ -64,7 +86,7 @@ def turtle_text(graphs: dict[URIRef, Graph]) -> str:
         bound.bind(prefix, namespace, override=True, replace=True)
     for triple in union:
         bound.add(triple)
-    body = bound.serialize(format="turtle")
+    body = bound.serialize(format=formats.by_key("turtle").rdflib_name)
     body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix"))
     header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items())
     return header + "\n" + body.strip() + "\n"
@@ -72,23 +94,18 @@ def turtle_text(graphs: dict[URIRef, Graph]) -> str:
 
 def rdfxml_text(ntriples: str) -> str:
     """RDF/XML of the (already sorted) N-Triples, grouped by subject in that order."""
-    triples = list(ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
-    data = ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    triples = list(ox.parse(ntriples.encode("utf-8"), format=formats.by_key("ntriples").rdf_format))
+    data = ox.serialize(triples, format=formats.by_key("rdfxml").rdf_format, prefixes=dict(PREFIXES))
     return data.decode("utf-8")
 
 
 def rdf_texts(graphs: dict[URIRef, Graph], keys: set[str]) -> dict[str, str]:
-    """The text of each requested format, by key (``ttl``, ``trig``, ``nt``, ``nq``, ``rdf``)."""
-    texts: dict[str, str] = {}
-    ntriples = ntriples_text(graphs) if keys & {"nt", "rdf"} else ""
-    if "ttl" in keys:
-        texts["ttl"] = turtle_text(graphs)
-    if "trig" in keys:
-        texts["trig"] = trig_text(graphs)
-    if "nt" in keys:
-        texts["nt"] = ntriples
-    if "nq" in keys:
-        texts["nq"] = nquads_text(graphs)
-    if "rdf" in keys:
-        texts["rdf"] = rdfxml_text(ntriples)
-    return texts
+    """The text of each requested format, by its ``--formats`` name (``ttl``, ``trig``, ``nt``,
+    ``nq``, ``rdf``), in the order of :data:`RDF_FORMATS`."""
+    wanted = [spec.syntax.key for spec in RDF_FORMATS if spec.key in keys]
+    ntriples = ntriples_text(graphs) if {"ntriples", "rdfxml"} & set(wanted) else ""
+    writers: dict[str, Callable[[], str]] = {
+        "turtle": lambda: turtle_text(graphs), "trig": lambda: trig_text(graphs),
+        "ntriples": lambda: ntriples, "nquads": lambda: nquads_text(graphs),
+        "rdfxml": lambda: rdfxml_text(ntriples)}
+    return {selection_name(key): writers[key]() for key in wanted}

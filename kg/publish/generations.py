@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.common.errors import KgError
+from kg.common.limits import VALIDATION_TIMEOUT_SECONDS
 
 STORES = "stores"
 POINTER = "CURRENT"
@@ -120,7 +121,7 @@ def prune(build_dir: Path, keep: int = 2) -> list[str]:
     return doomed
 
 
-def publish(build_dir: Path, timeout: float = 300.0) -> tuple[Manifest, int]:
+def publish(build_dir: Path, timeout: float = VALIDATION_TIMEOUT_SECONDS) -> tuple[Manifest, int]:
     """Validate the build, load it as a new generation and flip the pointer if it conforms.
 
     Returns (manifest, violations); with violations the pointer is not moved.

@@ -36,7 +36,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.common.errors import KgError
+from kg.common.formats import by_key
+from kg.common.limits import REMOTE_PUBLISH_TIMEOUT_SECONDS
 from kg.records import iris
+
+#: Each graph is sent as N-Triples: one triple a line, so its lines count its triples.
+UPLOAD = by_key("ntriples")
 
 
 @dataclass
@@ -62,8 +67,8 @@ def sibling_url(gsp_url: str, service: str) -> str:
                   f"give --{service} URL")
 
 
-def publish_to(build_dir: Path, gsp_url: str, update_url: str | None = None, timeout: float = 600.0,
-               progress: bool = False) -> RemotePublication:
+def publish_to(build_dir: Path, gsp_url: str, update_url: str | None = None,
+               timeout: float = REMOTE_PUBLISH_TIMEOUT_SECONDS, progress: bool = False) -> RemotePublication:
     """Load every named graph of ``build_dir``'s store into the engine at ``gsp_url``, then switch."""
     store_dir = build_dir / "store"
     if not (store_dir / "CURRENT").is_file():
@@ -101,18 +106,18 @@ def publish_to(build_dir: Path, gsp_url: str, update_url: str | None = None, tim
 
 
 def _put_graph(store: ox.Store, name: str, gsp_url: str, target: str, timeout: float) -> int:
-    handle, temporary = tempfile.mkstemp(suffix=".nt")
+    handle, temporary = tempfile.mkstemp(suffix=UPLOAD.extension)
     os.close(handle)
     try:
         graph = ox.NamedNode(name) if name else ox.DefaultGraph()
-        store.dump(temporary, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        store.dump(temporary, format=UPLOAD.rdf_format, from_graph=graph)
         with open(temporary, "rb") as lines:
             triples = sum(1 for _ in lines)
         size = os.path.getsize(temporary)
         url = f"{gsp_url}?{urllib.parse.urlencode({'graph': target})}"
         with open(temporary, "rb") as body:
             request = urllib.request.Request(url, data=body, method="PUT", headers={
-                "Content-Type": "application/n-triples", "Content-Length": str(size)})
+                "Content-Type": UPLOAD.media_type, "Content-Length": str(size)})
             _send(request, timeout, gsp_url)
         return triples
     finally:

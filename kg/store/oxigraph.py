@@ -14,8 +14,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.common import formats
 from kg.common.errors import KgError
-from kg.store.results import FILE_FORMATS, QueryResult, oxigraph_result, oxigraph_syntax_error, to_oxigraph
+from kg.store.results import QueryResult, oxigraph_result, oxigraph_syntax_error, to_oxigraph
 
 
 class OxigraphStore:
@@ -43,14 +44,13 @@ class OxigraphStore:
     def from_files(cls, files: Sequence[Path]) -> OxigraphStore:
         store = ox.Store()
         for path in files:
-            rdf_format = FILE_FORMATS.get(path.suffix.lower())
-            if rdf_format is None:
+            fmt = formats.for_extension(path)
+            if fmt is None or fmt.oxigraph_name is None:
                 raise KgError(f"{path}: unknown RDF file type {path.suffix!r}; use one of "
-                              f"{', '.join(sorted(FILE_FORMATS))}")
+                              f"{', '.join(formats.rdf_extensions(pyoxigraph_only=True))}")
             try:
-                store.bulk_load(path=str(path), format=rdf_format,
-                                to_graph=None if rdf_format.supports_datasets
-                                else ox.NamedNode(path.resolve().as_uri()))
+                store.bulk_load(path=str(path), format=fmt.rdf_format,
+                                to_graph=None if fmt.keeps_graphs else ox.NamedNode(path.resolve().as_uri()))
             except (SyntaxError, ValueError, OSError) as error:
                 raise KgError(f"{path}: cannot load: {error}") from None
         materialise_union(store)

@@ -19,8 +19,9 @@ import rdflib.plugins.sparql
 from rdflib import Dataset, Graph
 from rdflib import URIRef as RdflibURIRef
 
+from kg.common import formats
 from kg.common.errors import KgError
-from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, QuerySyntaxError
+from kg.store.results import QueryResult, QuerySyntaxError
 
 # rdflib would fetch the IRI of a FROM / FROM NAMED clause from the web; here those clauses
 # select stored graphs only, like the protocol's default-graph-uri and named-graph-uri.
@@ -41,10 +42,12 @@ class RdflibStore:
         files = list(files)
         for path in files:
             try:
-                if path.suffix in (".nq", ".trig"):
-                    dataset.parse(path, format="nquads" if path.suffix == ".nq" else "trig")
-                else:
-                    dataset.graph(RdflibURIRef(path.resolve().as_uri())).parse(path)
+                fmt = formats.for_extension(path)
+                if fmt is not None and fmt.keeps_graphs:
+                    dataset.parse(path, format=fmt.rdflib_name)
+                else:  # rdflib guesses what the table does not know
+                    dataset.graph(RdflibURIRef(path.resolve().as_uri())).parse(
+                        path, format=fmt.rdflib_name if fmt else None)
             except Exception as error:  # rdflib's parsers raise many kinds of error on bad input
                 raise KgError(f"{path}: cannot load: {error}") from None
         opened = cls(dataset, "rdflib in-memory Dataset")
@@ -81,14 +84,15 @@ class RdflibStore:
             raise QuerySyntaxError(error.msg, error.lineno, error.col) from None
         if result.type == "ASK":
             value = bool(result.askAnswer)
-            return QueryResult("boolean", [], lambda key: result.serialize(format=RESULT_FORMATS[key][2]),
+            return QueryResult("boolean", [],
+                               lambda key: result.serialize(format=formats.by_key(key).rdflib_name),
                                lambda: [(str(value).lower(),)])
         if result.type == "SELECT":
             variables = [str(variable) for variable in result.vars]
             rows = list(result)
             return QueryResult(
                 "bindings", variables,
-                lambda key: result.serialize(format=RESULT_FORMATS[key][2]),
+                lambda key: result.serialize(format=formats.by_key(key).rdflib_name),
                 lambda: [tuple(None if value is None else _rdflib_nt(value) for value in row)
                          for row in rows])
         graph: Graph = result.graph
@@ -113,13 +117,13 @@ def _rdflib_nt(term: Any) -> str:
 
 
 def _serialize_rdflib_graph(graph: Graph, key: str) -> bytes:
-    rdflib_format = GRAPH_FORMATS[key][2]
-    if rdflib_format in ("trig", "nquads"):
+    fmt = formats.by_key(key)
+    if fmt.keeps_graphs:  # rdflib writes N-Quads (and TriG, JSON-LD alike) of a Dataset only
         dataset = Dataset()
         for triple in graph:
             dataset.default_graph.add(triple)
-        return dataset.serialize(format=rdflib_format, encoding="utf-8")
-    return graph.serialize(format=rdflib_format, encoding="utf-8")
+        return dataset.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
 
 
 def open_dataset(build_dir: Path) -> Dataset:
@@ -128,5 +132,5 @@ def open_dataset(build_dir: Path) -> Dataset:
     if not path.is_file():
         raise KgError(f"{path}: no build found; run `kg build` first")
     dataset = Dataset(default_union=True)
-    dataset.parse(path, format="nquads")
+    dataset.parse(path, format=formats.by_key("nquads").rdflib_name)
     return dataset

@@ -24,19 +24,23 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.common import formats
 from kg.common.errors import KgError
+from kg.common.limits import REMOTE_QUERY_TIMEOUT_SECONDS
 from kg.store.results import QueryResult, QuerySyntaxError, oxigraph_result, to_oxigraph
 
 WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 FIRST_GROUP = re.compile(r"\{")
-ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
-          "text/turtle;q=0.5")
+#: What the endpoint may answer in, in order of preference (pyoxigraph parses each back).
+ANSWER_FORMATS = (formats.by_key("json"), formats.by_key("ntriples"), formats.by_key("turtle"))
+ACCEPT = ", ".join(f"{fmt.media_type}{quality}"
+                   for fmt, quality in zip(ANSWER_FORMATS, ("", ";q=0.9", ";q=0.5"), strict=True))
 
 
 class RemoteStore:
     """A SPARQL 1.1 Protocol endpoint at ``url``, queried over HTTP."""
 
-    def __init__(self, url: str, timeout: float = 60.0) -> None:
+    def __init__(self, url: str, timeout: float = REMOTE_QUERY_TIMEOUT_SECONDS) -> None:
         parsed = urllib.parse.urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise KgError(f"--store {url!r}: not an http(s) URL of a SPARQL endpoint")
@@ -88,9 +92,9 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
 
 def _wrap(media_type: str, body: bytes, url: str) -> QueryResult:
     """The endpoint's answer as a QueryResult (re-serialisable in every format)."""
-    if media_type == "application/sparql-results+json":
-        return oxigraph_result(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
-    formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
-    if media_type not in formats:
+    fmt = next((fmt for fmt in ANSWER_FORMATS if fmt.media_type == media_type), None)
+    if fmt is None:
         raise KgError(f"{url}: the endpoint answered in {media_type!r}, which is no SPARQL result")
-    return oxigraph_result(list(ox.parse(body, format=formats[media_type])))
+    if fmt.is_results:
+        return oxigraph_result(ox.parse_query_results(body, format=fmt.results_format))
+    return oxigraph_result(list(ox.parse(body, format=fmt.rdf_format)))

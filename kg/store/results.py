@@ -1,5 +1,6 @@
-"""What every store answers: a query's result (rows, streamed rows, any serialisation), the
-syntax error with its position, and the formats a result can be written in.
+"""What every store answers: a query's result (rows, streamed rows, any serialisation) and the
+syntax error with its position. The formats a result can be written in are those of
+:mod:`kg.common.formats`.
 
 All stores (:mod:`kg.store.oxigraph`, :mod:`kg.store.rdflib_memory`, :mod:`kg.store.remote`)
 answer :meth:`query` with a :class:`QueryResult`; this module is what they share, so none of
@@ -15,27 +16,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.common import formats
 from kg.common.errors import KgError
 from kg.records.iris import PREFIXES
 
-RESULT_FORMATS = {  # key -> (media type, pyoxigraph format, rdflib format)
-    "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON, "json"),
-    "xml": ("application/sparql-results+xml", ox.QueryResultsFormat.XML, "xml"),
-    "csv": ("text/csv", ox.QueryResultsFormat.CSV, "csv"),
-    "tsv": ("text/tab-separated-values", ox.QueryResultsFormat.TSV, "tsv"),
-}
-GRAPH_FORMATS = {
-    "turtle": ("text/turtle", ox.RdfFormat.TURTLE, "turtle"),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, "json-ld"),
-    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES, "nt"),
-    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML, "xml"),
-    "trig": ("application/trig", ox.RdfFormat.TRIG, "trig"),
-    "nquads": ("application/n-quads", ox.RdfFormat.N_QUADS, "nquads"),
-}
-FILE_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
-                ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML,
-                ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
-                ".jsonld": ox.RdfFormat.JSON_LD, ".n3": ox.RdfFormat.N3}
+#: What :meth:`QueryResult.write` writes: rows as SPARQL TSV, triples as N-Triples (one line
+#: each, so the server's query workers can cut an answer between rows).
+WORKER_ROWS = formats.by_key("tsv")
+WORKER_TRIPLES = formats.by_key("ntriples")
 
 
 class QuerySyntaxError(KgError):
@@ -102,35 +90,38 @@ def oxigraph_result(result: Any) -> QueryResult:
     """Wrap a pyoxigraph answer; solutions are streamed, so a result is read once."""
     if isinstance(result, ox.QueryBoolean):
         value = bool(result)
-        return QueryResult("boolean", [], lambda key: result.serialize(format=RESULT_FORMATS[key][1]),
+        return QueryResult("boolean", [],
+                           lambda key: result.serialize(format=formats.by_key(key).results_format),
                            lambda: [(str(value).lower(),)])
     if isinstance(result, ox.QuerySolutions):
         variables = [variable.value for variable in result.variables]
         return QueryResult(
             "bindings", variables,
-            lambda key: result.serialize(format=RESULT_FORMATS[key][1]),
+            lambda key: result.serialize(format=formats.by_key(key).results_format),
             lambda: [tuple(_nt(solution[name]) for name in variables) for solution in result],
             lambda: (tuple(_nt(solution[name]) for name in variables) for solution in result),
-            lambda output: result.serialize(output, format=ox.QueryResultsFormat.TSV))
+            lambda output: result.serialize(output, format=WORKER_ROWS.results_format))
 
     @functools.cache
     def triples() -> list:  # read from the engine on first use only (stream() may come first)
         return list(result)
 
-    return QueryResult("graph", [], lambda key: _serialize_triples(triples(), key),
+    return QueryResult("graph", [], lambda key: serialize_triples(triples(), key),
                        lambda: sorted((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in triples()),
                        lambda: ((_nt(t.subject), _nt(t.predicate), _nt(t.object)) for t in result),
-                       lambda output: result.serialize(output, format=ox.RdfFormat.N_TRIPLES))
+                       lambda output: result.serialize(output, format=WORKER_TRIPLES.rdf_format))
 
 
-def _serialize_triples(triples: list, key: str) -> bytes:
-    rdf_format = GRAPH_FORMATS[key][1]
-    if rdf_format.supports_datasets:
+def serialize_triples(triples: list, key: str) -> bytes:
+    """pyoxigraph triples in the RDF syntax ``key``: a dataset syntax gets them as its default
+    graph; Turtle gets the project's prefixes."""
+    fmt = formats.by_key(key)
+    if fmt.keeps_graphs:
         return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
-                            format=rdf_format)
-    if rdf_format in (ox.RdfFormat.TURTLE,):
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
-    return ox.serialize(triples, format=rdf_format)
+                            format=fmt.rdf_format)
+    if fmt.key == "turtle":
+        return ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES)
+    return ox.serialize(triples, format=fmt.rdf_format)
 
 
 def to_oxigraph(term: Any) -> Any:

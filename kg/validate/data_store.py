@@ -19,6 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
 from kg.common.errors import KgError
+from kg.common.formats import Format
 from kg.common.input_limits import check_size, check_triples
 from kg.common.rdf_input import DEFAULT_GRAPH, format_of, read_rdf_file
 from kg.records import iris
@@ -30,10 +31,9 @@ from kg.validate.data_graph import (
 )
 from kg.validate.typed_literals import CANONICAL_FORMS, value_key
 
-#: pyoxigraph parses these itself (fast); the rest goes through rdflib.
-OXIGRAPH_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-                    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
-                    "nt11": ox.RdfFormat.N_TRIPLES}
+#: pyoxigraph parses these itself (fast). The rest goes through rdflib: N3 as the reference
+#: validator reads it, RDF/XML and JSON-LD after their content checks (kg/common/input_limits.py).
+OXIGRAPH_PARSED = ("nquads", "trig", "turtle", "ntriples")
 BUNDLED_VOCABULARIES = ox.NamedNode("urn:x-kg:bundled-vocabularies")
 VOCABULARY_ASK = """ASK { GRAPH <%(g)s> { { ?o a <http://www.w3.org/2002/07/owl#Ontology> }
     UNION { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> } }
@@ -101,7 +101,7 @@ def store_from_files(files: Iterable[Path], format_in: str | None = None) -> Loa
     files = [Path(name) for name in files]
     for path in files:
         rdf_format = format_of(path, format_in)
-        if rdf_format in OXIGRAPH_FORMATS:
+        if rdf_format.key in OXIGRAPH_PARSED:
             check_size(path)  # the other formats are checked by read_rdf_file (kg/common/input_limits.py)
             staged = _parsed_by_oxigraph(path, rdf_format, format_in, loaded)
             if staged is not None:
@@ -115,7 +115,7 @@ def store_from_files(files: Iterable[Path], format_in: str | None = None) -> Loa
     return loaded
 
 
-def _parsed_by_oxigraph(path: Path, rdf_format: str, format_in: str | None,
+def _parsed_by_oxigraph(path: Path, rdf_format: Format, format_in: str | None,
                         loaded: LoadedData) -> ox.Store | None:
     """The file's quads in a store of their own, streamed (no list of every quad in Python);
     None when rdflib accepts what pyoxigraph refused; a KgError with the place otherwise."""
@@ -125,7 +125,7 @@ def _parsed_by_oxigraph(path: Path, rdf_format: str, format_in: str | None,
         staged.extend(loaded.remember(
             ox.Quad(quad.subject, quad.predicate, quad.object,
                     default if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name)
-            for quad in ox.parse(path=str(path), format=OXIGRAPH_FORMATS[rdf_format],
+            for quad in ox.parse(path=str(path), format=rdf_format.rdf_format,
                                  base_iri=path.resolve().as_uri())))
     except (SyntaxError, ValueError, OSError):
         read_rdf_file(path, format_in)  # words the error with its place (file:line:col)

@@ -51,7 +51,8 @@ def validate_graphs(graphs: Mapping[URIRef, Graph], shapes: Graph | Path | None 
 def validate_files(files: Iterable[Path], format_in: str | None = None, shapes: Graph | Path | None = None,
                    engine: str = "auto", inference: str = "none", timeout: float | None = DEFAULT_TIMEOUT,
                    add_vocabularies: bool = True) -> ValidationReport:
-    """Validate RDF files of any rdflib format (named graphs of TriG / N-Quads kept apart)."""
+    """Validate RDF files of any syntax :mod:`kg.common.formats` reads (named graphs of TriG /
+    N-Quads / JSON-LD kept apart)."""
     paths_given = [Path(name) for name in files]
     shapes_graph = shapes if isinstance(shapes, Graph) else load_shapes(shapes)
     if choose_engine(engine, inference, shapes_graph) == "sparql":

@@ -10,9 +10,10 @@ raise them without importing each other.
 from __future__ import annotations
 
 from kg.common.errors import KgError
+from kg.common.limits import VALIDATION_TIMEOUT_SECONDS
 
 #: Seconds a validation may take before :class:`ValidationTimeoutError` (``--timeout``).
-DEFAULT_TIMEOUT = 300.0
+DEFAULT_TIMEOUT = VALIDATION_TIMEOUT_SECONDS
 
 
 class ValidationTimeoutError(KgError):

@@ -12,6 +12,7 @@ from itertools import groupby
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from kg.common import formats
 from kg.records import iris
 from kg.validate.report import ShaclResult, ValidationReport
 
@@ -25,6 +26,10 @@ WORDS = {
            "fails": "не съответства на формите", "focus": ("възел", "възела"), "path": "свойство",
            "value": "стойност", "shapes": "форми", "note": "забележка"},
 }
+#: The syntax of the SHACL report graph that ``kg validate --format turtle`` prints.
+REPORT_GRAPH_FORMAT = formats.by_key("turtle")
+#: What ``kg validate --format`` may ask for: the text, the report graph, or JSON.
+OUTPUTS = ("text", REPORT_GRAPH_FORMAT.key, "json")
 SEVERITY_NAMES = {"bg": {"Violation": "Нарушение", "Warning": "Предупреждение", "Info": "Бележка"},
                   "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info"}}
 
@@ -128,12 +133,12 @@ def as_json(report: ValidationReport, language: str = "en") -> str:
 
 def as_turtle(report: ValidationReport) -> str:
     """pyshacl's SHACL report graph as Turtle."""
-    return report.report_graph.serialize(format="turtle")
+    return report.report_graph.serialize(format=REPORT_GRAPH_FORMAT.rdflib_name)
 
 
 def render(report: ValidationReport, output: str = "text", language: str = "en", source: str = "") -> str:
     if output == "json":
         return as_json(report, language)
-    if output == "turtle":
+    if output == REPORT_GRAPH_FORMAT.key:
         return as_turtle(report)
     return as_text(report, language, source)

@@ -133,10 +133,9 @@
   });
 
   // Download buttons: the same query again, in the format asked for (format= override).
-  var RESULT_FORMATS = [["csv", "CSV", "csv"], ["tsv", "TSV", "tsv"], ["json", "JSON", "srj"],
-                        ["xml", "XML", "srx"]];
-  var GRAPH_FORMATS = [["turtle", "Turtle", "ttl"], ["nt", "N-Triples", "nt"],
-                       ["jsonld", "JSON-LD", "jsonld"], ["rdfxml", "RDF/XML", "rdf"]];
+  // [format=, label, extension] per button, from the server's table of formats (server/formats.py).
+  var RESULT_FORMATS = window.KG_DOWNLOADS.results;
+  var GRAPH_FORMATS = window.KG_DOWNLOADS.graph;
   var downloads = document.getElementById("downloads");
   var status = document.getElementById("download-status");
 
