@@ -39,21 +39,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Leave the slow tests out of a default run; mark the tests whose tools are missing as
     skipped (reported at the test's own line). Under KG_TEST_ALL both are left to setup, which
     fails a test whose tool is missing."""
-    if not tools.strict() and not config.option.markexpr:
+    if tools.strict():
+        return
+    if not config.option.markexpr:
         slow = [item for item in items
                 if item.get_closest_marker("slow") and not _named_on_the_command_line(item, config)]
         if slow:
             config.hook.pytest_deselected(items=slow)
             left_out = set(slow)
             items[:] = [item for item in items if item not in left_out]
-    if tools.strict():
-        return
     for item in items:
         for marker in item.iter_markers("needs"):
             reason = tools.first_missing(marker.args)
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
                 break
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Say that the slow tests were left out: under xdist the summary's "deselected" count, which
+    the workers know, never reaches the line the user reads."""
+    if not tools.strict() and not config.option.markexpr:
+        terminalreporter.write_line(f"tests marked slow are left out of this run; {tools.STRICT_VARIABLE}=1 "
+                                    "runs them, and fails a test whose tool is missing")
 
 
 @pytest.hookimpl(tryfirst=True)
