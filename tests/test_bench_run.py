@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.oxigraph_server import oxigraph_binary
-
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.skipif(oxigraph_binary() is None, reason="pip install oxigraph (test extra)")
-@pytest.mark.parametrize("publish_max", ["100", "0"], ids=["published-by-gsp", "bulk-loaded"])
+@pytest.mark.slow
+@pytest.mark.needs("oxigraph")
+@pytest.mark.parametrize("publish_max", [pytest.param("100", marks=pytest.mark.needs("peers")), "0"],
+                         ids=["published-by-gsp", "bulk-loaded"])
 def test_the_harness_runs_the_query_mix_on_every_engine_and_writes_nothing(tmp_path, publish_max):
     results = REPO / "bench" / "RESULTS.md"
     before = results.read_bytes()

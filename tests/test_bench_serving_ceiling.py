@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.oxigraph_server import oxigraph_binary
-
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.skipif(oxigraph_binary() is None, reason="pip install oxigraph (test extra)")
+@pytest.mark.slow
+@pytest.mark.needs("oxigraph")
 def test_the_ceiling_benchmark_measures_four_servers_and_replaces_only_its_section(built, tmp_path):
     out = tmp_path / "RESULTS.md"
     out.write_text("# Benchmarks\n\n## Another benchmark\n\nits table\n", encoding="utf-8")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from kg.validate.engines import validate_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,6 +22,7 @@ from bundled_quads import bundled_nquads, parse_quads  # noqa: E402
 from graph_cloning import VOCABULARY_GRAPHS, write_scaled  # noqa: E402
 
 
+@pytest.mark.slow
 def test_two_copies_of_the_bundled_graph_conform(tmp_path: Path) -> None:
     quads = parse_quads(bundled_nquads())
     original = tmp_path / "kg-1x.nq"

@@ -150,6 +150,7 @@ def _export_in_subprocess(out: Path, seed: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_the_export_is_byte_identical_across_runs_with_different_hash_seeds(built, tmp_path):
     shutil.copytree(built, tmp_path / "build", ignore=shutil.ignore_patterns("store"))
     _export_in_subprocess(tmp_path / "one", "1")

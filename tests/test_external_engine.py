@@ -17,11 +17,11 @@ from kg.query.run import run_saved_on_store
 from kg.store.oxigraph import OxigraphStore
 from kg.store.remote import RemoteStore
 from kg.store.results import QuerySyntaxError
-from tests.oxigraph_server import oxigraph_binary, oxigraph_server
+from tests.oxigraph_server import oxigraph_server
 from tests.server_process import running_server
 from tests.test_store import _canonical
 
-pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="pip install oxigraph (test extra)")
+pytestmark = pytest.mark.needs("oxigraph")
 
 COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 

@@ -99,7 +99,7 @@ def _parameter_values(store: OxigraphStore, name: str) -> list[str]:
     return [saved.parameters[0].default, *found]
 
 
-@pytest.mark.parametrize("graph", ["bundled", "synthetic"])
+@pytest.mark.parametrize("graph", ["bundled", pytest.param("synthetic", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("name", sorted(OLD_TEXTS))
 def test_the_rewritten_query_answers_the_rows_of_the_old_text(name, graph, request):
     store = request.getfixturevalue(f"{graph}_store")

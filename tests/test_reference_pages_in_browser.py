@@ -1,8 +1,9 @@
 """The ontology reference and the API catalogue page in headless Chromium, against a real server.
 
 Like tests/test_query_page.py these need Debian's chromium and chromium-driver (.ci/run installs
-them) and YASGUI's assets (``kg assets``) for the query-page link; missing, they fail rather
-than skip. ``KG_UPDATE_SCREENSHOTS=1`` refreshes docs/screenshots/ontology.png.
+them) and YASGUI's assets (``kg assets``) for the query-page link; missing, they are skipped,
+or fail under ``KG_TEST_ALL=1`` (tests/tools.py). ``KG_UPDATE_SCREENSHOTS=1`` refreshes
+docs/screenshots/ontology.png.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import tools
 from server_process import running_server
 
 from kg.ontology_docs.diagram import main_arrows
@@ -22,11 +24,12 @@ from kg.query.catalogue import catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOT = REPO / "docs" / "screenshots" / "ontology.png"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", "--window-size=1400,1800")
 WAIT = 30
+
+pytestmark = pytest.mark.needs("chromium")
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +40,10 @@ def base_url(built) -> Iterator[str]:
 
 @pytest.fixture
 def browser(tmp_path) -> Iterator:
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        pytest.fail('selenium is not installed: python -m pip install ".[test]"')
-    binary = next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
-    driver_path = shutil.which("chromedriver")
-    if not binary or not driver_path:
-        pytest.fail("headless Chromium and chromedriver are needed: apt-get install chromium "
-                    "chromium-driver (.ci/run does it)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver_path = tools.require("chromium")
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for flag in FLAGS:
@@ -111,12 +108,10 @@ def test_the_ontology_page_shows_the_classes_and_the_diagram(browser, base_url, 
     assert not [url for url in loaded if not url.startswith((base_url + "/", "data:"))], loaded
 
 
+@pytest.mark.needs("yasgui")
 def test_open_in_the_query_page_puts_the_query_with_its_defaults_in_yasgui(browser, base_url):
     from selenium.webdriver.common.by import By
 
-    static = REPO / "server" / "static" / "yasgui" / "yasgui.min.js"
-    if not static.is_file():
-        pytest.fail("YASGUI is not installed: run `kg assets` (.ci/run does it)")
     name = "project-budget"
     browser.get(base_url + "/api")
     link = browser.find_element(By.CSS_SELECTOR, f'#{name} a.open-in-query-page')

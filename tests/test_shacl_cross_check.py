@@ -7,10 +7,9 @@ the rules that need SPARQL, sums across readings or the provenance index.
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from shacl_cross_check import HERE, cross_check, jena_classpath
+import tools
+from shacl_cross_check import HERE, cross_check
 
 SELECTED = [
     "valid/grants-kyustendil.trig", "valid/grants-vidin.trig", "valid/plan-housing.trig",
@@ -28,15 +27,11 @@ SELECTED = [
 
 @pytest.fixture(scope="module")
 def classpath() -> str:
-    found = jena_classpath()
-    if not found:
-        message = "Java and Apache Jena are not available (.ci/run installs a JDK; jena-setup.sh the jars)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # in CI the cross-check must really run
-        pytest.skip(message)
-    return found
+    return tools.require("jena")
 
 
+@pytest.mark.slow
+@pytest.mark.needs("javac", "jena")
 def test_jena_and_pyshacl_give_the_same_results_per_shape_and_severity(classpath):
     rows = cross_check(classpath, [HERE / "data" / name for name in SELECTED])
     assert len(rows) == len(SELECTED)

@@ -84,6 +84,7 @@ NESTING = st.recursive(
     max_leaves=400)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(expression=NESTING, groups=st.integers(min_value=0, max_value=200))
 def test_what_the_checks_let_through_never_crashes_the_engine(expression, groups):

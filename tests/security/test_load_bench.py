@@ -3,8 +3,6 @@ its section of RESULTS.md; its figures are recorded there, never asserted here."
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,11 +12,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
+@pytest.mark.needs("wrk")
 def test_the_load_test_runs_for_its_fixed_duration_and_writes_its_section(built, tmp_path):
-    if shutil.which("wrk") is None:
-        if os.environ.get("CI"):
-            pytest.fail("wrk is missing (CI installs it in .ci/run: apt-get install wrk)")
-        pytest.skip("wrk is not installed (Debian: apt-get install wrk)")
     out = tmp_path / "RESULTS.md"
     out.write_text("# Benchmarks\n\n## Another section\n\nkept\n", encoding="utf-8")
     for _ in range(2):  # the second run replaces the section

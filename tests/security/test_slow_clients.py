@@ -1,12 +1,12 @@
 """Slow clients (slowloris: many sockets sending headers a byte at a time) do not starve
 ``/healthz`` behind the documented reverse proxy (docs/deploy/nginx.conf, nginx from Debian).
 
-nginx must be installed in CI (.ci/run installs it); elsewhere the test skips without it."""
+nginx must be installed in CI (.ci/run installs it); elsewhere the test skips without it
+(tests/tools.py)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import threading
@@ -15,20 +15,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import tools
 from server_process import free_port, running_server
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "docs" / "deploy" / "nginx.conf"
 SLOW_SOCKETS = 300
-
-
-def nginx_binary() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("nginx is missing (CI installs it in .ci/run: apt-get install nginx-light)")
-        pytest.skip("nginx is not installed (Debian: apt-get install nginx-light)")
-    return found
 
 
 def proxy_config(prefix: Path, listen_port: int, upstream_port: int) -> Path:
@@ -62,8 +54,9 @@ def healthz_seconds(port: int) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.needs("nginx")
 def test_healthz_answers_promptly_while_slow_clients_hold_hundreds_of_sockets(built, tmp_path):
-    binary = nginx_binary()
+    binary = tools.require("nginx")
     with running_server(["--build", str(built), "--trusted-proxy", "127.0.0.1"]) as base_url:
         upstream = int(base_url.rsplit(":", 1)[1])
         port = free_port()
