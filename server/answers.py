@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from flask import Response, g, has_request_context, stream_with_context
 
 from kg.records.iris import PREFIXES
-from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS
+from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS, in_bytes
 
 STREAMED_HEADER = "KG-Result-Streamed"
 #: Where the rows go in the serialisation of an empty answer: before the last occurrence.
@@ -96,22 +96,22 @@ def parse_rows(kind: str, variables: tuple[str, ...] | list[str], payload: bytes
 def document_of(kind: str, variables: tuple[str, ...] | list[str], key: str, payload: bytes) -> bytes:
     """One payload (the whole answer, or one chunk) in format ``key``."""
     if kind == "boolean":
-        return ox.parse_query_results(b'{"head":{},"boolean":' + payload + b"}",
-                                      format=ox.QueryResultsFormat.JSON
-                                      ).serialize(format=RESULT_FORMATS[key][1])
+        return in_bytes(ox.parse_query_results(b'{"head":{},"boolean":' + payload + b"}",
+                                               format=ox.QueryResultsFormat.JSON
+                                               ).serialize(format=RESULT_FORMATS[key][1]))
     if kind == "graph":
         return serialize_graph(list(parse_rows(kind, variables, payload)), key)
-    return parse_rows(kind, variables, payload).serialize(format=RESULT_FORMATS[key][1])
+    return in_bytes(parse_rows(kind, variables, payload).serialize(format=RESULT_FORMATS[key][1]))
 
 
 def serialize_graph(triples: list, key: str) -> bytes:
     rdf_format = GRAPH_FORMATS[key][1]
     if rdf_format.supports_datasets:
-        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
-                            format=rdf_format)
+        return in_bytes(ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
+                                     format=rdf_format))
     if rdf_format == ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
-    return ox.serialize(triples, format=rdf_format)
+        return in_bytes(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
+    return in_bytes(ox.serialize(triples, format=rdf_format))
 
 
 def marked(body: bytes, key: str, truncated: str, streamed: bool = False) -> bytes:

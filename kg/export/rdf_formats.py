@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 
 from kg.records.iris import PREFIXES
 from kg.release.files import nquads_text, trig_text
+from kg.store.results import in_bytes
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def turtle_text(graphs: dict[URIRef, Graph]) -> str:
 def rdfxml_text(ntriples: str) -> str:
     """RDF/XML of the (already sorted) N-Triples, grouped by subject in that order."""
     triples = list(ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
-    data = ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    data = in_bytes(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES)))
     return data.decode("utf-8")
 
 

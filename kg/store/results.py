@@ -123,14 +123,25 @@ def oxigraph_result(result: Any) -> QueryResult:
                        lambda output: result.serialize(output, format=ox.RdfFormat.N_TRIPLES))
 
 
+def in_bytes(serialized: bytes | None) -> bytes:
+    """What a pyoxigraph ``serialize`` given no output returns: the bytes.
+
+    The same functions write to a file when given one and then return None, hence their
+    ``bytes | None``; this says which case a call is, and fails loudly if it is not.
+    """
+    if serialized is None:
+        raise TypeError("pyoxigraph wrote to an output instead of returning the bytes")
+    return serialized
+
+
 def _serialize_triples(triples: list, key: str) -> bytes:
     rdf_format = GRAPH_FORMATS[key][1]
     if rdf_format.supports_datasets:
-        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
-                            format=rdf_format)
+        return in_bytes(ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
+                                     format=rdf_format))
     if rdf_format in (ox.RdfFormat.TURTLE,):
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
-    return ox.serialize(triples, format=rdf_format)
+        return in_bytes(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
+    return in_bytes(ox.serialize(triples, format=rdf_format))
 
 
 def to_oxigraph(term: Any) -> Any:
