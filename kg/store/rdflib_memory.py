@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph
 from rdflib import URIRef as RdflibURIRef
+from rdflib.query import ResultRow
 
 from kg.common.errors import KgError
 from kg.store.results import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, QuerySyntaxError
@@ -83,14 +84,14 @@ class RdflibStore:
             return QueryResult("boolean", [], lambda key: result.serialize(format=RESULT_FORMATS[key][2]),
                                lambda: [(str(value).lower(),)])
         if result.type == "SELECT":
-            variables = [str(variable) for variable in result.vars]
-            rows = list(result)
+            variables = [str(variable) for variable in result.vars or []]
+            rows = [row for row in result if isinstance(row, ResultRow)]
             return QueryResult(
                 "bindings", variables,
                 lambda key: result.serialize(format=RESULT_FORMATS[key][2]),
                 lambda: [tuple(None if value is None else _rdflib_nt(value) for value in row)
                          for row in rows])
-        graph: Graph = result.graph
+        graph = result.graph if result.graph is not None else Graph()
         return QueryResult("graph", [], lambda key: _serialize_rdflib_graph(graph, key),
                            lambda: sorted(tuple(_rdflib_nt(term) for term in triple) for triple in graph))
 
