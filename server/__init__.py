@@ -18,10 +18,11 @@ from werkzeug.exceptions import HTTPException
 from kg.store.opening import open_store
 from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_memory import RdflibStore
+from kg.store.remote import RemoteStore
 from server.errors import error_response
 
 
-def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path | None = None,
+def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, build_dir: Path | None = None,
                config: dict | None = None) -> Flask:
     """The application over ``store`` (default: the pyoxigraph store in ``build_dir``/store)."""
     app = Flask(__name__)

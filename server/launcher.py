@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.common import paths
 from kg.common.errors import KgError
@@ -126,7 +127,7 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
 
         print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
         print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
-    options = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy}
+    options: dict[str, Any] = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy}
     if processes == 1:
         return _serve_copy(files, store_kind, build_dir, {"host": host, "port": port}, **options)
     from server.prefork import Supervisor, bound_listener

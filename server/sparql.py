@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from kg.store.results import QuerySyntaxError
 from server.answers import answer_response
@@ -31,7 +32,7 @@ TEXT_TYPES = ("text/", "application/sparql-results+json", "application/json",
 
 @blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 @blueprint.route("/sparql/", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
-def sparql() -> Response:
+def sparql() -> WerkzeugResponse:  # a redirect is werkzeug's Response, the others Flask's
     limits = getattr(current_app.config["KG_STORE"], "limits", None)
     try:
         sparql_request = read_request(request, limits.text if limits else None)

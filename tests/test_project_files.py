@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
+#: Files read as text by the search for machine paths are all but these.
+BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".gz", ".zip", ".whl"}
 
 
 def _readme_commands() -> list[str]:
@@ -28,10 +33,41 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert _readme_commands()[1] in script.splitlines()
 
 
-def test_the_code_is_ruff_clean():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "kg", "tests"], cwd=REPO,
+def test_every_python_file_is_ruff_clean():
+    """``ruff check .``: kg, server, tests, bench, setup.py and any Python file added later."""
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    checked = subprocess.run([sys.executable, "-m", "ruff", "check", "--show-files", "."], cwd=REPO,
+                             capture_output=True, text=True).stdout
+    for path in ("kg/cli.py", "server/__init__.py", "tests/conftest.py", "bench/run.py", "setup.py"):
+        assert str(REPO / path) in checked, path
+
+
+def test_kg_and_server_type_check_with_mypy():
+    """``mypy kg server`` with the [tool.mypy] settings of pyproject.toml reports no error."""
+    result = subprocess.run([sys.executable, "-m", "mypy", "kg", "server"], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
+
+
+def test_no_committed_file_names_a_path_of_one_machine():
+    """Paths are relative to the repository, from the environment, or temporary directories
+    made at run time: never a home, work or temporary directory of the machine that wrote it."""
+    machine_path = re.compile(r"(?<![\w.-])/(?:work|root|tmp|home/\w+)/")
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: " + listed.stderr.strip())
+    found = []
+    for name in listed.stdout.split("\0"):
+        path = REPO / name
+        if not name or not path.is_file() or path.suffix in BINARY_SUFFIXES:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{name}:{number}" for number, line in enumerate(text.splitlines(), 1)
+                  if machine_path.search(line)]
+    assert found == []
 
 
 def test_the_wheel_carries_ontology_shapes_data_and_queries(tmp_path):

@@ -32,12 +32,12 @@ class TermText:
     def __init__(self) -> None:
         self._nodes: dict[object, str] = {}
 
-    def term(self, term: object) -> str:
+    def term(self, term: Node) -> str:
         if type(term) is Literal:
             return _quoteLiteral(term)
         text = self._nodes.get(term)
         if text is None:
-            text = term.n3()  # type: ignore[attr-defined]
+            text = term.n3()
             if len(self._nodes) > 200_000:
                 self._nodes.clear()
             self._nodes[term] = text

@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -47,7 +48,7 @@ from kg.validate.sparql_report import add_result, check_solutions, new_report, r
 from kg.validate.typed_literals import rejected_by_datatype
 
 #: A worker's checks and store (set by :func:`_open_store`).
-_SHARED: dict[str, object] = {}
+_SHARED: dict[str, Any] = {}  # values of two types, read back by key
 
 
 def ill_typed_in_ntriples(path: Path, datatypes: Iterable[URIRef]) -> dict[URIRef, list[str]]:
@@ -214,8 +215,8 @@ def _check_results(job: tuple[int, bool]) -> tuple[int, list[tuple], int, float]
     as the same terms, which is all that dropping repeated rows (:func:`row_result`) needs."""
     number, kept = job
     started = time.monotonic()
-    loaded: LoadedData = _SHARED["loaded"]  # type: ignore[assignment]
-    check: Check = _SHARED["checks"][number]  # type: ignore[index]
+    loaded: LoadedData = _SHARED["loaded"]
+    check: Check = _SHARED["checks"][number]
     seen: set = set()
     results = []
     count = 0
