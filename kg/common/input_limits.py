@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.common.errors import KgError
+from kg.common.query_text import uses_service
 
 XML_FORMATS = frozenset({"xml", "pretty-xml", "trix", "rdfxml", "rdf/xml"})
 JSONLD_FORMATS = frozenset({"json-ld", "jsonld"})
@@ -82,8 +83,6 @@ def check_shapes_sparql(shapes: Any) -> None:
     """Refuse shapes whose SPARQL (sh:select, sh:ask, …) uses SERVICE: both validators would run
     it and fetch from the address it names. Same parse-tree check as the endpoint's."""
     from rdflib.namespace import SH
-
-    from kg.common.query_text import uses_service
 
     for predicate in (SH.select, SH.ask, SH.construct, SH.update):
         for subject, text in shapes.subject_objects(predicate):

@@ -37,6 +37,7 @@ import pyoxigraph as ox
 
 from kg.common.errors import KgError
 from kg.records import iris
+from kg.store.remote import RemoteStore
 
 
 @dataclass
@@ -121,8 +122,6 @@ def _put_graph(store: ox.Store, name: str, gsp_url: str, target: str, timeout: f
 
 def _remote_graphs(gsp_url: str, timeout: float) -> list[str]:
     """The named graphs the engine holds now (asked at the query endpoint beside the GSP one)."""
-    from kg.store.remote import RemoteStore
-
     return RemoteStore(sibling_url(gsp_url, "query"), timeout=timeout).graph_names()
 
 

@@ -15,7 +15,9 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import Dataset, Graph
+from pyparsing import ParseException
+from rdflib import BNode, Dataset, Graph
+from rdflib import Literal as RdflibLiteral
 from rdflib import URIRef as RdflibURIRef
 from rdflib.query import ResultRow
 
@@ -72,8 +74,6 @@ class RdflibStore:
     def query(self, text: str, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None,
               base_iri: str | None = None) -> QueryResult:
-        from pyparsing import ParseException
-
         try:
             result = self._view(default_graph_uris, named_graph_uris).query(
                 text, initBindings=bindings or {}, base=base_iri)
@@ -98,9 +98,6 @@ class RdflibStore:
 
 def _rdflib_nt(term: Any) -> str:
     """An rdflib term in the N-Triples form pyoxigraph writes, so rows compare across stores."""
-    from rdflib import BNode
-    from rdflib import Literal as RdflibLiteral
-
     if isinstance(term, RdflibLiteral):
         if term.language:
             return str(ox.Literal(str(term), language=term.language))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Literal as RdflibLiteral
 
 from kg.common.errors import KgError
 from kg.records.iris import PREFIXES
@@ -146,8 +147,6 @@ def _serialize_triples(triples: list, key: str) -> bytes:
 
 def to_oxigraph(term: Any) -> Any:
     """An rdflib term (a bound parameter) as the pyoxigraph term it denotes."""
-    from rdflib import Literal as RdflibLiteral
-
     if isinstance(term, RdflibLiteral):
         if term.language:
             return ox.Literal(str(term), language=term.language)

@@ -40,9 +40,10 @@ from tqdm import tqdm
 
 from kg.common.steps import timed_step
 from kg.validate.data_store import LoadedData
-from kg.validate.report import SEVERITIES, ValidationReport
+from kg.validate.report import SEVERITIES, ValidationReport, report_of
 from kg.validate.shacl_checks import compile_shapes
 from kg.validate.shacl_sparql import Check
+from kg.validate.shapes import load_shapes
 from kg.validate.sparql_engine import subclass_closure
 from kg.validate.sparql_report import add_result, check_solutions, new_report, row_result
 from kg.validate.typed_literals import rejected_by_datatype
@@ -242,9 +243,6 @@ def validate_release_report(union: Path, index: Path, shapes: Graph | None = Non
 
     With ``only_violations`` (the build: it reports violations, and only counts the rest), the
     report holds the violations and the number of results of each severity."""
-    from kg.validate.report import report_of
-    from kg.validate.shapes import load_shapes
-
     shapes = shapes if shapes is not None else load_shapes()
     report_graph, counts = validate_release(union, index, shapes, progress=progress,
                                             only_violations=only_violations, data_store=data_store)
