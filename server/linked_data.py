@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 from rdflib.util import from_n3
 
+from kg.ontology_docs.page import reference_html
 from kg.records import iris
 from kg.store.results import GRAPH_FORMATS
 from server.errors import error_response
@@ -214,8 +215,6 @@ def ontology(extension: str | None = None) -> Response:
         return response
     # The reference page (kg.ontology_docs.page, as `kg docs` writes it), rendered once per version
     # of the ontology files.
-    from kg.ontology_docs.page import reference_html
-
     response = Response(reference_html(served=True))
     response.headers["Vary"] = "Accept"
     return response
