@@ -27,24 +27,16 @@ if TYPE_CHECKING:  # for the annotations; create_app imports them when it runs (
 def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, build_dir: Path | None = None,
                config: dict | None = None) -> Flask:
     """The application over ``store`` (default: the pyoxigraph store in ``build_dir``/store)."""
-    # deferred: Flask, the store and the views load when an application is made (module docstring)
+    # deferred: Flask and the store load when an application is made (module docstring)
     from flask import Flask, Response, send_file
     from flask_compress import Compress
     from flask_cors import CORS
     from werkzeug.exceptions import HTTPException
 
     from kg.store.opening import open_store
-    from server.api import blueprint as api
     from server.errors import error_response
     from server.guarded_store import guard
-    from server.http_limits import install as install_limits
-    from server.linked_data import blueprint as linked_data
-    from server.publishing import blueprint as publishing
-    from server.query_errors import install as install_query_errors
     from server.query_limits import TRUNCATION_HEADER, QueryLimits
-    from server.query_page import blueprint as query_page
-    from server.service_description import void_response
-    from server.sparql import blueprint as sparql
 
     app = Flask(__name__)
     build = Path(build_dir or "build")
@@ -66,6 +58,18 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
          expose_headers=["Content-Type", "Vary", "Retry-After", TRUNCATION_HEADER,
                          "KG-Result-Streamed"])
     Compress(app)
+
+    # deferred: the views, once the guard has started the query workers: they load while a
+    # process of the pool counts the store's quads, which /healthz then reports from the start
+    from server.api import blueprint as api
+    from server.http_limits import install as install_limits
+    from server.linked_data import blueprint as linked_data
+    from server.publishing import blueprint as publishing
+    from server.query_errors import install as install_query_errors
+    from server.query_page import blueprint as query_page
+    from server.service_description import void_response
+    from server.sparql import blueprint as sparql
+
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
     app.register_blueprint(query_page)
