@@ -25,6 +25,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -297,7 +298,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kg-bench",
+                        help="builds, stores and results.json (default: kg-bench in the temporary directory)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--query-timeout", type=float, default=60.0,
                         help="seconds before a query counts as failed on an engine")

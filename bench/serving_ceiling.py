@@ -113,7 +113,7 @@ def section(rates: dict[str, list[float]], build: Path, contracts: int, rounds: 
     base = statistics.median(rates[OXIGRAPH])
     lines = [START, "## How close a Flask endpoint comes to Oxigraph server (`bench/serving_ceiling.py`)", "",
              f"- measured {dt.date.today().isoformat()} on {machine('pyoxigraph', 'flask', 'waitress')}",
-             f"- store: `{build}/store` ({contracts:,} contracts); {rounds} alternating rounds of "
+             f"- store: `{build.name}/store` ({contracts:,} contracts); {rounds} alternating rounds of "
              f"{seconds:g} s, 8 client threads, lookups by contract number; load average "
              f"{os.getloadavg()[0]:.1f} at the end", "",
              "| server | answered lookups/s, each round | median | share of Oxigraph server's median |",

@@ -2,6 +2,10 @@
 
 Errors in the user's data (:class:`kg.common.errors.KgError`) are printed as ``file:line: field:
 message`` with exit code 2; no traceback is shown for them.
+
+Each subcommand imports what it needs when it runs (the ``# deferred:`` imports below):
+``python -m kg assets`` must run with the standard library alone, before pip has installed
+anything (.ci/run), and no command pays for the imports of the others.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from kg.export.selection import ALL_FORMATS as EXPORT_FORMATS
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.records.citations import check_citations
     from kg.records.corpus import load_corpus
 
@@ -40,6 +45,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.release.build import build
 
     print(paths.describe_data_dir(Path(args.data)), file=sys.stderr)
@@ -51,6 +57,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.synth import synthesize
 
     print(synthesize(args.contracts, args.seed, Path(args.out)).summary())
@@ -58,6 +65,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.release.lock import exclusive_build
     from kg.release.store_load import load_oxigraph
 
@@ -71,12 +79,15 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.query.run import run_query_cli
 
     return run_query_cli(args)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
+    from kg.common.input_limits import remote_contexts_allowed
     from kg.validate.engines import validate_files
     from kg.validate.errors import ValidationTimeoutError
     from kg.validate.report_output import render
@@ -84,8 +95,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     files = [Path(name) for name in args.files] or [Path(args.build) / "kg.nq"]
     if not args.files and not files[0].is_file():
         raise KgError(f"{files[0]}: no build found; run `kg build` first or name the RDF files to validate")
-    from kg.common.input_limits import remote_contexts_allowed
-
     try:
         with remote_contexts_allowed(args.allow_remote_contexts):
             report = validate_files(files, format_in=args.format_in, shapes=Path(args.shapes),
@@ -98,6 +107,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from server.launcher import ServeLimits, serve
 
     serve_limits = ServeLimits(timeout=args.timeout, max_timeout=max(args.max_timeout, args.timeout),
@@ -110,10 +120,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_publish(args: argparse.Namespace) -> int:
     if args.to:
+        # deferred: the subcommand's own imports, when it runs (module docstring)
         from kg.publish.remote import publish_to
 
         print(publish_to(Path(args.build), args.to, args.update, progress=True).summary(args.to))
         return 0
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.publish.generations import publish
     from kg.validate.errors import ValidationTimeoutError
 
@@ -132,6 +144,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.ontology_docs.page import write_docs
 
     for path in write_docs(Path(args.out)):
@@ -140,6 +153,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.export.pipeline import ExportOptions, export_release, graphs_from_build
     from kg.export.settings import parse_release_date, publication
 
@@ -150,6 +164,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         formats=tuple(name.strip() for name in args.formats.split(",") if name.strip()),
         inferred=args.inferred)
     if not (build_dir / "kg.nq").is_file():
+        # deferred: only when there is no build to export yet
         from kg.release.build import build
 
         print(f"no build in {build_dir}: building it first", file=sys.stderr)
@@ -160,6 +175,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_assets(args: argparse.Namespace) -> int:
+    # deferred: stdlib only: kg assets runs before pip has installed anything
     from server.assets import install_assets
 
     install_assets(npm=args.npm)

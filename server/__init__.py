@@ -2,6 +2,11 @@
 
 :func:`create_app` takes an opened store (or opens the default one), so tests and ``kg serve``
 build the same application; the views only translate HTTP into store calls and back.
+
+Importing the package needs the standard library only: ``kg assets`` (server.assets) runs
+before pip has installed Flask, and ``kg serve`` (server.launcher) starts the query workers'
+fork server before it loads Flask and the views. So :func:`create_app` imports them when it is
+called.
 """
 
 from __future__ import annotations
@@ -9,38 +14,43 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, Response, send_file
-from flask_compress import Compress
-from flask_cors import CORS
-from werkzeug.exceptions import HTTPException
+if TYPE_CHECKING:  # for the annotations; create_app imports them when it runs (module docstring)
+    from flask import Flask
 
-from kg.common.formats import GRAPH, RESULTS, offers
-from kg.store.opening import open_store
-from kg.store.oxigraph import OxigraphStore
-from kg.store.rdflib_memory import RdflibStore
-from server.errors import error_response
-from server.formats import DUMPS, media_type_of
-
-#: What flask-compress may gzip (when the client accepts it): the pages and scripts, and every
-#: media type the server answers in (errors are application/json or text/plain, among them).
-COMPRESSED_MEDIA_TYPES = list(dict.fromkeys(["text/html", "text/css", "application/javascript",
-                                             *offers(RESULTS), *offers(GRAPH)]))
+    from kg.store.oxigraph import OxigraphStore
+    from kg.store.rdflib_memory import RdflibStore
+    from kg.store.remote import RemoteStore
 
 
-def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path | None = None,
+def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, build_dir: Path | None = None,
                config: dict | None = None) -> Flask:
     """The application over ``store`` (default: the pyoxigraph store in ``build_dir``/store)."""
-    app = Flask(__name__)
-    build = Path(build_dir or "build")
-    app.config.update(KG_STORE=store or open_store("oxigraph", build_dir=build), KG_BUILD_DIR=build,
-                      COMPRESS_MIMETYPES=COMPRESSED_MEDIA_TYPES,
-                      COMPRESS_MIN_SIZE=500, JSON_AS_ASCII=False)
-    app.config.update(config or {})
-    # Every view queries through the guard: worker processes, time limit, caps (docs/security.md).
+    # deferred: Flask and the store load when an application is made (module docstring)
+    from flask import Flask, Response, send_file
+    from flask_compress import Compress
+    from flask_cors import CORS
+    from werkzeug.exceptions import HTTPException
+
+    from kg.common.formats import GRAPH, RESULTS, offers
+    from kg.store.opening import open_store
+    from server.errors import error_response
+    from server.formats import DUMPS, media_type_of
     from server.guarded_store import guard
     from server.query_limits import TRUNCATION_HEADER, QueryLimits
 
+    # What flask-compress may gzip (when the client accepts it): the pages and scripts, and every
+    # media type the server answers in (errors are application/json or text/plain, among them).
+    compressed_media_types = list(dict.fromkeys(["text/html", "text/css", "application/javascript",
+                                                 *offers(RESULTS), *offers(GRAPH)]))
+    app = Flask(__name__)
+    build = Path(build_dir or "build")
+    app.config.update(KG_STORE=store or open_store("oxigraph", build_dir=build), KG_BUILD_DIR=build,
+                      COMPRESS_MIMETYPES=compressed_media_types,
+                      COMPRESS_MIN_SIZE=500, JSON_AS_ASCII=False)
+    app.config.update(config or {})
+    # Every view queries through the guard: worker processes, time limit, caps (docs/security.md).
     app.config["KG_STORE"] = guard(app.config["KG_STORE"], app.config.get("KG_LIMITS") or QueryLimits())
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
          allow_headers=["Content-Type", "Accept"],
@@ -48,20 +58,22 @@ def create_app(store: OxigraphStore | RdflibStore | None = None, build_dir: Path
                          "KG-Result-Streamed"])
     Compress(app)
 
+    # deferred: the views, once the guard has started the query workers: they load while a
+    # process of the pool counts the store's quads, which /healthz then reports from the start
     from server.api import blueprint as api
+    from server.http_limits import install as install_limits
     from server.linked_data import blueprint as linked_data
     from server.publishing import blueprint as publishing
+    from server.query_errors import install as install_query_errors
     from server.query_page import blueprint as query_page
     from server.service_description import void_response
     from server.sparql import blueprint as sparql
+
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
     app.register_blueprint(query_page)
     app.register_blueprint(api)
     app.register_blueprint(publishing)
-    from server.http_limits import install as install_limits
-    from server.query_errors import install as install_query_errors
-
     install_limits(app)
     install_query_errors(app)
 

@@ -28,7 +28,7 @@ from flask import Response, g, has_request_context, stream_with_context
 
 from kg.common import formats
 from kg.common.limits import MAX_ANSWER_BYTES, MAX_ROWS
-from kg.store.results import WORKER_ROWS, WORKER_TRIPLES, serialize_triples
+from kg.store.results import WORKER_ROWS, WORKER_TRIPLES, in_bytes, serialize_triples
 
 STREAMED_HEADER = "KG-Result-Streamed"
 #: Where the rows go in the serialisation of an empty answer: before the last occurrence.
@@ -99,12 +99,12 @@ def parse_rows(kind: str, variables: tuple[str, ...] | list[str], payload: bytes
 def document_of(kind: str, variables: tuple[str, ...] | list[str], key: str, payload: bytes) -> bytes:
     """One payload (the whole answer, or one chunk) in format ``key``."""
     if kind == "boolean":
-        return ox.parse_query_results(b'{"head":{},"boolean":' + payload + b"}",
-                                      format=_BOOLEAN.results_format
-                                      ).serialize(format=formats.by_key(key).results_format)
+        return in_bytes(ox.parse_query_results(b'{"head":{},"boolean":' + payload + b"}",
+                                               format=_BOOLEAN.results_format
+                                               ).serialize(format=formats.by_key(key).results_format))
     if kind == "graph":
         return serialize_triples(list(parse_rows(kind, variables, payload)), key)
-    return parse_rows(kind, variables, payload).serialize(format=formats.by_key(key).results_format)
+    return in_bytes(parse_rows(kind, variables, payload).serialize(format=formats.by_key(key).results_format))
 
 
 def marked(body: bytes, key: str, truncated: str, streamed: bool = False) -> bytes:

@@ -19,7 +19,7 @@ def error_response(status: int, message: str, line: int | None = None,
         where = f" (line {line}, column {column})" if line else ""
         response = Response(f"{message}{where}\n", status=status, mimetype="text/plain")
     else:
-        body = {"error": _reason(status), "message": message}
+        body: dict[str, object] = {"error": _reason(status), "message": message}
         if line is not None:
             body.update(line=line, column=column)
         response = Response(json.dumps(body, ensure_ascii=False), status=status,

@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from kg.common.query_text import check_query
 from server.answers import GuardedResult
 from server.launcher import start_worker_server
 from server.query_limits import QueryLimits, QueryTimeoutError, ReloadError
@@ -143,8 +144,6 @@ class CheckedStore:
     def query(self, text: str, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None,
               base_iri: str | None = None, timeout: float | None = None) -> Any:
-        from kg.common.query_text import check_query
-
         check_query(text, self.limits.text)
         options: dict[str, Any] = {"base_iri": base_iri}
         if bindings:

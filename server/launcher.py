@@ -8,11 +8,18 @@ worker processes with the limits given here (server/guarded_store.py, docs/secur
 A published build is picked up while serving: :class:`ReloadWatcher` polls the pointer every
 second (SIGHUP makes it look at once) and swaps the new generation in, or keeps the old one and
 reports why in ``/healthz``.
+
+The top of this module imports the standard library and light modules only: ``kg serve``
+starts the query workers' fork server first (:func:`start_worker_server`), so that its imports
+of pyoxigraph and rdflib run on the other core while this process imports the store, Flask and
+the views, which the functions below import when they run (``# deferred:``).
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import sys
@@ -20,6 +27,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.common import formats, paths
 from kg.common.errors import KgError
@@ -35,6 +43,8 @@ from kg.common.limits import (
     QUERY_WORKERS,
     RATE_LIMIT_PER_SECOND,
 )
+from server.prefork import Supervisor, bound_listener
+from server.query_limits import QueryLimits, ReloadError
 
 #: What the process the query workers are forked from imports once (server/worker_pool.py).
 WORKER_PRELOAD = ["pyoxigraph", "rdflib", "server.query_worker"]
@@ -44,9 +54,6 @@ def start_worker_server() -> None:
     """Start the process the query workers are forked from (multiprocessing's forkserver) now:
     its imports then run on the other core while this process imports Flask and the views, and
     ``kg serve`` answers about a second sooner. Once running, later preload lists are ignored."""
-    import multiprocessing
-    import multiprocessing.forkserver
-
     multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
     multiprocessing.forkserver.ensure_running()
 
@@ -84,8 +91,8 @@ class ReloadWatcher:
             self.check()
 
     def check(self) -> None:
+        # deferred: after the worker server has started (module docstring)
         from kg.publish.generations import pointed_generation, stores_dir, verified_manifest
-        from server.query_limits import ReloadError
         from server.query_worker import StoreSource
 
         generation = pointed_generation(self.build_dir)
@@ -106,6 +113,7 @@ class ReloadWatcher:
 
 
 def _published_store(build_dir: Path):
+    # deferred: after the worker server has started (module docstring)
     from kg.publish.generations import pointed_generation, stores_dir, verified_manifest
     from kg.store.oxigraph import OxigraphStore
 
@@ -133,15 +141,13 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
         if path.is_file():
             check_input(path, path.read_bytes(), formats.for_extension(path))
     if _build_needed(files, store_kind, build_dir):
-        from kg.release.build import build
+        from kg.release.build import build  # deferred: only when there is no build to serve yet
 
         print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
         print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
-    options = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy}
+    options: dict[str, Any] = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy}
     if processes == 1:
         return _serve_copy(files, store_kind, build_dir, {"host": host, "port": port}, **options)
-    from server.prefork import Supervisor, bound_listener
-
     try:
         listener = bound_listener(host, port)
     except OSError as error:
@@ -161,7 +167,7 @@ def _build_needed(files: list[Path], store_kind: str, build_dir: Path) -> bool:
     if files:
         return False
     if store_kind == "oxigraph":
-        from kg.publish.generations import pointed_generation
+        from kg.publish.generations import pointed_generation  # deferred: see the module docstring
 
         return (pointed_generation(build_dir) is None
                 and not (build_dir / "store" / "CURRENT").is_file())
@@ -201,11 +207,11 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
                 limits: ServeLimits, trusted_proxy: str | None) -> int:
     """One server: the store opened, the application made, waitress answering on ``listen``
     (a host and port, or the sockets a supervisor bound)."""
+    # deferred: after the worker server has started (module docstring)
     from waitress import serve as waitress_serve
 
     from kg.store.opening import open_store
     from server import create_app
-    from server.query_limits import QueryLimits
 
     store, generation = (None, None)
     if not files and store_kind == "oxigraph":

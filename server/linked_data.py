@@ -16,6 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.util import from_n3
 
 from kg.common.formats import content_type
+from kg.ontology_docs.page import reference_html
 from kg.records import iris
 from server.errors import error_response, not_acceptable
 from server.formats import GRAPH_MEDIA, PAGE_EXTENSIONS, PAGE_HTML, PAGE_OFFERS, media_type_of
@@ -213,8 +214,6 @@ def ontology(extension: str | None = None) -> Response:
         return response
     # The reference page (kg.ontology_docs.page, as `kg docs` writes it), rendered once per version
     # of the ontology files.
-    from kg.ontology_docs.page import reference_html
-
     response = Response(reference_html(served=True))
     response.headers["Vary"] = "Accept"
     return response

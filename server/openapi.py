@@ -56,16 +56,17 @@ def parameter_schema(parameter: Parameter) -> dict:
 
 
 def _parameter(parameter: Parameter) -> dict:
+    schema = parameter_schema(parameter)
     described = {
         "name": parameter.name, "in": "query", "required": parameter.default is None,
         "description": " — ".join(text for text in (parameter.description,
                                                      parameter.description_bg) if text)
         or parameter.name,
-        "schema": parameter_schema(parameter),
+        "schema": schema,
         "x-rdf-type": parameter.type,
     }
     if parameter.default is not None:
-        described["example"] = described["schema"]["default"]
+        described["example"] = schema["default"]
     return described
 
 

@@ -41,6 +41,9 @@ from typing import Any
 
 from kg.common.limits import CHUNK_BYTES, MAX_ROWS
 from kg.common.query_text import QueryRefusedError, TextLimits, check_query
+from kg.store.oxigraph import OxigraphStore
+from kg.store.rdflib_memory import RdflibStore
+from kg.store.results import QuerySyntaxError
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
@@ -58,9 +61,6 @@ class StoreSource:
     label: str = ""
 
     def open(self) -> Any:
-        from kg.store.oxigraph import OxigraphStore
-        from kg.store.rdflib_memory import RdflibStore
-
         if self.kind == "oxigraph-dir":
             return OxigraphStore.open_read_only(Path(self.path or ""))
         if self.kind == "oxigraph-files":
@@ -182,8 +182,6 @@ def run_task(store: Any, task: QueryTask, connection: Any) -> None:
 
 def start_query(store: Any, task: QueryTask) -> Any:
     """The engine's result, or the refusal/syntax message to send instead."""
-    from kg.store.results import QuerySyntaxError
-
     try:
         check_query(task.text, task.limits)
         options: dict[str, Any] = {"base_iri": task.base_iri}
@@ -199,6 +197,7 @@ def start_query(store: Any, task: QueryTask) -> Any:
 
 
 def _is_update(text: str) -> bool:
+    # deferred: rdflib's SPARQL grammar only for a text the engine has already refused
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from kg.common.formats import content_type
 from kg.store.results import QuerySyntaxError
@@ -30,7 +31,7 @@ blueprint = Blueprint("sparql", __name__)
 
 @blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 @blueprint.route("/sparql/", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
-def sparql() -> Response:
+def sparql() -> WerkzeugResponse:  # a redirect is werkzeug's Response, the others Flask's
     limits = getattr(current_app.config["KG_STORE"], "limits", None)
     try:
         sparql_request = read_request(request, limits.text if limits else None)

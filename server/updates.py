@@ -13,6 +13,7 @@ _lock = threading.Lock()
 
 def is_update(text: str) -> bool:
     """Whether ``text`` parses as a SPARQL 1.1 Update request."""
+    # deferred: rdflib's SPARQL grammar only for a text the engine has already refused
     from rdflib.plugins.sparql.parser import parseUpdate
 
     with _lock:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import tools
+from mutation_suite import write_fixture_tree
 from rdflib import Dataset
 
 from kg.common import paths
@@ -102,6 +103,12 @@ def dataset(built: Path) -> Dataset:
     from kg.store.rdflib_memory import open_dataset
 
     return open_dataset(built)
+
+
+@pytest.fixture(scope="session")
+def shacl_fixtures(tmp_path_factory) -> Path:
+    """The SHACL fixtures: valid/ (committed) and invalid/ (the mutation suite's rows, written once)."""
+    return write_fixture_tree(tmp_path_factory.mktemp("shacl-fixtures"))
 
 
 @pytest.fixture

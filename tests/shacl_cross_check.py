@@ -5,8 +5,10 @@ number of results per shape and severity as pyshacl.
 
 Both validators get the same data graph for each fixture: the one ``kg validate`` builds (the
 union of the fixture's graphs, the bundled ontology and code lists, the derived
-``bgis:describedInGraph`` index), written as N-Triples. Jena needs the classpath of
-``../shared/tools/jena-setup.sh`` (or $JENA_CP); without Java and Jena nothing runs.
+``bgis:describedInGraph`` index), written as N-Triples. Jena needs a classpath: $JENA_CP, or
+the one the setup script prints ($JENA_SETUP, by default ``../shared/tools/jena-setup.sh``
+beside the repository); without Java and Jena nothing runs. The invalid fixtures are written
+into a temporary directory from the mutation table (tests/mutation_suite.py).
 """
 
 from __future__ import annotations
@@ -26,34 +28,37 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from kg import iris  # noqa: E402
+from mutation_suite import MUTATIONS, write_fixture_tree  # noqa: E402
+
 from kg.common.rdf_input import read_rdf_files  # noqa: E402
+from kg.records import iris  # noqa: E402
 from kg.validate.data_graph import data_graph  # noqa: E402
 from kg.validate.pyshacl_engine import run_pyshacl  # noqa: E402
 from kg.validate.report import results_of  # noqa: E402
 from kg.validate.shapes import load_shapes  # noqa: E402
 
-SETUP_SCRIPTS = (REPO.parent / "shared" / "tools" / "jena-setup.sh", Path("/work/shared/tools/jena-setup.sh"))
+DEFAULT_SETUP_SCRIPT = REPO.parent / "shared" / "tools" / "jena-setup.sh"
 Tally = Counter  # (shape local name, severity) -> number of results
 
 
-def fixtures() -> list[Path]:
-    data = HERE / "data"
-    return sorted((data / "valid").glob("*.trig")) + sorted((data / "invalid").glob("*.trig"))
+def fixtures(root: Path) -> list[Path]:
+    """Every SHACL fixture, written below root: the valid ones, then the mutation suite in order."""
+    write_fixture_tree(root)
+    return sorted((root / "valid").glob("*.trig")) + [root / "invalid" / row.file for row in MUTATIONS]
 
 
 def jena_classpath() -> str | None:
-    """$JENA_CP, or the classpath jena-setup.sh prints; None without Java or Jena."""
+    """$JENA_CP, or the classpath the setup script prints; None without Java or Jena."""
     if os.environ.get("JENA_CP"):
         return os.environ["JENA_CP"]
     if not shutil.which("java"):
         return None
-    for script in SETUP_SCRIPTS:
-        if script.is_file():
-            result = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=600)
-            lines = result.stdout.strip().splitlines()
-            if result.returncode == 0 and lines:
-                return lines[-1]
+    script = Path(os.environ.get("JENA_SETUP", DEFAULT_SETUP_SCRIPT))
+    if script.is_file():
+        result = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=600)
+        lines = result.stdout.strip().splitlines()
+        if result.returncode == 0 and lines:
+            return lines[-1]
     return None
 
 
@@ -109,7 +114,7 @@ def run_jena(classpath: str, shapes_file: Path, data_files: list[Path], out: Pat
 
 
 def cross_check(classpath: str, paths: list[Path] | None = None) -> list[dict]:
-    """One row per fixture: pyshacl's and Jena's tallies."""
+    """One row per fixture (by default every fixture): pyshacl's and Jena's tallies."""
     shapes = load_shapes()
     rows = []
     with tempfile.TemporaryDirectory() as temporary:
@@ -117,7 +122,7 @@ def cross_check(classpath: str, paths: list[Path] | None = None) -> list[dict]:
         shapes_file = work / "shapes.nt"
         jena_shapes(shapes).serialize(shapes_file, format="nt", encoding="utf-8")
         data_files, pyshacl_tallies = [], {}
-        for path in paths or fixtures():
+        for path in paths or fixtures(work / "fixtures"):
             data, _notes = data_graph(read_rdf_files([path]))
             target = work / f"{path.parent.name}-{path.stem}.nt"
             data.serialize(target, format="nt", encoding="utf-8")

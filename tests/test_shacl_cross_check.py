@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import tools
-from shacl_cross_check import HERE, cross_check
+from shacl_cross_check import cross_check
 
 SELECTED = [
     "valid/grants-kyustendil.trig", "valid/grants-vidin.trig", "valid/plan-housing.trig",
@@ -32,8 +32,8 @@ def classpath() -> str:
 
 @pytest.mark.slow
 @pytest.mark.needs("javac", "jena")
-def test_jena_and_pyshacl_give_the_same_results_per_shape_and_severity(classpath):
-    rows = cross_check(classpath, [HERE / "data" / name for name in SELECTED])
+def test_jena_and_pyshacl_give_the_same_results_per_shape_and_severity(classpath, shacl_fixtures):
+    rows = cross_check(classpath, [shacl_fixtures / name for name in SELECTED])
     assert len(rows) == len(SELECTED)
     different = {row["fixture"]: (row["pyshacl"], row["jena"])
                  for row in rows if row["pyshacl"] != row["jena"]}

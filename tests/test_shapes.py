@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
+from mutation_suite import MUTATIONS, VALID_DIR, Mutation
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
@@ -18,9 +18,7 @@ from kg.records import iris
 from kg.validate.engines import validate_files, validate_graphs
 from kg.validate.shapes import load_shapes, named_shapes
 
-DATA = Path(__file__).resolve().parent / "data"
-VALID = sorted((DATA / "valid").glob("*.trig"))
-MANIFEST = yaml.safe_load((DATA / "invalid" / "manifest.yaml").read_text(encoding="utf-8"))
+VALID = sorted(VALID_DIR.glob("*.trig"))
 SPARQL_SHAPES_WITHOUT_FIXTURE: set[str] = set()
 
 
@@ -39,7 +37,7 @@ def assembled() -> dict:
 
 
 def expand(term: str) -> str:
-    """``bgis:Name`` and ``<id/...>`` as written in the manifest -> full IRIs."""
+    """``bgis:Name`` and ``<id/...>`` as written in the mutation table -> full IRIs."""
     term = term.strip()
     if term.startswith("bgis:"):
         return str(iris.SHAPES) + term.removeprefix("bgis:")
@@ -104,38 +102,42 @@ def test_the_valid_fixtures_give_every_targeted_shape_a_focus_node(shapes):
 
 # ------------------------------------------------------------------ the mutation suite
 
-def test_the_mutation_suite_has_at_least_40_fixtures_all_listed():
-    files = {path.name for path in (DATA / "invalid").glob("*.trig")}
-    assert len(MANIFEST) >= 40
-    assert files == {entry["file"] for entry in MANIFEST}
-    for entry in MANIFEST:
-        assert set(entry) >= {"file", "base", "shape", "focus", "severity", "description"}, entry["file"]
-        assert entry["severity"] in ("Violation", "Warning", "Info")
+def test_the_mutation_suite_has_at_least_40_fixtures_each_written_once(shacl_fixtures):
+    files = {path.name for path in (shacl_fixtures / "invalid").glob("*.trig")}
+    assert len(MUTATIONS) >= 40
+    assert files == {mutation.file for mutation in MUTATIONS}
+    assert len(files) == len(MUTATIONS)
+    for mutation in MUTATIONS:
+        assert mutation.description and (VALID_DIR / f"{mutation.base}.trig").is_file(), mutation.name
+        assert mutation.severity in ("Violation", "Warning", "Info"), mutation.name
+        assert mutation.remove or mutation.add or mutation.remove_subject, mutation.name
 
 
-@pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"].removesuffix(".trig") for entry in MANIFEST])
-def test_each_invalid_fixture_is_a_small_change_to_its_base(entry):
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[mutation.name for mutation in MUTATIONS])
+def test_each_invalid_fixture_is_a_small_change_to_its_base(mutation: Mutation, shacl_fixtures):
     def triples(path: Path) -> set:
         dataset = Dataset()
         dataset.parse(path, format="trig")
         return {quad for quad in dataset.quads((None, None, None, None))}
 
-    changed = triples(DATA / "valid" / entry["base"]) ^ triples(DATA / "invalid" / entry["file"])
+    changed = (triples(shacl_fixtures / "valid" / f"{mutation.base}.trig")
+               ^ triples(shacl_fixtures / "invalid" / mutation.file))
     assert 0 < len(changed) <= 12, len(changed)
 
 
-@pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"].removesuffix(".trig") for entry in MANIFEST])
-def test_each_invalid_fixture_yields_exactly_the_expected_shape_and_focus(entry, shapes):
-    report = validate(DATA / "invalid" / entry["file"], shapes)
-    shape, focus, severity = expand(entry["shape"]), expand(entry["focus"]), entry["severity"]
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[mutation.name for mutation in MUTATIONS])
+def test_each_invalid_fixture_yields_exactly_the_expected_shape_and_focus(mutation: Mutation, shapes,
+                                                                          shacl_fixtures):
+    report = validate(shacl_fixtures / "invalid" / mutation.file, shapes)
+    shape, focus, severity = expand(mutation.shape), expand(mutation.focus), mutation.severity
     expected = [result for result in report.results
                 if (str(result.shape), str(result.focus), result.severity) == (shape, focus, severity)]
-    assert expected, f"{entry['file']}: no {severity} of {entry['shape']} at {entry['focus']}"
+    assert expected, f"{mutation.file}: no {severity} of {mutation.shape} at {mutation.focus}"
     for result in expected:
         languages = {language for language, _text in result.messages}
         assert {"bg", "en"} <= languages, result.messages
         assert result.message("bg") != result.message("en")
-    allowed = {(expand(other["shape"]), expand(other["focus"])) for other in entry.get("also", [])}
+    allowed = {(expand(other_shape), expand(other_focus)) for other_shape, other_focus in mutation.also}
     if severity == "Violation":
         allowed.add((shape, focus))
     violations = {(str(result.shape), str(result.focus)) for result in report.results
@@ -145,8 +147,8 @@ def test_each_invalid_fixture_yields_exactly_the_expected_shape_and_focus(entry,
 
 
 def test_every_sparql_rule_has_a_violating_fixture(shapes):
-    covered = {expand(entry["shape"]) for entry in MANIFEST}
-    covered |= {expand(other["shape"]) for entry in MANIFEST for other in entry.get("also", [])}
+    covered = {expand(mutation.shape) for mutation in MUTATIONS}
+    covered |= {expand(other_shape) for mutation in MUTATIONS for other_shape, _focus in mutation.also}
     sparql_shapes = {str(shape) for shape in shapes.subjects(SH.sparql, None)}
     assert sparql_shapes - covered == SPARQL_SHAPES_WITHOUT_FIXTURE
 
@@ -213,15 +215,15 @@ def test_every_class_of_the_data_is_the_target_of_a_shape(assembled, shapes):
 # ------------------------------------------------------------------ kg validate and kg build
 
 def test_kg_validate_exits_0_on_conforming_data_and_prints_its_warnings(capsys):
-    assert main(["validate", str(DATA / "valid" / "plan-housing.trig")]) == 0
+    assert main(["validate", str(VALID_DIR / "plan-housing.trig")]) == 0
     out = capsys.readouterr().out
     assert "conforms: 0 violations" in out
     assert "Warning  bgis:Measure-hasAction" in out
     assert "id:plan/kyustendil-roma-2022-2024/housing/m5" in out
 
 
-def test_kg_validate_exits_1_and_explains_the_violation_in_english_and_bulgarian(capsys):
-    fixture = str(DATA / "invalid" / "01-contract-number-cyrillic-es.trig")
+def test_kg_validate_exits_1_and_explains_the_violation_in_english_and_bulgarian(capsys, shacl_fixtures):
+    fixture = str(shacl_fixtures / "invalid" / "01-contract-number-cyrillic-es.trig")
     assert main(["validate", fixture, "--lang", "en"]) == 1
     english = capsys.readouterr().out
     assert "does not conform: 2 violations" in english
@@ -234,8 +236,8 @@ def test_kg_validate_exits_1_and_explains_the_violation_in_english_and_bulgarian
     assert "съдържа кирилската буква „С“ на позиция 24 вместо латинската „C“" in bulgarian
 
 
-def test_kg_validate_reports_json_and_turtle(capsys):
-    fixture = str(DATA / "invalid" / "15-amount-typed-double.trig")
+def test_kg_validate_reports_json_and_turtle(capsys, shacl_fixtures):
+    fixture = str(shacl_fixtures / "invalid" / "15-amount-typed-double.trig")
     assert main(["validate", fixture, "--format", "json", "--lang", "bg"]) == 1
     document = json.loads(capsys.readouterr().out)
     assert document["conforms"] is False
@@ -267,13 +269,13 @@ def test_kg_validate_exits_2_with_file_line_column_on_unparsable_input(tmp_path,
 
 
 def test_kg_validate_exits_3_when_it_runs_out_of_time(capsys):
-    assert main(["validate", str(DATA / "valid" / "grants-vidin.trig"), "--timeout", "0.01"]) == 3
+    assert main(["validate", str(VALID_DIR / "grants-vidin.trig"), "--timeout", "0.01"]) == 3
     assert "did not finish within 0.01 seconds" in capsys.readouterr().err
 
 
-def test_kg_validate_reads_any_rdflib_format(tmp_path, shapes):
+def test_kg_validate_reads_any_rdflib_format(tmp_path, shapes, shacl_fixtures):
     dataset = Dataset()
-    dataset.parse(DATA / "invalid" / "30-project-start-after-end.trig", format="trig")
+    dataset.parse(shacl_fixtures / "invalid" / "30-project-start-after-end.trig", format="trig")
     union = Graph()
     for quad in dataset.quads((None, None, None, None)):
         union.add(quad[:3])
@@ -330,7 +332,7 @@ def test_kg_validate_never_fetches_anything(tmp_path, monkeypatch, shapes):
     assert report.conforms
 
 
-def test_kg_validate_can_infer_before_validating(capsys):
-    fixture = str(DATA / "invalid" / "30-project-start-after-end.trig")
+def test_kg_validate_can_infer_before_validating(capsys, shacl_fixtures):
+    fixture = str(shacl_fixtures / "invalid" / "30-project-start-after-end.trig")
     assert main(["validate", fixture, "--inference", "rdfs"]) == 1
     assert "bgis:Project-startNotAfterEnd" in capsys.readouterr().out

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from mutation_suite import MUTATIONS, VALID_DIR
 from rdflib import BNode, Graph
 
 from kg.common import paths
@@ -30,7 +31,9 @@ from kg.validate.shacl_sparql import UnsupportedShapeError
 from kg.validate.shapes import load_shapes
 
 DATA = Path(__file__).resolve().parent / "data"
-FIXTURES = sorted((DATA / "invalid").glob("*.trig")) + sorted((DATA / "valid").glob("*.trig"))
+#: Every SHACL fixture, as its path below the shacl_fixtures tree.
+FIXTURES = ([f"invalid/{mutation.file}" for mutation in MUTATIONS]
+            + [f"valid/{path.name}" for path in sorted(VALID_DIR.glob("*.trig"))])
 NUMERAL = re.compile(r"-?\d+\.\d+|-?\d+")
 
 
@@ -60,8 +63,9 @@ def assert_same_results(pyshacl_report, sparql_report) -> None:
     assert pyshacl_report.notes == sparql_report.notes
 
 
-@pytest.mark.parametrize("path", FIXTURES, ids=[f"{path.parent.name}/{path.stem}" for path in FIXTURES])
-def test_every_fixture_gets_the_same_results_from_both_engines(path, shapes):
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[name.removesuffix(".trig") for name in FIXTURES])
+def test_every_fixture_gets_the_same_results_from_both_engines(fixture, shapes, shacl_fixtures):
+    path = shacl_fixtures / fixture
     assert_same_results(validate_files([path], shapes=shapes, engine="pyshacl", timeout=None),
                         validate_files([path], shapes=shapes, engine="sparql", timeout=None))
 
@@ -79,9 +83,9 @@ def test_graphs_in_memory_are_validated_like_files(built, shapes, dataset):
                         validate_graphs(graphs, shapes=shapes, engine="sparql", timeout=None))
 
 
-def test_numbers_are_reported_as_the_data_writes_them(shapes):
-    report = validate_files([DATA / "invalid" / "24-programme-direct-not-direct.trig"], shapes=shapes,
-                            engine="sparql", timeout=None)
+def test_numbers_are_reported_as_the_data_writes_them(shapes, shacl_fixtures):
+    report = validate_files([shacl_fixtures / "invalid" / "24-programme-direct-not-direct.trig"],
+                            shapes=shapes, engine="sparql", timeout=None)
     values = {str(result.value) for result in report.results if result.severity == "Violation"}
     assert "824915.0" in values  # pyoxigraph itself would give back "824915"
 

@@ -31,6 +31,7 @@ from kg.common import formats
 from kg.common.errors import KgError
 from kg.common.formats import Format
 from kg.common.limits import MAX_INPUT_BYTES, MAX_INPUT_TRIPLES
+from kg.common.query_text import uses_service
 
 _state = threading.local()
 
@@ -86,9 +87,9 @@ def check_input(path: Path, data: bytes, rdf_format: Format | None) -> None:
 def check_shapes_sparql(shapes: Any) -> None:
     """Refuse shapes whose SPARQL (sh:select, sh:ask, …) uses SERVICE: both validators would run
     it and fetch from the address it names. Same parse-tree check as the endpoint's."""
+    # deferred: rdflib (~0.3 s) only where shapes are checked; kg serve imports this module
+    # before it starts its worker server (server/launcher.py), and stays light that way
     from rdflib.namespace import SH
-
-    from kg.common.query_text import uses_service
 
     for predicate in (SH.select, SH.ask, SH.construct, SH.update):
         for subject, text in shapes.subject_objects(predicate):

@@ -215,6 +215,7 @@ def uses_service(text: str, digest: bytes | None = None) -> bool:
 def _uses_service(text: str) -> bool:
     if not mentions_service(text):
         return False
+    # deferred: rdflib's SPARQL parser (rdflib, then its grammar) only for a text naming SERVICE
     from rdflib.plugins.sparql.parser import parseQuery
 
     with _parser_lock:
@@ -226,6 +227,7 @@ def _uses_service(text: str) -> bool:
 
 
 def _has_service(node: object) -> bool:
+    # deferred: the parse tree's types, with the parser above (only for a text naming SERVICE)
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 

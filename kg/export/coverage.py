@@ -75,8 +75,10 @@ def temporal_bounds(graph: Graph) -> tuple[Literal | None, Literal | None]:
 def municipalities(graph: Graph) -> tuple[tuple[URIRef, tuple[Literal, ...]], ...]:
     places = sorted(subject for subject in graph.subjects(RDF.type, BGI.MunicipalityTerritory)
                     if isinstance(subject, URIRef))
-    return tuple((place, tuple(sorted(graph.objects(place, RDFS.label), key=lambda label: (
-        label.language or "", str(label))))) for place in dict.fromkeys(places))
+    return tuple((place, tuple(sorted((label for label in graph.objects(place, RDFS.label)
+                                       if isinstance(label, Literal)),
+                                      key=lambda label: (label.language or "", str(label)))))
+                 for place in dict.fromkeys(places))
 
 
 def coverage(graph: Graph) -> Coverage:

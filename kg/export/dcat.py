@@ -188,9 +188,9 @@ def dcat_graph(publication: Publication, files: list[DistributionFile], found: C
     graph.add((dataset, RDF.type, DCAT.Dataset))
     _bilingual(graph, dataset, DCTERMS.title, TITLES)
     _bilingual(graph, dataset, DCTERMS.description, DESCRIPTIONS)
-    for language in sorted(KEYWORDS):
-        for keyword in KEYWORDS[language]:
-            graph.add((dataset, DCAT.keyword, Literal(keyword, lang=language)))
+    for tag in sorted(KEYWORDS):  # a language tag ("bg"), where LANGUAGES above are IRIs
+        for keyword in KEYWORDS[tag]:
+            graph.add((dataset, DCAT.keyword, Literal(keyword, lang=tag)))
     graph.add((dataset, DCAT.theme, _typed(graph, THEME, SKOS.Concept, "data-theme")))
     graph.add((THEME, SKOS.prefLabel, Literal("Population and society", lang="en")))
     for language in LANGUAGES:

@@ -32,6 +32,7 @@ from pyld.jsonld import JsonLdError
 from kg.common.formats import by_key
 from kg.export.void import SparqlStore
 from kg.records import iris
+from kg.store.results import QueryResult
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -62,22 +63,27 @@ def _compact(iri: str) -> tuple[str, str] | None:
     return None
 
 
+def _bound_rows(result: QueryResult) -> list[tuple[str, ...]]:
+    """The rows with every variable bound (the queries below bind all of theirs)."""
+    return [tuple(cell for cell in row if cell is not None) for row in result.rows() if None not in row]
+
+
 def _usage(store: SparqlStore) -> tuple[dict[str, set[str]], set[str], set[str]]:
     """Per predicate the kinds of object it has, the multi-valued predicates, and the classes."""
     kinds: dict[str, set[str]] = defaultdict(set)
-    for predicate, kind in store.query(  # type: ignore[attr-defined]
+    for predicate, kind in _bound_rows(store.query(
             'SELECT DISTINCT ?p ?kind WHERE { ?s ?p ?o BIND(IF(isLiteral(?o), IF(LANG(?o) != "", '
-            '"@lang", STR(DATATYPE(?o))), "@id") AS ?kind) }').rows():
+            '"@lang", STR(DATATYPE(?o))), "@id") AS ?kind) }')):
         kinds[predicate[1:-1]].add(json.loads(kind) if kind.startswith('"') else kind)
-    multi = {row[0][1:-1] for row in store.query(  # type: ignore[attr-defined]
-        "SELECT DISTINCT ?p WHERE { ?s ?p ?o1 . ?s ?p ?o2 FILTER(?o1 != ?o2) }").rows()}
-    classes = {row[0][1:-1] for row in store.query(  # type: ignore[attr-defined]
+    multi = {row[0][1:-1] for row in _bound_rows(store.query(
+        "SELECT DISTINCT ?p WHERE { ?s ?p ?o1 . ?s ?p ?o2 FILTER(?o1 != ?o2) }"))}
+    classes = {row[0][1:-1] for row in _bound_rows(store.query(
         "SELECT DISTINCT ?c WHERE { { ?s a ?c } UNION { ?c a ?kind "
         "VALUES ?kind { <http://www.w3.org/2002/07/owl#Class> <http://www.w3.org/2000/01/rdf-schema#Class> "
         "<http://www.w3.org/2002/07/owl#ObjectProperty> <http://www.w3.org/2002/07/owl#DatatypeProperty> "
         "<http://www.w3.org/2002/07/owl#AnnotationProperty> "
         "<http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> } "
-        "FILTER STRSTARTS(STR(?c), STR(<" + str(iris.BGI) + ">)) } FILTER isIRI(?c) }").rows()}
+        "FILTER STRSTARTS(STR(?c), STR(<" + str(iris.BGI) + ">)) } FILTER isIRI(?c) }"))}
     return kinds, multi, classes
 
 

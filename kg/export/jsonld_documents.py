@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from pyld import jsonld
-from rdflib import Graph, URIRef
+from rdflib import Graph, IdentifiedNode, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from kg.export.jsonld_context import REVERSE_TERMS, context_url, local_document_loader
@@ -48,7 +48,8 @@ def compacted_dataset(nquads: str, context: dict[str, Any]) -> dict[str, Any]:
 def _project_neighbourhood(union: Graph, project: URIRef) -> Graph:
     """The project, what points at it (participations, contracts, …) and what those link to."""
     reverse = [iris.curie(curie) for curie in REVERSE_TERMS.values()]
-    first = {project} | {subject for predicate in reverse for subject in union.subjects(predicate, project)}
+    first = {project} | {subject for predicate in reverse for subject in union.subjects(predicate, project)
+                         if isinstance(subject, IdentifiedNode)}
     second = {obj for node in first for predicate, obj in union.predicate_objects(node)
               if isinstance(obj, URIRef) and predicate not in NOT_EMBEDDED and predicate != RDF.type
               and str(obj).startswith(str(iris.ID))}
@@ -80,7 +81,8 @@ def project_key(project: URIRef) -> str:
 
 def framed_projects(union: Graph, context: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every ``bgi:Project`` framed, by :func:`project_key`, in IRI order."""
-    projects = sorted(set(union.subjects(RDF.type, iris.BGI.Project)))
+    projects = sorted({project for project in union.subjects(RDF.type, iris.BGI.Project)
+                       if isinstance(project, URIRef)})
     return {project_key(project): framed_project(union, project, context) for project in projects}
 
 

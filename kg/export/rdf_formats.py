@@ -19,6 +19,7 @@ from kg.common.formats import Format
 from kg.export.selection import RDF_DUMP_KEYS, selection_name
 from kg.records.iris import PREFIXES
 from kg.release.files import nquads_text, trig_text
+from kg.store.results import in_bytes
 
 #: The file every dump is named after: kg.ttl, kg.trig …
 DUMP_STEM = "kg"
@@ -95,7 +96,8 @@ def turtle_text(graphs: dict[URIRef, Graph]) -> str:
 def rdfxml_text(ntriples: str) -> str:
     """RDF/XML of the (already sorted) N-Triples, grouped by subject in that order."""
     triples = list(ox.parse(ntriples.encode("utf-8"), format=formats.by_key("ntriples").rdf_format))
-    data = ox.serialize(triples, format=formats.by_key("rdfxml").rdf_format, prefixes=dict(PREFIXES))
+    data = in_bytes(ox.serialize(triples, format=formats.by_key("rdfxml").rdf_format,
+                                 prefixes=dict(PREFIXES)))
     return data.decode("utf-8")
 
 

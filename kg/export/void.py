@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from kg.records import iris
+from kg.store.results import QueryResult
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 #: The dataset the release is: the same IRI in VoID, DCAT-AP and the server's description.
@@ -29,7 +30,7 @@ TITLES = {"en": "BG Inclusion knowledge graph",
 class SparqlStore(Protocol):
     """What the statistics need of a store (OxigraphStore and RdflibStore both have it)."""
 
-    def query(self, text: str) -> object: ...
+    def query(self, text: str) -> QueryResult: ...
 
     def graph_names(self) -> list[str]: ...
 
@@ -58,7 +59,7 @@ def compute_statistics(store: SparqlStore) -> VoidStatistics:
     """Count triples, entities (distinct IRI subjects), class and property partitions, graphs."""
 
     def rows(text: str) -> list:
-        return store.query(text).rows()  # type: ignore[attr-defined]
+        return store.query(text).rows()
 
     triples = _count(rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][0])
     entities = _count(rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }")[0][0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Node, URIRef
 
 from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
@@ -18,7 +18,7 @@ from kg.records import iris
 from kg.records.corpus import Corpus
 from kg.records.model import Record
 
-Triple = tuple[URIRef, URIRef, object]
+Triple = tuple[URIRef, URIRef, Node]
 
 
 def map_corpus(corpus: Corpus, on_record: Callable[[Record], None] | None = None
@@ -26,9 +26,9 @@ def map_corpus(corpus: Corpus, on_record: Callable[[Record], None] | None = None
     """Every source graph of the corpus, keyed by graph IRI (sources with no records included)."""
     graphs: dict[URIRef, Graph] = {}
     for source in corpus.sources.values():
-        graph = Graph(identifier=iris.graph(source.id))
-        _add_all(graph, describe_source(source))
-        graphs[graph.identifier] = graph
+        identifier = iris.graph(source.id)
+        graphs[identifier] = Graph(identifier=identifier)
+        _add_all(graphs[identifier], describe_source(source))
     labels = LabelIndex.of(corpus)
     for record in corpus.records:
         _add_all(graphs[iris.graph(record.source)], record_triples(record, labels))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Literal, URIRef
+from rdflib import Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.records import iris
 from kg.records.model import LineSpan, Source
 
-Triple = tuple[URIRef, URIRef, object]
+Triple = tuple[URIRef, URIRef, Node]
 EU_LANGUAGES = {"bg": "BUL", "en": "ENG"}
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
 

@@ -8,8 +8,9 @@ record says where in its source it is stated (``bgi:statedAt`` an RFC 5147 line 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import Literal, Node, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.mapping.labels import LabelIndex, generated_labels
@@ -29,7 +30,7 @@ from kg.records import iris, normalize
 from kg.records.model import LineSpan, Record, Verbatim
 from kg.records.schema import ENUM_SCHEMES, KIND_CLASSES, Field
 
-Triple = tuple[URIRef, URIRef, object]
+Triple = tuple[URIRef, URIRef, Node]
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
 TARGET_GROUP_SCHEME = "target-groups"
 
@@ -78,12 +79,14 @@ def _spans_of(record: Record) -> set[LineSpan]:
     return spans
 
 
-def _field_triples(subject: URIRef, spec: Field, value: object, record: Record
+def _field_triples(subject: URIRef, spec: Field, value: Any, record: Record
                    ) -> Iterator[Triple]:
-    predicate = iris.curie(spec.predicate) if spec.predicate else None
-    kind = spec.kind
-    if predicate is None:  # pragma: no cover - every field of the schema has a predicate
+    """The field's triples; ``value`` is what the parser made of it, of the type its kind says."""
+    curie = spec.predicate
+    if curie is None:  # pragma: no cover - every field of the schema has a predicate
         return
+    predicate = iris.curie(curie)
+    kind = spec.kind
     if kind == "text":
         yield subject, predicate, text_literal(value)
     elif kind == "texts":
@@ -112,7 +115,7 @@ def _field_triples(subject: URIRef, spec: Field, value: object, record: Record
         for target in value:
             yield subject, predicate, iris.thing(target)
     elif kind == "enum":
-        yield from _enum_triples(subject, spec, predicate, value)
+        yield from _enum_triples(subject, curie, predicate, value)
     elif kind == "int":
         yield subject, predicate, Literal(value, datatype=XSD.integer)
     elif kind == "bool":
@@ -169,13 +172,13 @@ def _quantity_triples(subject: URIRef, predicate: URIRef, value: Verbatim) -> It
                                                             quantity.approximation)
 
 
-def _enum_triples(subject: URIRef, spec: Field, predicate: URIRef, value: str
+def _enum_triples(subject: URIRef, curie: str, predicate: URIRef, value: str
                   ) -> Iterator[Triple]:
-    if spec.predicate == "skos:inScheme":
+    if curie == "skos:inScheme":
         yield subject, predicate, iris.scheme(value)
         return
-    yield subject, predicate, iris.concept(ENUM_SCHEMES[spec.predicate], value)
-    classes = KIND_CLASSES.get(spec.predicate)
+    yield subject, predicate, iris.concept(ENUM_SCHEMES[curie], value)
+    classes = KIND_CLASSES.get(curie)
     if classes:
         yield subject, RDF.type, iris.curie(classes[value])
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, IdentifiedNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
@@ -106,6 +106,16 @@ def _text(graph: Graph, subject, predicate, language: str) -> str:
     return values[0] if values else ""
 
 
+def _sorted_iris(nodes: Iterable[object]) -> list[URIRef]:
+    """The IRIs among the nodes, in order (a blank node or literal has no page to link to)."""
+    return sorted(node for node in nodes if isinstance(node, URIRef))
+
+
+def _sorted_nodes(nodes: Iterable[object]) -> list[IdentifiedNode]:
+    """The IRIs and blank nodes (class expressions) among the nodes, in rdflib's order."""
+    return sorted(node for node in nodes if isinstance(node, IdentifiedNode))
+
+
 class _Reader:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -137,16 +147,14 @@ class _Reader:
                     definition_en=_text(graph, node, SKOS.definition, "en"),
                     comment=_text(graph, node, RDFS.comment, "en"))
         for relation in ALIGNMENTS:
-            for other in sorted(graph.objects(node, relation)):
-                if not isinstance(other, URIRef):
-                    continue
+            for other in _sorted_iris(graph.objects(node, relation)):
                 if str(other).startswith(BGI):
                     if relation in (RDFS.subClassOf, RDFS.subPropertyOf):
                         term.parents.append(self.ref(other))
                 else:
                     term.alignments.append((self.names.normalizeUri(relation), self.ref(other)))
-        term.domain = [self.classes(value) for value in sorted(graph.objects(node, RDFS.domain))]
-        term.range = [self.classes(value) for value in sorted(graph.objects(node, RDFS.range))]
+        term.domain = [self.classes(value) for value in _sorted_nodes(graph.objects(node, RDFS.domain))]
+        term.range = [self.classes(value) for value in _sorted_nodes(graph.objects(node, RDFS.range))]
         term.domain = [union for union in term.domain if union]
         term.range = [union for union in term.range if union]
         inverse = graph.value(node, OWL.inverseOf) or graph.value(None, OWL.inverseOf, node)
@@ -157,12 +165,12 @@ class _Reader:
     def code_lists(self) -> list[CodeList]:
         graph = self.graph
         lists = []
-        for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+        for scheme in _sorted_iris(graph.subjects(RDF.type, SKOS.ConceptScheme)):
             concepts = [Concept(self.ref(concept), str(graph.value(concept, SKOS.notation) or ""),
                                 _text(graph, concept, SKOS.prefLabel, "bg"),
                                 _text(graph, concept, SKOS.prefLabel, "en"),
                                 _text(graph, concept, SKOS.definition, "en"))
-                        for concept in sorted(graph.subjects(SKOS.inScheme, scheme))]
+                        for concept in _sorted_iris(graph.subjects(SKOS.inScheme, scheme))]
             lists.append(CodeList(self.ref(scheme), _text(graph, scheme, SKOS.prefLabel, "bg"),
                                   _text(graph, scheme, SKOS.prefLabel, "en"),
                                   _text(graph, scheme, SKOS.definition, "bg"),
@@ -191,8 +199,8 @@ def read_ontology(files: Iterable[Path] | None = None) -> Ontology:
     reader = _Reader(graph)
     terms: dict[str, Term] = {}
     for rdf_type, kind in KINDS.items():
-        for node in sorted(graph.subjects(RDF.type, rdf_type)):
-            if isinstance(node, URIRef) and str(node).startswith(BGI):
+        for node in _sorted_iris(graph.subjects(RDF.type, rdf_type)):
+            if str(node).startswith(BGI):
                 terms[str(node)] = reader.term(node, kind)
     for term in terms.values():
         for parent in term.parents:

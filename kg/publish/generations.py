@@ -23,6 +23,8 @@ from pathlib import Path
 
 from kg.common.errors import KgError
 from kg.common.limits import VALIDATION_TIMEOUT_SECONDS
+from kg.release.store_load import write_store
+from kg.validate.engines import validate_files
 
 STORES = "stores"
 POINTER = "CURRENT"
@@ -46,8 +48,6 @@ def stores_dir(build_dir: Path) -> Path:
 
 def load_generation(nquads: Path, build_dir: Path, conforms: bool, violations: int = 0) -> Manifest:
     """A new, complete generation from ``nquads`` (not yet current); returns its manifest."""
-    from kg.release.store_load import write_store
-
     stores = stores_dir(build_dir)
     stores.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(nquads.read_bytes()).hexdigest()
@@ -126,8 +126,6 @@ def publish(build_dir: Path, timeout: float = VALIDATION_TIMEOUT_SECONDS) -> tup
 
     Returns (manifest, violations); with violations the pointer is not moved.
     """
-    from kg.validate.engines import validate_files
-
     nquads = build_dir / "kg.nq"
     if not nquads.is_file():
         raise KgError(f"{nquads}: no build found; run `kg build` first")

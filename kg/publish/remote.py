@@ -39,6 +39,7 @@ from kg.common.errors import KgError
 from kg.common.formats import by_key
 from kg.common.limits import REMOTE_PUBLISH_TIMEOUT_SECONDS
 from kg.records import iris
+from kg.store.remote import RemoteStore
 
 #: Each graph is sent as N-Triples: one triple a line, so its lines count its triples.
 UPLOAD = by_key("ntriples")
@@ -126,8 +127,6 @@ def _put_graph(store: ox.Store, name: str, gsp_url: str, target: str, timeout: f
 
 def _remote_graphs(gsp_url: str, timeout: float) -> list[str]:
     """The named graphs the engine holds now (asked at the query endpoint beside the GSP one)."""
-    from kg.store.remote import RemoteStore
-
     return RemoteStore(sibling_url(gsp_url, "query"), timeout=timeout).graph_names()
 
 

@@ -8,8 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from rdflib import Dataset
-from rdflib.query import Result
+from rdflib import Dataset, Graph
+from rdflib.query import Result, ResultRow
 
 from kg.common.errors import KgError
 from kg.query.catalogue import catalogue
@@ -57,12 +57,14 @@ def _print_result(result: Result, output: str) -> None:
         print("true" if result.askAnswer else "false")
         return
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        graph = result.graph if result.graph is not None else Graph()
         for prefix, namespace in PREFIXES.items():
-            result.graph.bind(prefix, namespace, override=True, replace=True)
-        print(result.graph.serialize(format="turtle"))
+            graph.bind(prefix, namespace, override=True, replace=True)
+        print(graph.serialize(format="turtle"))
         return
-    names = [str(variable) for variable in result.vars]
-    rows = [["" if value is None else str(value) for value in row] for row in result]
+    names = [str(variable) for variable in result.vars or []]
+    rows = [["" if value is None else str(value) for value in row] for row in result
+            if isinstance(row, ResultRow)]
     if output == "json":
         print(json.dumps([dict(zip(names, row, strict=True)) for row in rows],
                          ensure_ascii=False, indent=2))

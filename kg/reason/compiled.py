@@ -25,14 +25,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.reason.owlrl_reference import NOISE_OBJECTS
 from kg.records import iris
 
-Triple = tuple[object, URIRef, object]
+Triple = tuple[Node, Node, Node]
 DATA_PREFIX = str(iris.ID)
 TYPE = RDF.type
 SAME_AS = OWL.sameAs
@@ -42,21 +42,21 @@ SAME_AS = OWL.sameAs
 class PropertyPlan:
     """What one triple with this predicate entails (besides itself)."""
 
-    forward: tuple[URIRef, ...]  # (s, q, o) for each
-    backward: tuple[URIRef, ...]  # (o, r, s) for each
-    subject_types: tuple[object, ...]
-    object_types: tuple[object, ...]
+    forward: tuple[Node, ...]  # (s, q, o) for each
+    backward: tuple[Node, ...]  # (o, r, s) for each
+    subject_types: tuple[Node, ...]
+    object_types: tuple[Node, ...]
 
 
 class Entailments:
     """The class and property hierarchy of an ontology, compiled for per-triple closure."""
 
     def __init__(self, ontology: Graph) -> None:
-        self.super_classes: dict[object, set[object]] = defaultdict(set)
-        self.super_properties: dict[object, set[object]] = defaultdict(set)
-        self.inverses: dict[object, set[object]] = defaultdict(set)
-        self.domains: dict[object, set[object]] = defaultdict(set)
-        self.ranges: dict[object, set[object]] = defaultdict(set)
+        self.super_classes: dict[Node, set[Node]] = defaultdict(set)
+        self.super_properties: dict[Node, set[Node]] = defaultdict(set)
+        self.inverses: dict[Node, set[Node]] = defaultdict(set)
+        self.domains: dict[Node, set[Node]] = defaultdict(set)
+        self.ranges: dict[Node, set[Node]] = defaultdict(set)
         for sub, sup in ontology.subject_objects(RDFS.subClassOf):
             self.super_classes[sub].add(sup)
         for one, other in ontology.subject_objects(OWL.equivalentClass):
@@ -78,14 +78,14 @@ class Entailments:
         for prop, cls in ontology.subject_objects(RDFS.range):
             self.ranges[prop].add(cls)
         self.transitive = set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
-        self.chains: list[tuple[tuple[URIRef, ...], URIRef]] = [
+        self.chains: list[tuple[tuple[Node, ...], Node]] = [
             (tuple(Collection(ontology, chain)), prop)
             for prop, chain in ontology.subject_objects(OWL.propertyChainAxiom)]
         self.join_properties = self.transitive | {step for chain, _ in self.chains for step in chain}
-        self._class_closure: dict[object, tuple[object, ...]] = {}
-        self._plans: dict[object, PropertyPlan] = {}
+        self._class_closure: dict[Node, tuple[Node, ...]] = {}
+        self._plans: dict[Node, PropertyPlan] = {}
 
-    def classes_of(self, cls: object) -> tuple[object, ...]:
+    def classes_of(self, cls: Node) -> tuple[Node, ...]:
         """``cls`` and all its superclasses."""
         closure = self._class_closure.get(cls)
         if closure is None:
@@ -93,14 +93,14 @@ class Entailments:
             self._class_closure[cls] = closure
         return closure
 
-    def plan(self, predicate: object) -> PropertyPlan:
+    def plan(self, predicate: Node) -> PropertyPlan:
         plan = self._plans.get(predicate)
         if plan is None:
             plan = self._compile(predicate)
             self._plans[predicate] = plan
         return plan
 
-    def _compile(self, predicate: object) -> PropertyPlan:
+    def _compile(self, predicate: Node) -> PropertyPlan:
         states = {(True, predicate)}
         pending = [(True, predicate)]
         while pending:  # (direction, property): forward states say (s q o), backward (o r s)
@@ -111,14 +111,14 @@ class Entailments:
                 if state not in states:
                     states.add(state)
                     pending.append(state)
-        subject_types: set[object] = set()
-        object_types: set[object] = set()
+        subject_types: set[Node] = set()
+        object_types: set[Node] = set()
         for forward, prop in states:
             (subject_types if forward else object_types).update(self.domains.get(prop, ()))
             (object_types if forward else subject_types).update(self.ranges.get(prop, ()))
         return PropertyPlan(
-            tuple(sorted(prop for forward, prop in states if forward and prop != predicate)),
-            tuple(sorted(prop for forward, prop in states if not forward)),
+            tuple(sorted((prop for forward, prop in states if forward and prop != predicate), key=str)),
+            tuple(sorted((prop for forward, prop in states if not forward), key=str)),
             tuple(sorted({c for cls in subject_types for c in self.classes_of(cls)}, key=str)),
             tuple(sorted({c for cls in object_types for c in self.classes_of(cls)}, key=str)))
 
@@ -160,7 +160,7 @@ def join_closure(entailments: Entailments, edges: Iterable[Triple]) -> set[Tripl
     """Transitivity and property chains over ``edges`` (triples of the join properties, asserted
     or entailed), with the hierarchy applied to what they add; returns only the new triples."""
     known: set[Triple] = set(edges)
-    by_property: dict[object, dict[object, set[object]]] = defaultdict(lambda: defaultdict(set))
+    by_property: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
     for subject, predicate, obj in known:
         by_property[predicate][subject].add(obj)
     added: set[Triple] = set()
@@ -208,13 +208,13 @@ def inferred_graph_fast(graphs: Iterable[Graph]) -> Graph:
                 edges.append(entailed)
     candidates |= join_closure(entailments, edges)
     inferred = Graph(identifier=iris.INFERRED_GRAPH)
-    for triple in candidates:
-        if keeps(triple) and triple not in union:
-            inferred.add(triple)
+    for candidate in candidates:
+        if keeps(candidate) and candidate not in union:
+            inferred.add(candidate)
     return inferred
 
 
-def _reach(start: object, edges: dict[object, set[object]]) -> list[object]:
+def _reach(start: Node, edges: dict[Node, set[Node]]) -> list[Node]:
     seen = [start]
     pending = [start]
     while pending:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import BNode, Literal
+from rdflib import BNode, Literal, Node
 from rdflib.plugins.serializers.nquads import _quoteLiteral
 
 from kg.reason.compiled import DATA_PREFIX, NOISE, SAME_AS, TYPE, Entailments, keeps
@@ -32,12 +32,12 @@ class TermText:
     def __init__(self) -> None:
         self._nodes: dict[object, str] = {}
 
-    def term(self, term: object) -> str:
+    def term(self, term: Node) -> str:
         if type(term) is Literal:
             return _quoteLiteral(term)
         text = self._nodes.get(term)
         if text is None:
-            text = term.n3()  # type: ignore[attr-defined]
+            text = term.n3()
             if len(self._nodes) > 200_000:
                 self._nodes.clear()
             self._nodes[term] = text
@@ -92,8 +92,9 @@ class EntailedLines:
                     for cls in self._classes(obj):
                         append(f"{subject_text} {type_text} {cls} {inferred} .\n")
                 continue
-            plan = self._plans.get(predicate, False)
-            if plan is False:
+            try:
+                plan = self._plans[predicate]
+            except KeyError:  # a predicate seen for the first time (a handful per build)
                 plan = self._compile(predicate)
             if plan is None:
                 self._generic(triple, buffer, edges)
@@ -112,21 +113,27 @@ class EntailedLines:
                     append(f"{object_text} {type_text} {cls} {inferred} .\n")
         return count
 
-    def _classes(self, cls: object) -> list[str]:
+    def _hierarchy(self) -> Entailments:
+        """The entailments: only reached when there are some (:meth:`add` checks first)."""
+        if self.entailments is None:
+            raise RuntimeError("no entailments to apply: kg build --no-reason writes plain lines")
+        return self.entailments
+
+    def _classes(self, cls: Node) -> list[str]:
         """The kept superclasses of ``cls`` (``rdf:type cls`` entails ``rdf:type`` each)."""
         kept = self._type_plans.get(cls)
         if kept is None:
-            kept = self._class_texts(self.entailments.classes_of(cls)[1:])
+            kept = self._class_texts(self._hierarchy().classes_of(cls)[1:])
             self._type_plans[cls] = kept
         return kept
 
     def _class_texts(self, classes) -> list[str]:
         return [self.text.term(cls) for cls in classes if type(cls) is not BNode and (TYPE, cls) not in NOISE]
 
-    def _compile(self, predicate: object) -> _TextPlan | None:
+    def _compile(self, predicate: Node) -> _TextPlan | None:
         """The text plan of ``predicate``, or None where the generic path must run (a join
         property, or an entailed property that is one, or ``rdf:type`` / ``owl:sameAs``)."""
-        plan = self.entailments.plan(predicate)
+        plan = self._hierarchy().plan(predicate)
         special = {TYPE, SAME_AS} | set(self.joins)
         compiled: _TextPlan | None = None
         if predicate not in special and not (set(plan.forward) | set(plan.backward)) & special:
@@ -140,7 +147,7 @@ class EntailedLines:
         """Entailments through :meth:`Entailments.entailed` and :func:`keeps`, joins noted."""
         if triple[1] in self.joins:
             edges.append(triple)
-        for entailed in self.entailments.entailed(triple):
+        for entailed in self._hierarchy().entailed(triple):
             if entailed[1] in self.joins:
                 edges.append(entailed)
             if keeps(entailed):

@@ -58,6 +58,5 @@ def reference_graphs(data_dir: Path, reason: bool = True) -> tuple[dict[URIRef, 
     graphs = map_corpus(corpus)
     graphs.update(load_vocabulary_graphs())
     if reason:
-        inferred = inferred_graph(graphs.values())
-        graphs[inferred.identifier] = inferred
+        graphs[iris.INFERRED_GRAPH] = inferred_graph(graphs.values())
     return graphs, len(corpus.records)

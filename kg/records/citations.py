@@ -60,13 +60,13 @@ def check_citations(corpus: Corpus, seeds_dir: Path) -> list[CitationProblem]:
                                                 f"sha256 of {source.file} is {seed.sha256}, "
                                                 f"sources.yaml says {source.sha256}"))
     for record in corpus.records:
-        seed = texts.get(record.source)
+        record_seed = texts.get(record.source)
         for name, value in record.values.items():
             values = value if isinstance(value, list) else [value]
             for item in values:
-                if isinstance(item, Verbatim) and seed is not None:
+                if isinstance(item, Verbatim) and record_seed is not None:
                     problems.extend(_check_verbatim(record.file, record.yaml_lines[name], name,
-                                                    item, seed))
+                                                    item, record_seed))
         if record.type.name == "Disagreement":
             for reading in record.values["readings"]:
                 problems.extend(_check_verbatim(

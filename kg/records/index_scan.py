@@ -15,6 +15,7 @@ compares them with the scan's (kg.release.build_stream), so a disagreement canno
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import yaml
@@ -122,6 +123,4 @@ def entries_of_records(records: Iterable[Record]) -> list[Entry]:
 
 def fingerprint(entries: Iterable[Entry]) -> str:
     """A digest of a file's entries: what the build compares between the index and the mapping."""
-    import hashlib
-
     return hashlib.blake2b(repr(list(entries)).encode("utf-8"), digest_size=16).hexdigest()

@@ -9,6 +9,7 @@ the caller can add the file, line and field. Nothing here reads files or knows a
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -197,8 +198,6 @@ def parse_date(raw: str) -> PartialDate:
 
 
 def _check_calendar(raw: str, year: int, month: int, day: int) -> None:
-    import datetime
-
     try:
         datetime.date(year, month, day)
     except ValueError as error:

@@ -23,10 +23,8 @@ from kg.records.field_values import read_value
 from kg.records.model import LineSpan, Record, Source
 from kg.records.schema import TYPES
 
-try:  # the C loader is much faster; fall back to the pure-Python one where it is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+#: libyaml's C loader where PyYAML was built with it (much faster), else the pure-Python one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _compose(path: Path) -> yaml.Node:
@@ -96,7 +94,8 @@ def load_sources(path: Path) -> dict[str, Source]:
         for key in values:
             if key not in known:
                 raise RecordError(path, line, key, f"unknown field; known: {sorted(known)}")
-        sources[values["id"]] = Source(**{key: values.get(key) for key in known})
+        fields: dict[str, Any] = {key: values.get(key) for key in known}  # YAML gives any type
+        sources[values["id"]] = Source(**fields)
     return sources
 
 

@@ -38,7 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import yaml
 from tqdm import tqdm
@@ -64,16 +64,15 @@ from kg.validate.errors import ValidationFailedError
 from kg.validate.release_check import validate_release_report
 from kg.validate.report_output import as_text, summary_line
 
-try:
-    from yaml import CSafeLoader as _FastLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _FastLoader  # type: ignore[assignment]
+#: libyaml's C loader where PyYAML was built with it (much faster), else the pure-Python one.
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 INFERRED = iris.INFERRED_GRAPH
 #: Where, in the build's work directory, the store loader leaves the copy the validation uses.
 VALIDATION_COPY = "validation-store"
-# Set in the parent before the workers fork, so they share it without pickling.
-_STATE: dict[str, object] = {}
+# Set in the parent before the workers fork, so they share it without pickling: the sources, the
+# entailments, whether to scan, then the record types and labels (each read back by its key).
+_STATE: dict[str, Any] = {}
 
 
 def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
@@ -100,7 +99,7 @@ def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
         return entries, None, fingerprint(entries)
     except Exception:  # malformed: let the checked reader say where and why
         try:
-            load_record_file(path, _STATE["sources"])  # type: ignore[arg-type]
+            load_record_file(path, _STATE["sources"])
         except KgError as error:
             return [], str(error), ""
         raise
@@ -111,13 +110,13 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
     fingerprint of the file's index entries as this full parse gives them)."""
     path, part = job
     try:
-        records = load_record_file(path, _STATE["sources"])  # type: ignore[arg-type]
+        records = load_record_file(path, _STATE["sources"])
         for record in records:
-            _check_references(record, _STATE["types"])  # type: ignore[arg-type]
+            _check_references(record, _STATE["types"])
     except KgError as error:
         return 0, 0, [], str(error), ""
-    labels: LabelIndex = _STATE["labels"]  # type: ignore[assignment]
-    entailments: Entailments | None = _STATE["entailments"]  # type: ignore[assignment]
+    labels: LabelIndex = _STATE["labels"]
+    entailments: Entailments | None = _STATE["entailments"]
     writer = EntailedLines(entailments)
     edges: list[tuple] = []
     triples = 0
@@ -143,7 +142,7 @@ def _check_references(record: Record, types: dict[str, str]) -> None:
                                   f"{target!r} is a {types[target]}; expected {' or '.join(spec.targets)}")
     if record.type.name == "Disagreement":
         for reading in record.values["readings"]:
-            if reading.source not in _STATE["sources"]:  # type: ignore[operator]
+            if reading.source not in _STATE["sources"]:
                 raise RecordError(record.file, record.yaml_lines["readings"], "readings",
                                   f"unknown source {reading.source!r}")
 
@@ -236,7 +235,8 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         # lets it go before the store loads and the validation runs beside it.
         _STATE.clear()
         del types, labels, fingerprints
-        writer, buffer = EntailedLines(entailments), []
+        writer = EntailedLines(entailments)
+        buffer: list[str] = []
         for source in sources.values():
             writer.add(describe_source(source), iris.graph(source.id).n3(), buffer, edges)
         for identifier, graph in vocabularies.items():

@@ -158,7 +158,7 @@ class _Sinks(NamedTuple):
 
     quads: TextIO
     union: TextIO
-    index: TextIO
+    subject_index: TextIO  # not "index": a NamedTuple's field would hide tuple.index
     by_graph: GraphFiles
     unindexed_graphs: frozenset[str]
     feed: TextIO | None  # a copy of kg.nq's text, for the store's bulk loader
@@ -203,4 +203,4 @@ def _flush(group: list[str], inferred_suffix: str, sinks: _Sinks, counts: dict[s
         sinks.feed.write(text)
     sinks.union.write("".join(union))
     if index:
-        sinks.index.write("".join(index))
+        sinks.subject_index.write("".join(index))

@@ -115,4 +115,5 @@ def stage_store(nquads: Path, staging: Path, trig_path: Path | None = None, prog
     store.flush()
     if copy_to is not None:
         timed_step(progress, "copying the store for validation", lambda: store.backup(str(copy_to)))
-    store = None  # closed before the rename
+    # The store closes when this function returns (this frame holds its last reference), so
+    # before the caller renames the staging directory.

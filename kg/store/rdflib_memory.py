@@ -16,8 +16,11 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import Dataset, Graph
+from pyparsing import ParseException
+from rdflib import BNode, Dataset, Graph
+from rdflib import Literal as RdflibLiteral
 from rdflib import URIRef as RdflibURIRef
+from rdflib.query import ResultRow
 
 from kg.common import formats
 from kg.common.errors import KgError
@@ -75,8 +78,6 @@ class RdflibStore:
     def query(self, text: str, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), bindings: dict[str, Any] | None = None,
               base_iri: str | None = None) -> QueryResult:
-        from pyparsing import ParseException
-
         try:
             result = self._view(default_graph_uris, named_graph_uris).query(
                 text, initBindings=bindings or {}, base=base_iri)
@@ -88,23 +89,20 @@ class RdflibStore:
                                lambda key: result.serialize(format=formats.by_key(key).rdflib_name),
                                lambda: [(str(value).lower(),)])
         if result.type == "SELECT":
-            variables = [str(variable) for variable in result.vars]
-            rows = list(result)
+            variables = [str(variable) for variable in result.vars or []]
+            rows = [row for row in result if isinstance(row, ResultRow)]
             return QueryResult(
                 "bindings", variables,
                 lambda key: result.serialize(format=formats.by_key(key).rdflib_name),
                 lambda: [tuple(None if value is None else _rdflib_nt(value) for value in row)
                          for row in rows])
-        graph: Graph = result.graph
+        graph = result.graph if result.graph is not None else Graph()
         return QueryResult("graph", [], lambda key: _serialize_rdflib_graph(graph, key),
                            lambda: sorted(tuple(_rdflib_nt(term) for term in triple) for triple in graph))
 
 
 def _rdflib_nt(term: Any) -> str:
     """An rdflib term in the N-Triples form pyoxigraph writes, so rows compare across stores."""
-    from rdflib import BNode
-    from rdflib import Literal as RdflibLiteral
-
     if isinstance(term, RdflibLiteral):
         if term.language:
             return str(ox.Literal(str(term), language=term.language))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Literal as RdflibLiteral
 
 from kg.common import formats
 from kg.common.errors import KgError
@@ -112,22 +113,31 @@ def oxigraph_result(result: Any) -> QueryResult:
                        lambda output: result.serialize(output, format=WORKER_TRIPLES.rdf_format))
 
 
+def in_bytes(serialized: bytes | None) -> bytes:
+    """What a pyoxigraph ``serialize`` given no output returns: the bytes.
+
+    The same functions write to a file when given one and then return None, hence their
+    ``bytes | None``; this says which case a call is, and fails loudly if it is not.
+    """
+    if serialized is None:
+        raise TypeError("pyoxigraph wrote to an output instead of returning the bytes")
+    return serialized
+
+
 def serialize_triples(triples: list, key: str) -> bytes:
     """pyoxigraph triples in the RDF syntax ``key``: a dataset syntax gets them as its default
     graph; Turtle gets the project's prefixes."""
     fmt = formats.by_key(key)
     if fmt.keeps_graphs:
-        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
-                            format=fmt.rdf_format)
+        return in_bytes(ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
+                                     format=fmt.rdf_format))
     if fmt.key == "turtle":
-        return ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES)
-    return ox.serialize(triples, format=fmt.rdf_format)
+        return in_bytes(ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES))
+    return in_bytes(ox.serialize(triples, format=fmt.rdf_format))
 
 
 def to_oxigraph(term: Any) -> Any:
     """An rdflib term (a bound parameter) as the pyoxigraph term it denotes."""
-    from rdflib import Literal as RdflibLiteral
-
     if isinstance(term, RdflibLiteral):
         if term.language:
             return ox.Literal(str(term), language=term.language)

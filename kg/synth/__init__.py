@@ -26,10 +26,8 @@ from kg.synth.projects import make_project, procedure_slots, project_count
 from kg.synth.reference import read_reference
 from kg.synth.vocabulary import TOWNS
 
-try:
-    from yaml import CSafeDumper as _Dumper
-except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+#: libyaml's C dumper where PyYAML was built with it (much faster), else the pure-Python one.
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 PROJECTS_PER_SOURCE = 100
 PREFIX = "synth-"

@@ -46,8 +46,10 @@ def procedure_slots(reference: Reference, projects: int) -> tuple[list[Procedure
                  for record in reference.of_type("Programme")}
     slots = []
     for record in reference.of_type("Procedure"):
-        code = plain_text(record["code"]).translate(str.maketrans({"М": "M", "О": "O", "Р": "P"}))
-        code = code.replace("M90P", "M9OP")
+        written = plain_text(record["code"])
+        if written is None:
+            raise ValueError(f"the bundled procedure {record['id']} has no code")
+        code = written.translate(str.maketrans("МОР", "MOP")).replace("M90P", "M9OP")
         programmes = tuple(record["programmes"])
         funds = tuple(dict.fromkeys(fund for programme in programmes for fund in funded_by[programme]))
         slots.append(ProcedureSlot(record["id"], code, programmes, funds))

@@ -15,10 +15,8 @@ from typing import Any
 
 import yaml
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+#: libyaml's C loader where PyYAML was built with it (much faster), else the pure-Python one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 COPIED_TYPES = ("Fund", "FinancialMechanism", "Programme", "PriorityAxis", "Procedure", "Concept",
                 "TargetGroup")

@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from kg.common.rdf_input import DEFAULT_GRAPH
+from kg.mapping.vocabularies import load_vocabulary_graphs
 from kg.records import iris
 from kg.validate.pyshacl_engine import QueryCachingGraph
 
@@ -76,6 +77,4 @@ def data_graph(graphs: Mapping[URIRef, Graph], add_vocabularies: bool = True
 @functools.lru_cache(maxsize=1)
 def bundled_vocabulary_triples() -> tuple:
     """Every triple of the bundled ontology and code lists, read once per process."""
-    from kg.mapping.vocabularies import load_vocabulary_graphs
-
     return tuple(triple for graph in load_vocabulary_graphs().values() for triple in graph)

@@ -22,10 +22,14 @@ from rdflib import Graph, URIRef
 from kg.common.errors import KgError
 from kg.common.rdf_input import read_rdf_files
 from kg.validate.data_graph import data_graph
+from kg.validate.data_store import store_from_files, store_from_graphs
 from kg.validate.errors import DEFAULT_TIMEOUT
 from kg.validate.pyshacl_engine import run_pyshacl
 from kg.validate.report import ValidationReport, report_of, results_of
+from kg.validate.shacl_checks import compile_shapes
+from kg.validate.shacl_sparql import UnsupportedShapeError
 from kg.validate.shapes import load_shapes, named_shapes
+from kg.validate.sparql_engine import run_in_child
 
 INFERENCE = ("none", "rdfs", "owlrl")
 #: ``sparql``: the shapes compiled to SPARQL and run on pyoxigraph (kg.validate.sparql_engine), the same
@@ -39,8 +43,6 @@ def validate_graphs(graphs: Mapping[URIRef, Graph], shapes: Graph | Path | None 
     """Validate the union of ``graphs`` (named graphs keyed by name) against the shapes."""
     shapes_graph = shapes if isinstance(shapes, Graph) else load_shapes(shapes)
     if choose_engine(engine, inference, shapes_graph) == "sparql":
-        from kg.validate.data_store import store_from_graphs
-
         return _validate_with_sparql(store_from_graphs(graphs), shapes_graph, timeout, add_vocabularies)
     data, notes = data_graph(graphs, add_vocabularies=add_vocabularies)
     report_graph = run_pyshacl(data, shapes_graph, inference, timeout)
@@ -56,8 +58,6 @@ def validate_files(files: Iterable[Path], format_in: str | None = None, shapes: 
     paths_given = [Path(name) for name in files]
     shapes_graph = shapes if isinstance(shapes, Graph) else load_shapes(shapes)
     if choose_engine(engine, inference, shapes_graph) == "sparql":
-        from kg.validate.data_store import store_from_files
-
         return _validate_with_sparql(store_from_files(paths_given, format_in), shapes_graph, timeout,
                                      add_vocabularies)
     return validate_graphs(read_rdf_files(paths_given, format_in), shapes=shapes_graph, inference=inference,
@@ -73,8 +73,6 @@ def choose_engine(engine: str, inference: str, shapes: Graph) -> str:
         raise KgError(f"unknown inference {inference!r}; choose one of {', '.join(INFERENCE)}")
     if engine == "pyshacl":
         return engine
-    from kg.validate.shacl_checks import compile_shapes
-    from kg.validate.shacl_sparql import UnsupportedShapeError
 
     reason = None
     if inference != "none":
@@ -93,7 +91,5 @@ def choose_engine(engine: str, inference: str, shapes: Graph) -> str:
 
 def _validate_with_sparql(store, shapes: Graph, timeout: float | None,
                           add_vocabularies: bool) -> ValidationReport:
-    from kg.validate.sparql_engine import run_in_child
-
     report_graph, notes = run_in_child(store, shapes, add_vocabularies, timeout)
     return report_of(report_graph, shapes, notes)

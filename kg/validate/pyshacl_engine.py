@@ -60,7 +60,7 @@ def run_pyshacl(data: Graph, shapes: Graph, inference: str = "none",
 
 
 def _pyshacl_report(data: Graph, shapes: Graph, inference: str) -> Graph:
-    import pyshacl
+    import pyshacl  # deferred: only the pyshacl engine needs it (the default SPARQL one does not)
 
     _conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference=None if inference == "none" else inference,

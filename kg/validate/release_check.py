@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -39,15 +40,16 @@ from tqdm import tqdm
 
 from kg.common.steps import timed_step
 from kg.validate.data_store import LoadedData
-from kg.validate.report import SEVERITIES, ValidationReport
+from kg.validate.report import SEVERITIES, ValidationReport, report_of
 from kg.validate.shacl_checks import compile_shapes
 from kg.validate.shacl_sparql import Check
+from kg.validate.shapes import load_shapes
 from kg.validate.sparql_engine import subclass_closure
 from kg.validate.sparql_report import add_result, check_solutions, new_report, row_result
 from kg.validate.typed_literals import rejected_by_datatype
 
 #: A worker's checks and store (set by :func:`_open_store`).
-_SHARED: dict[str, object] = {}
+_SHARED: dict[str, Any] = {}  # values of two types, read back by key
 
 
 def ill_typed_in_ntriples(path: Path, datatypes: Iterable[URIRef]) -> dict[URIRef, list[str]]:
@@ -214,8 +216,8 @@ def _check_results(job: tuple[int, bool]) -> tuple[int, list[tuple], int, float]
     as the same terms, which is all that dropping repeated rows (:func:`row_result`) needs."""
     number, kept = job
     started = time.monotonic()
-    loaded: LoadedData = _SHARED["loaded"]  # type: ignore[assignment]
-    check: Check = _SHARED["checks"][number]  # type: ignore[index]
+    loaded: LoadedData = _SHARED["loaded"]
+    check: Check = _SHARED["checks"][number]
     seen: set = set()
     results = []
     count = 0
@@ -241,9 +243,6 @@ def validate_release_report(union: Path, index: Path, shapes: Graph | None = Non
 
     With ``only_violations`` (the build: it reports violations, and only counts the rest), the
     report holds the violations and the number of results of each severity."""
-    from kg.validate.report import report_of
-    from kg.validate.shapes import load_shapes
-
     shapes = shapes if shapes is not None else load_shapes()
     report_graph, counts = validate_release(union, index, shapes, progress=progress,
                                             only_violations=only_violations, data_store=data_store)

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg.records import iris
@@ -27,8 +27,8 @@ class ShaclResult:
     """One validation result: what is wrong (shape, message), where (focus, path, value)."""
 
     severity: str
-    shape: URIRef | BNode
-    focus: URIRef | BNode | Literal
+    shape: URIRef | BNode | None  # None only if a report lacks it (pyshacl and our engine give one)
+    focus: URIRef | BNode | Literal | None  # likewise
     path: URIRef | str | None  # a predicate, or a complex path as SPARQL path text
     value: URIRef | BNode | Literal | None
     messages: tuple[tuple[str, str], ...]  # (language, text), most specific first; "" untagged
@@ -100,16 +100,25 @@ def results_of(report: Graph, shapes: Graph | None = None) -> list[ShaclResult]:
         path = report.value(node, SH.resultPath)
         results.append(ShaclResult(
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            shape=shape,
-            focus=report.value(node, SH.focusNode),
-            path=path_expression(report, path) if isinstance(path, BNode) else path,
-            value=report.value(node, SH.value),
+            shape=shape if isinstance(shape, URIRef | BNode) else None,
+            focus=_term(report.value(node, SH.focusNode)),
+            path=path_expression(report, path) if isinstance(path, BNode) else _iri(path),
+            value=_term(report.value(node, SH.value)),
             messages=tuple((language, text) for _rank, language, text in messages),
-            constraint=report.value(node, SH.sourceConstraintComponent)))
+            constraint=_iri(report.value(node, SH.sourceConstraintComponent))))
     order = {severity: position for position, severity in enumerate(SEVERITIES)}
     results.sort(key=lambda result: (order.get(result.severity, 9), str(result.shape), str(result.focus),
                                      str(result.path), str(result.value), result.messages))
     return results
+
+
+def _term(value: Node | None) -> URIRef | BNode | Literal | None:
+    """A node of the report as a result's term (None where the report has none)."""
+    return value if isinstance(value, URIRef | BNode | Literal) else None
+
+
+def _iri(value: Node | None) -> URIRef | None:
+    return value if isinstance(value, URIRef) else None
 
 
 def _templates(shapes: Graph | None, constraint, shape) -> list[tuple[int, str, re.Pattern]]:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg.validate.shacl_sparql import (
@@ -391,7 +391,7 @@ def compile_shapes(shapes: Graph, ill_typed: Callable[[URIRef], list[str]] | Non
     for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
         candidates |= set(shapes.subjects(predicate, None))
     checks: list[Check] = []
-    for shape in sorted(candidates, key=str):
+    for shape in sorted((node for node in candidates if isinstance(node, URIRef | BNode)), key=str):
         focus = targets(compiler, shape)
         if focus is None or compiler.deactivated(shape):
             continue

@@ -197,8 +197,8 @@ class _Compiler:
                                for tag in self.items(argument))
             return f"(isLiteral({v}) && ({tags or 'false'}))"
         if parameter == SH["in"]:
-            members = " || ".join(f"sameTerm({v}, {self.term(item)})" for item in self.items(argument))
-            return f"({members or 'false'})"
+            matches = " || ".join(f"sameTerm({v}, {self.term(item)})" for item in self.items(argument))
+            return f"({matches or 'false'})"
         if parameter == SH.node:
             return self.conforms(argument, v)
         if parameter == SH["not"]:

@@ -44,7 +44,6 @@ def load_shapes(location: Path | None = None) -> Graph:
 
 def named_shapes(shapes: Graph) -> set[URIRef | BNode]:
     """Every node and property shape of a shapes graph."""
-    found: set[URIRef | BNode] = set(shapes.subjects(RDF.type, SH.NodeShape))
-    found |= set(shapes.subjects(RDF.type, SH.PropertyShape))
-    found |= set(shapes.objects(None, SH.property))
-    return found
+    nodes = [*shapes.subjects(RDF.type, SH.NodeShape), *shapes.subjects(RDF.type, SH.PropertyShape),
+             *shapes.objects(None, SH.property)]
+    return {node for node in nodes if isinstance(node, URIRef | BNode)}

@@ -18,6 +18,7 @@ from rdflib.namespace import RDFS, SH
 
 from kg.common.errors import KgError
 from kg.validate.data_store import LoadedData, prepare_data_graph
+from kg.validate.select import select
 from kg.validate.shacl_checks import compile_shapes
 from kg.validate.sparql_report import run_checks
 from kg.validate.timed_child import child_message
@@ -27,7 +28,7 @@ from kg.validate.typed_literals import ill_typed_literals
 def subclass_closure(store: ox.Store) -> Callable[[URIRef], list[URIRef]]:
     """``cls`` → ``cls`` and every class with an rdfs:subClassOf path to it in the data graph."""
     parents: dict[str, set[str]] = {}
-    for row in store.query(f"SELECT ?sub ?super WHERE {{ ?sub <{RDFS.subClassOf}> ?super }}"):
+    for row in select(store, f"SELECT ?sub ?super WHERE {{ ?sub <{RDFS.subClassOf}> ?super }}"):
         if isinstance(row[0], ox.NamedNode) and isinstance(row[1], ox.NamedNode):
             parents.setdefault(row[1].value, set()).add(row[0].value)
 

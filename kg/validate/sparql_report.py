@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
 
 from kg.validate.data_store import LoadedData
+from kg.validate.select import select
 from kg.validate.shacl_sparql import Check
 
 
@@ -49,15 +50,17 @@ def run_checks(loaded: LoadedData, checks: list[Check], shapes: Graph) -> Graph:
 def check_solutions(store: ox.Store, check: Check) -> Iterator[tuple[object, ox.QuerySolution, list[str]]]:
     """(focus node, solution, variable names) for every row of the check."""
     if check.focus_query is None:
-        solutions = store.query(check.query)
+        solutions = select(store, check.query)
         names = [variable.value for variable in solutions.variables]
         for solution in solutions:
             yield solution["this"], solution, names
         return
     this = ox.Variable("this")
-    for row in store.query(check.focus_query):
+    for row in select(store, check.focus_query):
         focus = row["this"]
-        solutions = store.query(check.query, substitutions={this: focus})
+        if focus is None:  # the focus query binds ?this in every row
+            continue
+        solutions = select(store, check.query, substitutions={this: focus})
         names = [variable.value for variable in solutions.variables]
         for solution in solutions:
             yield focus, solution, names
@@ -124,7 +127,8 @@ def _filled(message: Literal, variables: dict | None) -> Literal:
         return message
     text = str(message)
     for name, term in variables.items():
-        text = re.sub(f"{{[?$]{name}}}", lambda _match, term=term: str(term), text)
+        filled = str(term)
+        text = re.sub(f"{{[?$]{name}}}", lambda _match: filled, text)  # noqa: B023 - used at once
     return Literal(text, lang=message.language)
 
 

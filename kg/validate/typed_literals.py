@@ -15,20 +15,22 @@ report, and both are settled here:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from kg.validate.select import select
+
 if TYPE_CHECKING:  # kg.validate.data_store imports this module
     from kg.validate.data_store import LoadedData
 
 #: pyshacl's test of a literal's value per datatype (DatatypeConstraintComponent).
-VALUE_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
-               XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: dt.date,
-               XSD.time: dt.time, XSD.dateTime: dt.datetime}
+VALUE_TYPES: dict[URIRef, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: dt.date, XSD.time: dt.time, XSD.dateTime: dt.datetime}
 _DECIMAL = str(XSD.decimal)
 _INTEGERS = [str(XSD[name]) for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
                                           "positiveInteger", "nonPositiveInteger", "negativeInteger",
@@ -39,9 +41,9 @@ CANONICAL_FORMS = {_DECIMAL: lambda text: _plain_decimal(Decimal(text)),
                    str(XSD.boolean): lambda text: {"1": "true", "0": "false"}.get(text, text),
                    str(XSD.double): lambda text: "", str(XSD.float): lambda text: "",
                    **{integer: lambda text: str(int(text)) for integer in _INTEGERS}}
-PARSE_VALUE = {_DECIMAL: Decimal, str(XSD.double): float, str(XSD.float): float,
-               str(XSD.boolean): lambda text: text in ("1", "true"),
-               **{integer: int for integer in _INTEGERS}}
+PARSE_VALUE: dict[str, Callable[[str], object]] = {
+    _DECIMAL: Decimal, str(XSD.double): float, str(XSD.float): float,
+    str(XSD.boolean): lambda text: text in ("1", "true"), **{integer: int for integer in _INTEGERS}}
 
 
 def value_key(datatype: str, lexical: str):
@@ -66,8 +68,8 @@ def ill_typed_literals(loaded: LoadedData, datatypes: Iterable[URIRef]) -> dict[
     if not datatypes:
         return found
     listed = ", ".join(f"<{datatype}>" for datatype in datatypes)
-    for row in loaded.store.query(f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && "
-                                  f"DATATYPE(?o) IN ({listed})) }}"):
+    for row in select(loaded.store, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && "
+                                    f"DATATYPE(?o) IN ({listed})) }}"):
         datatype = URIRef(row[0].datatype.value)
         if rejected_by_datatype(loaded.to_rdflib(row[0]), datatype):
             found[datatype].append(str(row[0]))

@@ -1,4 +1,4 @@
-"""Regenerate the SHACL fixtures: valid/ from a build, invalid/ from valid/ and the manifest.
+"""Regenerate the valid SHACL fixtures (valid/) from a build.
 
     python tests/data/make_fixtures.py [path/to/kg.nq]      (default: build/kg.nq)
 
@@ -8,9 +8,8 @@ quad by quad from one or two source graphs (GRAPHS below), so each fixture is a 
 complete graph. The ontology, the code lists and the OWL-RL graph are left out: ``kg validate``
 adds the bundled ontology and code lists, and the shapes do not rely on inferred triples.
 
-invalid/NN-name.trig: the valid fixture named by ``base`` in invalid/manifest.yaml with the
-manifest's ``remove`` / ``add`` triples (Turtle, ``@base <https://w3id.org/bg-inclusion/>``, so
-``<id/...>`` names a resource) and ``remove_subject`` resources applied; nothing else changes.
+The invalid fixtures are not files here: tests/mutation_suite.py writes them at test time from
+these valid fixtures and its table of edits.
 """
 
 from __future__ import annotations
@@ -18,13 +17,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import yaml
 from rdflib import Dataset, Graph, URIRef
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from kg import iris  # noqa: E402
+from kg.records import iris  # noqa: E402
 from kg.release.files import trig_text  # noqa: E402
 
 #: Resources of the code lists (added by kg validate), never copied into a fixture.
@@ -128,69 +126,13 @@ def extract(dataset: Dataset, seeds: list[str], sources: list[str]) -> dict[URIR
     return result
 
 
-TURTLE_HEADER = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in iris.PREFIXES.items())
-TURTLE_HEADER += f"@prefix bgis: <{iris.SHAPES}> .\n@base <{iris.BASE}> .\n"
-
-
-def parse_triples(lines: list[str]) -> Graph:
-    """Turtle triples written one per entry (``<id/...> bgi:p "o"``), with the project's prefixes."""
-    graph = Graph()
-    graph.parse(data=TURTLE_HEADER + "".join(f"{line} .\n" for line in lines), format="turtle")
-    return graph
-
-
-def mutate(base: Dataset, entry: dict) -> Dataset:
-    """The base fixture with the entry's edits applied."""
-    mutated = Dataset()
-    for graph in base.graphs():
-        if len(graph):
-            target = mutated.graph(graph.identifier)
-            for triple in graph:
-                target.add(triple)
-    for name in entry.get("remove_subject", []):
-        subject = URIRef(str(iris.BASE) + name.strip("<>"))
-        for graph in list(mutated.graphs()):
-            graph.remove((subject, None, None))
-    removed = parse_triples(entry.get("remove", []))
-    for triple in removed:
-        found = [graph for graph in mutated.graphs() if triple in graph]
-        if not found:
-            raise SystemExit(f"{entry['file']}: not in {entry['base']}: {triple}")
-        for graph in found:
-            graph.remove(triple)
-    graph_name = iris.graph(entry.get("graph", "")) if entry.get("graph") else None
-    for triple in parse_triples(entry.get("add", [])):
-        target = mutated.graph(graph_name) if graph_name else _graph_of_subject(mutated, triple[0])
-        target.add(triple)
-    return mutated
-
-
-def _graph_of_subject(dataset: Dataset, subject) -> Graph:
-    for graph in sorted(dataset.graphs(), key=lambda graph: str(graph.identifier)):
-        if (subject, None, None) in graph:
-            return graph
-    raise SystemExit(f"no graph describes {subject}; give the edit a graph")
-
-
-def dataset_graphs(dataset: Dataset) -> dict[URIRef, Graph]:
-    return {graph.identifier: graph for graph in dataset.graphs() if len(graph)}
-
-
 def main(build: Path) -> None:
     dataset = load_build(build)
     (HERE / "valid").mkdir(exist_ok=True)
-    (HERE / "invalid").mkdir(exist_ok=True)
     for name, seeds in SEEDS.items():
         graphs = extract(dataset, seeds, GRAPHS[name])
         (HERE / "valid" / f"{name}.trig").write_text(trig_text(graphs), encoding="utf-8")
         print(f"valid/{name}.trig: {sum(len(graph) for graph in graphs.values())} triples")
-    manifest = yaml.safe_load((HERE / "invalid" / "manifest.yaml").read_text(encoding="utf-8"))
-    for entry in manifest:
-        base = Dataset()
-        base.parse(HERE / "valid" / entry["base"], format="trig")
-        mutated = mutate(base, entry)
-        (HERE / "invalid" / entry["file"]).write_text(trig_text(dataset_graphs(mutated)), encoding="utf-8")
-    print(f"invalid/: {len(manifest)} fixtures")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,8 @@ sys.addaudithook(_audit)  # cannot be removed: it records for the rest of this t
 ALLOWED_ROOTS = [str(REPO), sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
                  sysconfig.get_paths()["platlib"], sys.prefix, sys.base_prefix, "/dev/", "/proc/",
                  "/sys/", "/etc/localtime", "/usr/share/zoneinfo", "/usr/lib/", "/lib/"]
+#: pytest's temporary directories (of this and earlier sessions), wherever the system keeps them.
+PYTEST_TEMPORARY = str(Path(tempfile.gettempdir()) / "pytest-of-")
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str]:
@@ -49,7 +52,7 @@ def assert_contained(tmp_path: Path) -> None:
     connections = [entry for entry in AUDITED if entry[0] != "open"]
     assert connections == [], connections
     stray = [path for kind, path in AUDITED if kind == "open" and not path.startswith(
-        (*ALLOWED_ROOTS, str(tmp_path), "/tmp/pytest-of-")) and not path.isdigit()]
+        (*ALLOWED_ROOTS, str(tmp_path), PYTEST_TEMPORARY)) and not path.isdigit()]
     assert stray == [], stray
 
 
