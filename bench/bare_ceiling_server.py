@@ -3,7 +3,7 @@
     python bench/bare_ceiling_server.py STORE_DIR PORT PROCESSES
 
 PROCESSES copies of a waitress server on one socket on 127.0.0.1:PORT, under the same supervisor
-as ``kg serve --processes`` (server/prefork.py), each answering ``POST /sparql`` with Flask and
+as ``kg serve --processes`` (server/process/prefork.py), each answering ``POST /sparql`` with Flask and
 pyoxigraph in the same process: no time limit, no row cap, no checks, no per-client limits, one
 format. Not a product: the upper bound of the stack the endpoint is built from (Flask, waitress,
 pyoxigraph), the answer to "how far could any design on it go?". SIGTERM stops it.
@@ -40,7 +40,7 @@ def bare_app(store_dir: Path):
 def main(argv: list[str]) -> int:
     import waitress
 
-    from server.prefork import Supervisor, bound_listener
+    from server.process.prefork import Supervisor, bound_listener
 
     store_dir, port, processes = Path(argv[0]), int(argv[1]), int(argv[2])
     listener = bound_listener("127.0.0.1", port)

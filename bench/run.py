@@ -169,7 +169,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
         log["throughput"] = {ours.name: throughput(ours, numbers, args.throughput_seconds)}
         if log["quads"] >= 1_000_000 or args.smoke:
             log["million_rows"] = million_rows(ours, pid)
-    # The same server as one copy per core (server/prefork.py): throughput only, the medians above
+    # The same server as one copy per core (server/process/prefork.py): throughput only, the medians above
     # are one client's and would not change.
     forked_options = ["--processes", str(os.cpu_count() or 2)]
     with engines.our_endpoint(build, args.query_timeout, forked_options) as (forked, _ready, _pid):

@@ -11,7 +11,7 @@ duration) against these servers of the same store, each warmed up for 3 s first:
 * Oxigraph server, ``oxigraph serve-read-only`` on the build's store (no time limit: with one it
   falls over at this rate, see engines.OxigraphServer);
 * ``kg serve`` with each ``--serve`` set of options (default: none, and ``--processes N``, one
-  copy of the server per core on one socket, server/prefork.py), per-client limits off as in the
+  copy of the server per core on one socket, server/process/prefork.py), per-client limits off as in the
   harness;
 * the bare ceiling (bench/bare_ceiling_server.py): Flask, waitress and pyoxigraph in the same
   ``--processes`` processes, with no limit or check at all. No endpoint on this stack that

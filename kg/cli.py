@@ -108,7 +108,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     # deferred: the subcommand's own imports, when it runs (module docstring)
-    from server.launcher import ServeLimits, serve
+    from server.process.launcher import ServeLimits, serve
 
     serve_limits = ServeLimits(timeout=args.timeout, max_timeout=max(args.max_timeout, args.timeout),
                                max_rows=args.max_rows, workers=args.workers, rate_limit=args.rate_limit,

@@ -4,7 +4,7 @@
 build the same application; the views only translate HTTP into store calls and back.
 
 Importing the package needs the standard library only: ``kg assets`` (server.assets) runs
-before pip has installed Flask, and ``kg serve`` (server.launcher) starts the query workers'
+before pip has installed Flask, and ``kg serve`` (server.process.launcher) starts the query workers'
 fork server before it loads Flask and the views. So :func:`create_app` imports them when it is
 called.
 """
@@ -35,10 +35,10 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
 
     from kg.common.formats import GRAPH, RESULTS, offers
     from kg.store.opening import open_store
-    from server.errors import error_response
-    from server.formats import DUMPS, media_type_of
-    from server.guarded_store import guard
-    from server.query_limits import TRUNCATION_HEADER, QueryLimits
+    from server.http.errors import error_response
+    from server.http.formats import DUMPS, media_type_of
+    from server.workers.guarded_store import guard
+    from server.workers.limits import TRUNCATION_HEADER, QueryLimits
 
     # What flask-compress may gzip (when the client accepts it): the pages and scripts, and every
     # media type the server answers in (errors are application/json or text/plain, among them).
@@ -60,14 +60,14 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
 
     # deferred: the views, once the guard has started the query workers: they load while a
     # process of the pool counts the store's quads, which /healthz then reports from the start
-    from server.api import blueprint as api
-    from server.http_limits import install as install_limits
-    from server.linked_data import blueprint as linked_data
-    from server.publishing import blueprint as publishing
-    from server.query_errors import install as install_query_errors
-    from server.query_page import blueprint as query_page
-    from server.service_description import void_response
-    from server.sparql import blueprint as sparql
+    from server.http.query_errors import install as install_query_errors
+    from server.http.request_limits import install as install_limits
+    from server.views.api import blueprint as api
+    from server.views.linked_data import blueprint as linked_data
+    from server.views.publishing import blueprint as publishing
+    from server.views.query_page import blueprint as query_page
+    from server.views.service_description import void_response
+    from server.views.sparql import blueprint as sparql
 
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
@@ -80,7 +80,7 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     @app.get("/healthz")
     def healthz() -> Response:
         store = app.config["KG_STORE"]
-        # "process": which copy answered, under `kg serve --processes N` (server/prefork.py).
+        # "process": which copy answered, under `kg serve --processes N` (server/process/prefork.py).
         status = {"status": "ok", "process": os.getpid(),
                   **(store.status() if hasattr(store, "status") else {})}
         return Response(json.dumps(status, ensure_ascii=False, default=str), mimetype="application/json")

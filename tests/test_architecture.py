@@ -35,7 +35,7 @@ def copy_of_the_code(tmp_path) -> Path:
 def test_the_import_contracts_are_kept():
     result = _lint_imports(REPO)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 kept, 0 broken" in result.stdout
+    assert "kept, 0 broken" in result.stdout
 
 
 def test_an_import_up_the_pipeline_breaks_the_layers_contract(copy_of_the_code):

@@ -22,7 +22,7 @@ from kg.common.rdf_input import RdfInputError, format_of, read_rdf_file
 from kg.store.oxigraph import OxigraphStore
 from kg.validate.report_output import OUTPUTS
 from server import create_app
-from server import formats as offered
+from server.http import formats as offered
 
 EXAMPLE = ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
                   ox.Literal("й", language="bg"), ox.NamedNode("http://example.org/g"))
@@ -159,7 +159,7 @@ def test_a_results_format_has_no_rdf_syntax_and_the_reverse():
         _ = formats.by_key("trix").rdf_format  # pyoxigraph reads no TriX
 
 
-# What /sparql offered before the table existed (server/formats.py of the first release): a
+# What /sparql offered before the table existed (server/http/formats.py of the first release): a
 # client gets the same answer for the same Accept header, ties included.
 OFFERED_BEFORE = {
     RESULTS: ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",

@@ -11,9 +11,9 @@ import pytest
 from kg.cli import build_parser
 from kg.common import limits
 from kg.common.query_text import TextLimits
-from server.http_limits import DEFAULTS as HTTP_DEFAULTS
-from server.launcher import ServeLimits
-from server.query_limits import QueryLimits
+from server.http.request_limits import DEFAULTS as HTTP_DEFAULTS
+from server.process.launcher import ServeLimits
+from server.workers.limits import QueryLimits
 
 SECURITY = Path(__file__).resolve().parent.parent / "docs" / "security.md"
 

@@ -1,6 +1,6 @@
 """Content negotiation follows RFC 9110: q-values, wildcards, specificity, server order."""
 
-from server.negotiation import choose, parse_accept
+from server.http.negotiation import choose, parse_accept
 
 OFFERS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv"]
 

@@ -32,8 +32,9 @@ import tools
 
 from kg.cli import main
 from kg.query.catalogue import catalogue
-from server import assets, create_app, query_page
-from server.query_page import prefix_block
+from server import assets, create_app
+from server.views import query_page
+from server.views.query_page import prefix_block
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOT = REPO / "docs" / "screenshots" / "query-page.png"

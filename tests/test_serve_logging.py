@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from server import launcher as serve
-from server.launcher import OncePerInterval
+from server.process import launcher as serve
+from server.process.launcher import OncePerInterval
 
 
 def _record(depth: int) -> logging.LogRecord:

@@ -29,9 +29,9 @@ import waitress
 
 from kg.store.oxigraph import OxigraphStore
 from server import create_app
-from server.guarded_store import GuardedStore
-from server.query_limits import QueryLimits
-from server.query_worker import STOP, Chunker, _StopEngineError
+from server.workers.guarded_store import GuardedStore
+from server.workers.limits import QueryLimits
+from server.workers.worker import STOP, Chunker, _StopEngineError
 
 MAX_ROWS = 12_000  # the bundled graph's default graph has ~13 400 triples: the cap is reachable
 LIMITS = QueryLimits(timeout=3.0, max_timeout=10.0, max_rows=MAX_ROWS, max_bytes=1024,

@@ -4,7 +4,7 @@ A :class:`Format` holds all that the code needs to know about one syntax: its ke
 type, the names a client or the command line may call it by (``format=``/``output=``,
 ``--format-in``), its file extensions, rdflib's parser/serializer name, pyoxigraph's
 ``RdfFormat``/``QueryResultsFormat``, whether it is a SPARQL results format or an RDF syntax
-and whether it keeps named graphs. Content negotiation (server/formats.py), the stores'
+and whether it keeps named graphs. Content negotiation (server/http/formats.py), the stores'
 serialisations (kg/store), the export's files (kg/export), the command line's input files
 (kg/common/rdf_input.py) and the service description all read :data:`FORMATS`.
 

@@ -88,7 +88,7 @@ def check_shapes_sparql(shapes: Any) -> None:
     """Refuse shapes whose SPARQL (sh:select, sh:ask, …) uses SERVICE: both validators would run
     it and fetch from the address it names. Same parse-tree check as the endpoint's."""
     # deferred: rdflib (~0.3 s) only where shapes are checked; kg serve imports this module
-    # before it starts its worker server (server/launcher.py), and stays light that way
+    # before it starts its worker server (server/process/launcher.py), and stays light that way
     from rdflib.namespace import SH
 
     for predicate in (SH.select, SH.ask, SH.construct, SH.update):

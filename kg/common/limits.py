@@ -1,7 +1,7 @@
 """Every default limit of the server and the command line, each named once.
 
 The command line's defaults and help texts (kg/cli.py), the server's settings
-(server/query_limits.py, server/http_limits.py, server/launcher.py), the input checks
+(server/workers/limits.py, server/http/request_limits.py, server/process/launcher.py), the input checks
 (kg/common/input_limits.py, kg/common/query_text.py) and validation read these names;
 docs/security.md states them for people, and tests/test_limits.py checks its table against
 this module. Why one home: the query time limit alone used to be written in three places, which
@@ -16,7 +16,7 @@ from __future__ import annotations
 KIB = 1024
 MIB = 1024 * KIB
 
-# -- Queries (``kg serve``; server/query_limits.py) ------------------------------------------
+# -- Queries (``kg serve``; server/workers/limits.py) ------------------------------------------
 
 #: Seconds a query may run, sending a streamed answer included (``kg serve --timeout``).
 QUERY_TIMEOUT_SECONDS = 10.0
@@ -45,7 +45,7 @@ MAX_OPERATOR_RUN = 32
 #: Query texts whose checks each process remembers (by SHA-256 digest, least recently used out).
 QUERY_MEMO_SIZE = 1024
 
-# -- HTTP requests (server/http_limits.py; the application's config keys in brackets) --------
+# -- HTTP requests (server/http/request_limits.py; the application's config keys in brackets) --------
 
 #: Bytes of path and query string [KG_MAX_URL]; a longer URL gets 414 "use POST".
 MAX_URL_BYTES = 8192
@@ -60,7 +60,7 @@ CLIENT_CONCURRENCY = 8
 #: Clients the rate limiter tracks before it forgets idle ones (bounds its memory).
 TRACKED_CLIENTS = 10_000
 
-# -- The HTTP server (waitress, server/launcher.py) -------------------------------------------
+# -- The HTTP server (waitress, server/process/launcher.py) -------------------------------------------
 
 #: Threads answering requests per copy of the server (``kg serve --threads``).
 SERVER_THREADS = 8

@@ -5,7 +5,7 @@
 the N-Quads, conformance) only once the store is complete, and then replaces the one-line
 pointer ``build/stores/CURRENT`` with ``os.replace`` (atomic on POSIX). A running ``kg serve``
 notices the new pointer (a poll every second, or at once on SIGHUP), checks the manifest and
-opens the new store in fresh workers; only then does it switch (server/guarded_store.py).
+opens the new store in fresh workers; only then does it switch (server/workers/guarded_store.py).
 
 A generation without a manifest (a load that died half-way), whose store does not hold the
 quads its manifest counts, or whose manifest says it does not conform, is never served: the

@@ -133,7 +133,7 @@
   });
 
   // Download buttons: the same query again, in the format asked for (format= override).
-  // [format=, label, extension] per button, from the server's table of formats (server/formats.py).
+  // [format=, label, extension] per button, from the server's table of formats (server/http/formats.py).
   var RESULT_FORMATS = window.KG_DOWNLOADS.results;
   var GRAPH_FORMATS = window.KG_DOWNLOADS.graph;
   var downloads = document.getElementById("downloads");

@@ -15,7 +15,7 @@ import pytest
 
 from kg.store.oxigraph import OxigraphStore
 from server import create_app
-from server.query_limits import QueryLimits
+from server.workers.limits import QueryLimits
 
 
 @dataclass(frozen=True)

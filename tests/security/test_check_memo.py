@@ -10,8 +10,8 @@ import rdflib.plugins.sparql.parser as rdflib_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.common import query_text
 from kg.common.query_text import MEMO_SIZE, QueryRefusedError, TextLimits, check_query
-from server import query_checks
 
 LIMITS = TextLimits()
 
@@ -62,7 +62,7 @@ def test_a_text_over_the_length_limit_is_refused_before_it_is_hashed(monkeypatch
     def no_hashing(text: str) -> bytes:
         raise AssertionError("hashed a text that is refused for its length")
 
-    monkeypatch.setattr(query_checks, "digest_of", no_hashing)
+    monkeypatch.setattr(query_text, "digest_of", no_hashing)
     status, message = _verdict("SELECT * WHERE { }" + " " * 200, TextLimits(max_length=100))
     assert status == 400 and "characters long" in message
 
@@ -70,8 +70,8 @@ def test_a_text_over_the_length_limit_is_refused_before_it_is_hashed(monkeypatch
 def test_the_memo_stays_bounded():
     for number in range(MEMO_SIZE + 50):
         check_query(f"ASK {{ }} # {number} {uuid.uuid4()}", LIMITS)
-    assert len(query_checks._shapes._items) <= MEMO_SIZE
-    assert len(query_checks._services._items) <= MEMO_SIZE
+    assert len(query_text._shapes._items) <= MEMO_SIZE
+    assert len(query_text._services._items) <= MEMO_SIZE
 
 
 TEXTS = st.one_of(
@@ -85,6 +85,6 @@ TEXTS = st.one_of(
 @given(text=TEXTS)
 def test_a_remembered_verdict_is_the_verdict_of_a_fresh_check(text):
     first, second = _verdict(text), _verdict(text)
-    query_checks._shapes.clear()
-    query_checks._services.clear()
+    query_text._shapes.clear()
+    query_text._services.clear()
     assert first == second == _verdict(text)

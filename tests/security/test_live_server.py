@@ -185,7 +185,7 @@ def test_kg_publish_validates_flips_the_pointer_and_kg_serve_serves_it(built, tm
 
 
 def test_query_workers_have_no_network(canary):
-    probe = ("import socket, sys\nfrom server.query_worker import drop_network\n"
+    probe = ("import socket, sys\nfrom server.workers.worker import drop_network\n"
              "isolated = drop_network()\n"
              "try:\n    socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=2)\n"
              "    print('connected', isolated)\nexcept OSError:\n    print('refused', isolated)\n")

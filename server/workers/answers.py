@@ -1,7 +1,7 @@
 """A guarded store's answer: sent whole when it is small, streamed chunk by chunk when it is not.
 
 The query worker sends its answer in chunks of SPARQL TSV rows or N-Triples lines
-(server/query_worker.py). :class:`server.guarded_store.GuardedStore` reads ahead up to
+(server/workers/worker.py). :class:`server.workers.guarded_store.GuardedStore` reads ahead up to
 ``QueryLimits.max_bytes``: an answer that ended by then is *whole* and is serialised at once, as
 it always was (Content-Length, and the ``KG-Result-Truncated`` header when the row cap cut it).
 A longer answer is *streamed*: :meth:`GuardedResult.chunks` serialises each chunk in the format
@@ -41,7 +41,7 @@ _DUMMY = ox.Triple(ox.NamedNode("urn:x-kg:frame"), ox.NamedNode("urn:x-kg:frame"
 
 
 class Reply(Protocol):
-    """The rest of an answer still in its worker (``server.worker_reply.WorkerReply``)."""
+    """The rest of an answer still in its worker (``server.workers.reply.WorkerReply``)."""
 
     def receive(self) -> tuple: ...
 
@@ -245,7 +245,7 @@ class GuardedResult:
 def answer_response(result: Any, format_key: str) -> Response:
     """The 200 response carrying ``result``: the whole body, or for a streamed answer its chunks.
 
-    The chunks keep the request context, so the client's in-flight count (server/http_limits.py)
+    The chunks keep the request context, so the client's in-flight count (server/http/request_limits.py)
     lasts as long as the stream; ``call_on_close`` releases the worker even when the body is
     never read (HEAD). ``KG-Result-Streamed: max-rows=N`` says that a cut can only be told in
     the body, and at which row count.

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from kg import __version__
 from kg.query.catalogue import DECIMAL, MAX_VALUE_LENGTH, Parameter, SavedQuery
-from server.formats import API_GRAPH_OFFERS, API_TABLE_KEYS, API_TABLE_OFFERS
+from server.http.formats import API_GRAPH_OFFERS, API_TABLE_KEYS, API_TABLE_OFFERS
 
 #: The IRIs kg.query.catalogue accepts (IRI_FORBIDDEN and control characters excluded), as ECMA regex.
 IRI_PATTERN = r'^https?://[^ <>"{}|^`\\\x00-\x1f\x7f]*$'

@@ -9,7 +9,7 @@ import json
 
 from flask import Response, request
 
-from server.negotiation import choose
+from server.http.negotiation import choose
 
 
 def error_response(status: int, message: str, line: int | None = None,

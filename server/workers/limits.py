@@ -1,9 +1,9 @@
 """The query endpoint's limits and the errors its guarded store raises.
 
 Their own module because everything on the query path needs them: the store that applies the
-limits (server/guarded_store.py), the worker pool and the conversation with one worker
-(server/worker_pool.py, server/worker_reply.py), the HTTP error handlers
-(server/query_errors.py) and ``kg serve``'s options (server/launcher.py).
+limits (server/workers/guarded_store.py), the worker pool and the conversation with one worker
+(server/workers/pool.py, server/workers/reply.py), the HTTP error handlers
+(server/http/query_errors.py) and ``kg serve``'s options (server/process/launcher.py).
 """
 
 from __future__ import annotations

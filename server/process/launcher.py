@@ -3,23 +3,22 @@
 With no files it serves the build: the generation ``kg publish`` last made current
 (build/stores/CURRENT), else the pyoxigraph store in build/store (built on the spot from the
 bundled records if there is none yet); with files it serves exactly those. Queries run in
-worker processes with the limits given here (server/guarded_store.py, docs/security.md).
+worker processes with the limits given here (server/workers/guarded_store.py, docs/security.md).
 
 A published build is picked up while serving: :class:`ReloadWatcher` polls the pointer every
 second (SIGHUP makes it look at once) and swaps the new generation in, or keeps the old one and
 reports why in ``/healthz``.
 
 The top of this module imports the standard library and light modules only: ``kg serve``
-starts the query workers' fork server first (:func:`start_worker_server`), so that its imports
-of pyoxigraph and rdflib run on the other core while this process imports the store, Flask and
-the views, which the functions below import when they run (``# deferred:``).
+starts the query workers' fork server first
+(:func:`server.workers.forkserver.start_worker_server`), so that its imports of pyoxigraph and
+rdflib run on the other core while this process imports the store, Flask and the views,
+which the functions below import when they run (``# deferred:``).
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import signal
 import sys
@@ -43,21 +42,12 @@ from kg.common.limits import (
     QUERY_WORKERS,
     RATE_LIMIT_PER_SECOND,
 )
-from server.prefork import Supervisor, bound_listener
-from server.query_limits import QueryLimits, ReloadError
-
-#: What the process the query workers are forked from imports once (server/worker_pool.py).
-WORKER_PRELOAD = ["pyoxigraph", "rdflib", "server.query_worker"]
+from server.process.prefork import Supervisor, bound_listener
+from server.workers.forkserver import start_worker_server
+from server.workers.limits import QueryLimits, ReloadError
 
 
-def start_worker_server() -> None:
-    """Start the process the query workers are forked from (multiprocessing's forkserver) now:
-    its imports then run on the other core while this process imports Flask and the views, and
-    ``kg serve`` answers about a second sooner. Once running, later preload lists are ignored."""
-    multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
-    multiprocessing.forkserver.ensure_running()
-
-
+#: What the process the query workers are forked from imports once (server/workers/pool.py).
 @dataclass(frozen=True)
 class ServeLimits:
     """The limits ``kg serve`` takes on the command line (the rest: docs/security.md)."""
@@ -93,7 +83,7 @@ class ReloadWatcher:
     def check(self) -> None:
         # deferred: after the worker server has started (module docstring)
         from kg.publish.generations import pointed_generation, stores_dir, verified_manifest
-        from server.query_worker import StoreSource
+        from server.workers.worker import StoreSource
 
         generation = pointed_generation(self.build_dir)
         if generation is None or generation == self.seen:
@@ -127,7 +117,8 @@ def _published_store(build_dir: Path):
 def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: int,
           threads: int, limits: ServeLimits | None = None, trusted_proxy: str | None = None,
           processes: int = 1) -> int:
-    """Serve until stopped; with ``processes`` > 1, that many copies on one socket (server/prefork.py).
+    """Serve until stopped; with ``processes`` > 1, that many copies on one socket
+    (server/process/prefork.py).
 
     What every copy needs on disk (the checked input files, a build made on the spot) is
     prepared once, before any copy starts; each copy opens the store itself, since a RocksDB

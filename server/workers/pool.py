@@ -1,10 +1,10 @@
-"""The worker processes a :class:`server.guarded_store.GuardedStore` runs its queries in.
+"""The worker processes a :class:`server.workers.guarded_store.GuardedStore` runs its queries in.
 
 Neither engine can be interrupted from a thread, so every query runs in a worker process
-(:mod:`server.query_worker`) that can be killed at the time limit. A :class:`WorkerPool` keeps a
+(:mod:`server.workers.worker`) that can be killed at the time limit. A :class:`WorkerPool` keeps a
 small number of them on one build, each with its own read-only copy of the store; a killed
 worker is replaced in the background, so the server stays healthy. A reload starts a new pool
-and retires the old one (server/guarded_store.py); the pool itself knows one build only.
+and retires the old one (server/workers/guarded_store.py); the pool itself knows one build only.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import threading
 from collections import deque
 from typing import Any
 
-from server.query_limits import QueryLimits, ReloadError
-from server.query_worker import StoreSource, count_main, worker_main
+from server.workers.limits import QueryLimits, ReloadError
+from server.workers.worker import StoreSource, count_main, worker_main
 
 #: How long a new worker may take to open the store (and the quad counter to count it).
 STARTUP_TIMEOUT = 120.0

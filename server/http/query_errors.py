@@ -12,8 +12,8 @@ from flask import Flask, Response
 from kg.common.limits import RETRY_AFTER_TIMEOUT_SECONDS
 from kg.common.query_text import QueryRefusedError
 from kg.store.results import QuerySyntaxError
-from server.errors import error_response
-from server.query_limits import QueryEngineError, QueryTimeoutError
+from server.http.errors import error_response
+from server.workers.limits import QueryEngineError, QueryTimeoutError
 
 RETRY_AFTER_TIMEOUT = str(RETRY_AFTER_TIMEOUT_SECONDS)
 

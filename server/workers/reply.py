@@ -1,10 +1,10 @@
 """One query's conversation with its worker: the answer read back, and the time limit held.
 
-The answer comes back in chunks (server/query_worker.py), capped in rows, and says when it was
-cut short; one longer than ``max_bytes`` is streamed (server/answers.py) and its worker stays
+The answer comes back in chunks (server/workers/worker.py), capped in rows, and says when it was
+cut short; one longer than ``max_bytes`` is streamed (server/workers/answers.py) and its worker stays
 out of the pool until the stream ends or is closed — within the same time limit. At the time
 limit the worker is killed (SIGKILL: the engines cannot be interrupted from a thread) and a fresh
-one takes its place in the background (server/worker_pool.py), so the client hears 503 within
+one takes its place in the background (server/workers/pool.py), so the client hears 503 within
 the limit.
 """
 
@@ -15,10 +15,10 @@ import time
 
 from kg.common.query_text import QueryRefusedError
 from kg.store.results import QuerySyntaxError
-from server.answers import GuardedResult
-from server.query_limits import QueryEngineError, QueryLimits, QueryTimeoutError
-from server.query_worker import STOP, QueryTask
-from server.worker_pool import Worker, WorkerPool
+from server.workers.answers import GuardedResult
+from server.workers.limits import QueryEngineError, QueryLimits, QueryTimeoutError
+from server.workers.pool import Worker, WorkerPool
+from server.workers.worker import STOP, QueryTask
 
 #: How long a stopped answer may take to wind down before its worker is killed instead.
 DRAIN_SECONDS = 1.0

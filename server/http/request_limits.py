@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from flask import Flask, Response, g, request
 
 from kg.common import limits
-from server.errors import error_response
-from server.query_limits import TRUNCATION_HEADER
+from server.http.errors import error_response
+from server.workers.limits import TRUNCATION_HEADER
 
 #: The application's config keys and their defaults (kg/common/limits.py).
 DEFAULTS = {

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, render_template, request
 from kg.common.limits import MAX_QUERY_LENGTH
 from kg.query.catalogue import catalogue
 from kg.records.iris import BASE, PREFIXES
-from server.formats import download_buttons
+from server.http.formats import download_buttons
 
 blueprint = Blueprint("query_page", __name__)
 STATIC = Path(__file__).resolve().parent / "static"

@@ -18,9 +18,9 @@ from rdflib.util import from_n3
 from kg.common.formats import content_type
 from kg.ontology_docs.page import reference_html
 from kg.records import iris
-from server.errors import error_response, not_acceptable
-from server.formats import GRAPH_MEDIA, PAGE_EXTENSIONS, PAGE_HTML, PAGE_OFFERS, media_type_of
-from server.negotiation import choose
+from server.http.errors import error_response, not_acceptable
+from server.http.formats import GRAPH_MEDIA, PAGE_EXTENSIONS, PAGE_HTML, PAGE_OFFERS, media_type_of
+from server.http.negotiation import choose
 
 blueprint = Blueprint("linked_data", __name__)
 LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",

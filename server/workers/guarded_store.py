@@ -1,8 +1,8 @@
 """The store the server queries: the same ``query()`` interface, with limits that really hold.
 
 :class:`GuardedStore` runs every query in a small pool of worker processes
-(server/worker_pool.py, :mod:`server.query_worker`), each with its own read-only copy of the
-store, and holds the time limit on each (server/worker_reply.py): the client hears 503 within
+(server/workers/pool.py, :mod:`server.workers.worker`), each with its own read-only copy of the
+store, and holds the time limit on each (server/workers/reply.py): the client hears 503 within
 the limit and the server stays healthy.
 
 Every view (``/sparql``, the Linked Data pages, the named-query API) calls
@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from kg.common.query_text import check_query
-from server.answers import GuardedResult
-from server.launcher import start_worker_server
-from server.query_limits import QueryLimits, QueryTimeoutError, ReloadError
-from server.query_worker import QueryTask, StoreSource
-from server.worker_pool import Worker, WorkerPool
-from server.worker_reply import WorkerReply, result_of
+from server.workers.answers import GuardedResult
+from server.workers.forkserver import start_worker_server
+from server.workers.limits import QueryLimits, QueryTimeoutError, ReloadError
+from server.workers.pool import Worker, WorkerPool
+from server.workers.reply import WorkerReply, result_of
+from server.workers.worker import QueryTask, StoreSource
 
 __all__ = ["CheckedStore", "GuardedStore", "guard"]
 

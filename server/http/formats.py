@@ -25,7 +25,7 @@ GRAPH_OFFERS = list(GRAPH_MEDIA)
 #: Override values -> (results format key, graph format key).
 OVERRIDES = formats.override_table()
 
-# -- /id/… and /ontology (server/linked_data.py) -----------------------------------------------
+# -- /id/… and /ontology (server/views/linked_data.py) -----------------------------------------------
 
 #: The HTML page, or the resource's triples (its CONSTRUCT answer) in an RDF syntax.
 PAGE_HTML = "text/html"
@@ -34,7 +34,7 @@ PAGE_OFFERS = [PAGE_HTML, *formats.media_types(*PAGE_RDF_KEYS)]
 #: ``/id/x.ttl``, ``/ontology.rdf`` …: each offered syntax by its own extension, and ``.html``.
 PAGE_EXTENSIONS = {**{formats.by_key(key).extension: key for key in PAGE_RDF_KEYS}, ".html": "html"}
 
-# -- The service description and VoID (server/service_description.py) --------------------------
+# -- The service description and VoID (server/views/service_description.py) --------------------------
 
 DESCRIPTION_OFFERS = formats.media_types("turtle", "jsonld", "rdfxml", "ntriples")
 
@@ -43,7 +43,7 @@ DESCRIPTION_OFFERS = formats.media_types("turtle", "jsonld", "rdfxml", "ntriples
 #: File name -> the key of its syntax: ``kg.nq`` and ``kg.trig``, as ``kg build`` writes them.
 DUMPS = {"kg" + formats.by_key(key).extension: key for key in ("nquads", "trig")}
 
-# -- The named-query API (server/api.py, server/openapi.py) ------------------------------------
+# -- The named-query API (server/views/api.py, server/views/openapi.py) ------------------------------------
 
 #: ``format=`` values for a table, as the API lists them.
 API_TABLE_KEYS = ("json", "csv", "tsv", "xml")
@@ -54,7 +54,7 @@ API_TABLE_OFFERS = [formats.by_key("json").media_type, "application/json",
 API_GRAPH_KEYS = tuple(fmt.key for fmt in formats.served(GRAPH))
 API_GRAPH_OFFERS = formats.media_types(*API_GRAPH_KEYS)
 
-# -- The query page's download buttons (server/query_page.py, server/static/query-page.js) -----
+# -- The query page's download buttons (server/views/query_page.py, server/static/query-page.js) -----
 
 #: (format key, button label), for a table and for a graph.
 DOWNLOADS = {"results": (("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"), ("xml", "XML")),

@@ -26,9 +26,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.common.formats import by_key, content_type
 from kg.query.catalogue import ParameterError, SavedQuery, catalogue
-from server.answers import answer_response
-from server.errors import error_response, not_acceptable
-from server.formats import (
+from server.http.errors import error_response, not_acceptable
+from server.http.formats import (
     API_GRAPH_KEYS,
     API_GRAPH_OFFERS,
     API_TABLE_KEYS,
@@ -37,8 +36,9 @@ from server.formats import (
     RESULT_MEDIA,
     media_type_of,
 )
-from server.negotiation import choose
-from server.openapi import openapi_document
+from server.http.negotiation import choose
+from server.views.openapi import openapi_document
+from server.workers.answers import answer_response
 
 blueprint = Blueprint("api", __name__)
 

@@ -7,9 +7,8 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from kg.common.formats import content_type
 from kg.store.results import QuerySyntaxError
-from server.answers import answer_response
-from server.errors import error_response, not_acceptable
-from server.formats import (
+from server.http.errors import error_response, not_acceptable
+from server.http.formats import (
     DESCRIPTION_OFFERS,
     GRAPH_MEDIA,
     GRAPH_OFFERS,
@@ -21,10 +20,11 @@ from server.formats import (
     media_type_of,
     override_from,
 )
-from server.negotiation import choose
-from server.protocol import ProtocolError, read_request
-from server.service_description import service_description_response
-from server.updates import is_update
+from server.http.negotiation import choose
+from server.views.protocol import ProtocolError, read_request
+from server.views.service_description import service_description_response
+from server.views.updates import is_update
+from server.workers.answers import answer_response
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -51,8 +51,8 @@ def sparql() -> WerkzeugResponse:  # a redirect is werkzeug's Response, the othe
     try:
         # The service defines the base IRI (the protocol says it MAY be the endpoint), so
         # `CONSTRUCT { <s> <p> 1 } WHERE {}` is a valid query, not an "IRI parsing" error.
-        # Time limit, caps, SERVICE: the guarded store (server/guarded_store.py); its errors
-        # become 503/400/403 in server/query_errors.py.
+        # Time limit, caps, SERVICE: the guarded store (server/workers/guarded_store.py); its errors
+        # become 503/400/403 in server/http/query_errors.py.
         result = store.query(sparql_request.query, sparql_request.default_graph_uris,
                              sparql_request.named_graph_uris, base_iri=request.host_url + "sparql",
                              timeout=sparql_request.timeout)
@@ -78,7 +78,7 @@ def _result_response(result, override: str | None) -> Response:
             return not_acceptable(offers)
         key = (GRAPH_MEDIA if graph else RESULT_MEDIA)[chosen]
         media_type = chosen
-    # Whole, or streamed chunk by chunk when longer than the read-ahead (server/answers.py).
+    # Whole, or streamed chunk by chunk when longer than the read-ahead (server/workers/answers.py).
     response = answer_response(result, key)
     response.headers["Content-Type"] = content_type(media_type)
     response.headers["Vary"] = "Accept"

@@ -14,9 +14,9 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from kg.common import formats
 from kg.export.void import VOID, VoidStatistics, compute_statistics, void_graph
-from server.errors import not_acceptable
-from server.formats import DESCRIPTION_OFFERS, DUMPS, GRAPH_MEDIA
-from server.negotiation import choose
+from server.http.errors import not_acceptable
+from server.http.formats import DESCRIPTION_OFFERS, DUMPS, GRAPH_MEDIA
+from server.http.negotiation import choose
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 #: sd:resultFormat: every format /sparql answers in (results, then RDF syntaxes).
