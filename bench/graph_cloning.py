@@ -34,7 +34,7 @@ if str(REPO) not in sys.path:
 
 from bundled_quads import Quad  # noqa: E402
 
-from kg import iris  # noqa: E402
+from kg.records import iris  # noqa: E402
 
 ID = str(iris.ID)
 ISUN_TYPES = ("procedure", "project", "contract")

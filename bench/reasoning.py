@@ -20,9 +20,9 @@ sys.path[:0] = [str(REPO)]
 
 from rdflib import Dataset  # noqa: E402
 
-from kg import iris  # noqa: E402
 from kg.reason.compiled import inferred_graph_fast  # noqa: E402
 from kg.reason.owlrl_reference import inferred_graph  # noqa: E402
+from kg.records import iris  # noqa: E402
 
 
 def main() -> int:
