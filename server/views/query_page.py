@@ -19,7 +19,7 @@ from kg.records.iris import BASE, PREFIXES
 from server.http.formats import download_buttons
 
 blueprint = Blueprint("query_page", __name__)
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"  # server/static
 EXAMPLE = """SELECT ?project ?title WHERE {
   ?project a bgi:Project ; rdfs:label ?title .
   FILTER (lang(?title) = "bg")
