@@ -15,10 +15,9 @@ from kg.common import paths
 from kg.release.build_stream import build_streaming
 from kg.release.parts import INDEX_FILE, UNION_FILE
 from kg.validate.data_graph import DESCRIBED_IN_GRAPH
-from kg.validate.data_store import prepare_data_graph, store_from_files
+from kg.validate.data_store import ill_typed_literals, prepare_data_graph, store_from_files
 from kg.validate.engines import validate_files
 from kg.validate.release_check import ill_typed_in_ntriples, validate_release_report
-from kg.validate.typed_literals import ill_typed_literals
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,8 @@ from kg.validate.data_graph import (
     PROVENANCE_INDEX_SHAPES,
     bundled_vocabulary_triples,
 )
-from kg.validate.typed_literals import CANONICAL_FORMS, value_key
+from kg.validate.select import select
+from kg.validate.typed_literals import CANONICAL_FORMS, rejected_by_datatype, value_key
 
 #: pyoxigraph parses these itself (fast). The rest goes through rdflib: N3 as the reference
 #: validator reads it, RDF/XML and JSON-LD after their content checks (kg/common/input_limits.py).
@@ -186,3 +187,19 @@ def prepare_data_graph(loaded: LoadedData, add_vocabularies: bool = True) -> lis
 
 def _is_vocabulary(store: ox.Store, graph: str) -> bool:
     return bool(store.query(VOCABULARY_ASK % {"g": graph, "source_graph": iris.BGI.SourceGraph}))
+
+
+def ill_typed_literals(loaded: LoadedData, datatypes: Iterable[URIRef]) -> dict[URIRef, list[str]]:
+    """Per datatype, the literals that pyshacl's sh:datatype rejects (invalid lexical form), as
+    SPARQL terms with their exact lexical form (rdflib would normalise some). One scan."""
+    datatypes = sorted(set(datatypes))
+    found: dict[URIRef, list[str]] = {datatype: [] for datatype in datatypes}
+    if not datatypes:
+        return found
+    listed = ", ".join(f"<{datatype}>" for datatype in datatypes)
+    for row in select(loaded.store, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && "
+                                    f"DATATYPE(?o) IN ({listed})) }}"):
+        datatype = URIRef(row[0].datatype.value)
+        if rejected_by_datatype(loaded.to_rdflib(row[0]), datatype):
+            found[datatype].append(str(row[0]))
+    return {datatype: sorted(literals) for datatype, literals in found.items()}

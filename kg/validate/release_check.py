@@ -55,7 +55,7 @@ _SHARED: dict[str, Any] = {}  # values of two types, read back by key
 def ill_typed_in_ntriples(path: Path, datatypes: Iterable[URIRef]) -> dict[URIRef, list[str]]:
     """Per datatype, the literals of ``path`` (N-Triples) that pyshacl's sh:datatype rejects.
 
-    The same test as :func:`kg.validate.typed_literals.ill_typed_literals` (rdflib's ill_typed, and the
+    The same test as :func:`kg.validate.data_store.ill_typed_literals` (rdflib's ill_typed, and the
     Python type of the value), made once per distinct literal, found by text: the object of an
     N-Triples line ``… "lexical"^^<datatype> .`` ends the line.
     """

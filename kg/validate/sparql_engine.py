@@ -17,12 +17,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SH
 
 from kg.common.errors import KgError
-from kg.validate.data_store import LoadedData, prepare_data_graph
+from kg.validate.data_store import LoadedData, ill_typed_literals, prepare_data_graph
 from kg.validate.select import select
 from kg.validate.shacl_checks import compile_shapes
 from kg.validate.sparql_report import run_checks
 from kg.validate.timed_child import child_message
-from kg.validate.typed_literals import ill_typed_literals
 
 
 def subclass_closure(store: ox.Store) -> Callable[[URIRef], list[URIRef]]:

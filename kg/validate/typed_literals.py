@@ -8,24 +8,19 @@ report, and both are settled here:
   form a lexical form is expected to have, and the value two forms share, say which forms the
   loaded data must remember (:class:`kg.validate.data_store.LoadedData`).
 * pyshacl's sh:datatype rejects a literal whose lexical form rdflib finds ill-typed, or whose
-  value is not of the Python type it expects for the datatype; :func:`ill_typed_literals` finds
-  those literals in a store so the compiled checks can name them.
+  value is not of the Python type it expects for the datatype;
+  :func:`kg.validate.data_store.ill_typed_literals` finds those literals in a store so the
+  compiled checks can name them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
-
-from kg.validate.select import select
-
-if TYPE_CHECKING:  # kg.validate.data_store imports this module
-    from kg.validate.data_store import LoadedData
 
 #: pyshacl's test of a literal's value per datatype (DatatypeConstraintComponent).
 VALUE_TYPES: dict[URIRef, type | tuple[type, ...]] = {
@@ -58,22 +53,6 @@ def value_key(datatype: str, lexical: str):
 def _plain_decimal(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text if text not in ("-0",) else "0"
-
-
-def ill_typed_literals(loaded: LoadedData, datatypes: Iterable[URIRef]) -> dict[URIRef, list[str]]:
-    """Per datatype, the literals that pyshacl's sh:datatype rejects (invalid lexical form), as
-    SPARQL terms with their exact lexical form (rdflib would normalise some). One scan."""
-    datatypes = sorted(set(datatypes))
-    found: dict[URIRef, list[str]] = {datatype: [] for datatype in datatypes}
-    if not datatypes:
-        return found
-    listed = ", ".join(f"<{datatype}>" for datatype in datatypes)
-    for row in select(loaded.store, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && "
-                                    f"DATATYPE(?o) IN ({listed})) }}"):
-        datatype = URIRef(row[0].datatype.value)
-        if rejected_by_datatype(loaded.to_rdflib(row[0]), datatype):
-            found[datatype].append(str(row[0]))
-    return {datatype: sorted(literals) for datatype, literals in found.items()}
 
 
 def rejected_by_datatype(literal: Literal, datatype: URIRef) -> bool:
