@@ -145,6 +145,19 @@ def test_sparql_text_is_answered_in_the_formats_of_sparql(capsysbinary, client, 
     assert code == 0 and ours == b"true\n"
 
 
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+@pytest.mark.parametrize("output_format", ["csv", "tsv"])
+def test_an_ask_answer_in_csv_or_tsv_is_the_bare_word_on_either_store(capsysbinary, client, built,
+                                                                         store, output_format):
+    ask = "ASK { ?s a <https://w3id.org/bg-inclusion/ontology#Nothing> }"
+    code, ours, err = kg_query(capsysbinary, ask, "--build", str(built), "--format", output_format,
+                               "--store", store)
+    assert code == 0, err
+    assert ours == b"false"
+    if output_format == "csv":
+        assert ours == through_sparql(client, ask, "csv")
+
+
 def test_a_graph_is_written_in_rdf_formats_and_json_means_json_ld(capsysbinary, client, built):
     construct = ("CONSTRUCT WHERE { ?project a <https://w3id.org/bg-inclusion/ontology#Project> ; "
                  "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")

@@ -182,6 +182,9 @@ def format_key(output_format: str, kind: str) -> str:
 def serialize_answer(result: QueryResult, output_format: str) -> bytes:
     """The answer as ``kg query --format output_format`` writes it."""
     key = format_key(output_format, result.kind)
+    if result.kind == "boolean" and key in ("csv", "tsv"):
+        # The bare word, as pyoxigraph writes it; rdflib's CSV serialiser refuses a boolean.
+        return result.rows()[0][0].encode("utf-8")
     if key != "table":
         return result.serialize(key)
     if result.kind == "boolean":
