@@ -4,9 +4,10 @@ It answers on the engine ``kg serve`` answers on: the build's pyoxigraph store (
 opened read-only — a read-only open is shared, so it works while a server has the store open — and
 the answer is serialised by pyoxigraph as ``/sparql``'s is (kg.store.results): ``kg query NAME
 --format json`` (or csv, tsv, xml) is byte for byte what ``/api/queries/NAME`` sends. It used
-to load ``kg.nq`` into rdflib, which took seconds to load before the first answer and
-evaluated some property paths for minutes; rdflib is still there as ``--store memory``, the
-reference implementation the tests compare against.
+to parse all of ``kg.nq`` into rdflib before each answer: three to six times the command's
+time on the bundled graph, and at 100 000 synthetic contracts 6 GiB ran out a quarter of the way
+through ``kg.nq`` (bench/RESULTS.md, ``kg query``). rdflib is still there as ``--store memory``, the reference
+implementation the tests compare against.
 
 A saved query gets its parameters as ``/api/queries/NAME`` gets them: each value checked against
 its declared type and bound as one RDF term by the engine, the defaults filling the rest
