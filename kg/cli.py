@@ -19,6 +19,7 @@ from kg import __version__
 from kg.common import formats, limits, paths
 from kg.common.errors import KgError
 from kg.export.selection import ALL_FORMATS as EXPORT_FORMATS
+from kg.query.formats import DEFAULT_FORMAT, OUTPUT_FORMATS
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -214,12 +215,24 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--build", default="build", help="the build directory (default ./build)")
     load.set_defaults(handler=_cmd_load)
 
-    query = commands.add_parser("query", help="run a SPARQL query or a saved query on the build")
+    query = commands.add_parser(
+        "query", help="run a SPARQL query or a saved query on the build",
+        description="Answer a saved query (queries/NAME.rq), a .rq file or SPARQL text on the "
+        "build's pyoxigraph store, opened read-only (it works while kg serve runs), with the "
+        "answers and serialisations of /sparql. Exit codes: 0 answered; 2 no build, an unknown "
+        "saved query, a wrong parameter, a syntax error (with line and column) or a format that "
+        "cannot carry the answer.")
     query.add_argument("query", help="a saved query name (queries/NAME.rq), a .rq file or text")
     query.add_argument("--build", default="build", help="the build directory (default ./build)")
     query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                       help="a parameter of a saved query")
-    query.add_argument("--format", default="table", choices=["table", "csv", "json"])
+                       help="a parameter of a saved query (the others take their defaults)")
+    query.add_argument("--format", default=DEFAULT_FORMAT, choices=list(OUTPUT_FORMATS),
+                       help="table (default: aligned plain values; Turtle for a graph); json and "
+                       "xml (SPARQL results, or JSON-LD and RDF/XML for a graph), csv, tsv; "
+                       "turtle, ntriples, jsonld, rdfxml, trig, nquads for a graph")
+    query.add_argument("--store", default="oxigraph", choices=["oxigraph", "memory"],
+                       help="oxigraph (default: build/store, read-only) or memory (rdflib on "
+                       "build/kg.nq: the slow reference engine)")
     query.set_defaults(handler=_cmd_query)
     validate = commands.add_parser("validate", help="check the build (or RDF files) against the SHACL shapes")
     validate.add_argument("files", nargs="*", help="RDF files to validate (any syntax --format-in "

@@ -120,7 +120,7 @@ def test_the_rewritten_query_answers_the_rows_of_the_old_text(name, graph, reque
 
 @pytest.mark.parametrize("name", sorted(OLD_TEXTS))
 def test_rdflib_answers_the_rewritten_query_like_the_old_text(name, dataset):
-    """rdflib runs saved queries too (``kg query``, the in-memory store): same rows there."""
+    """rdflib runs saved queries too (``--store memory``, the reference store): same rows there."""
     saved = catalogue()[name]
     bindings = saved.bindings({})
 
