@@ -113,7 +113,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     serve_limits = ServeLimits(timeout=args.timeout, max_timeout=max(args.max_timeout, args.timeout),
                                max_rows=args.max_rows, workers=args.workers, rate_limit=args.rate_limit,
-                               client_concurrency=args.client_concurrency)
+                               client_concurrency=args.client_concurrency,
+                               client_workers=args.client_workers,
+                               worker_memory=args.worker_memory * limits.MIB)
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
                  limits=serve_limits, trusted_proxy=args.trusted_proxy, processes=args.processes)
@@ -278,8 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--timeout", type=float, default=limits.QUERY_TIMEOUT_SECONDS,
                        help=f"seconds a query may run (default {limits.QUERY_TIMEOUT_SECONDS:g})")
     serve.add_argument("--max-timeout", type=float, default=limits.MAX_QUERY_TIMEOUT_SECONDS,
-                       help="the most a client's timeout= may ask for "
-                            f"(default {limits.MAX_QUERY_TIMEOUT_SECONDS:g})")
+                       help="the most a client's timeout= may ask for, never below --timeout "
+                            f"(default {limits.MAX_QUERY_TIMEOUT_SECONDS:g}, the default time limit: "
+                            "a longer one holds a query worker longer, so only you grant it)")
     serve.add_argument("--max-rows", type=int, default=limits.MAX_ROWS,
                        help=f"rows per answer (default {limits.MAX_ROWS})")
     serve.add_argument("--workers", type=int, default=limits.QUERY_WORKERS,
@@ -288,8 +291,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="requests per second per client, 0 for none "
                             f"(default {limits.RATE_LIMIT_PER_SECOND:g})")
     serve.add_argument("--client-concurrency", type=int, default=limits.CLIENT_CONCURRENCY,
-                       help="requests in flight per client, 0 for no limit "
+                       help="requests in flight per client, 0 for no limit; never more than "
+                            f"--threads less {limits.RESERVED_THREADS} "
                             f"(default {limits.CLIENT_CONCURRENCY})")
+    serve.add_argument("--client-workers", type=int, default=limits.CLIENT_QUERY_WORKERS,
+                       help="query workers one client may hold at once "
+                            f"(default {limits.CLIENT_QUERY_WORKERS})")
+    serve.add_argument("--worker-memory", type=int, default=limits.WORKER_MEMORY_BYTES // limits.MIB,
+                       metavar="MIB", help="memory cap of each query worker in MiB, 0 for none "
+                            f"(default {limits.WORKER_MEMORY_BYTES // limits.MIB})")
     serve.add_argument("--trusted-proxy", default=None, metavar="ADDRESS",
                        help="the reverse proxy's address: its X-Forwarded-For names the client")
     serve.set_defaults(handler=_cmd_serve)

@@ -20,8 +20,10 @@ MIB = 1024 * KIB
 
 #: Seconds a query may run, sending a streamed answer included (``kg serve --timeout``).
 QUERY_TIMEOUT_SECONDS = 10.0
-#: The most a client's ``timeout=`` may ask for (``kg serve --max-timeout``).
-MAX_QUERY_TIMEOUT_SECONDS = 60.0
+#: The most a client's ``timeout=`` may ask for (``kg serve --max-timeout``). The same as the
+#: default: a longer time limit holds a query worker longer, so only an operator grants it
+#: (docs/decisions/0018).
+MAX_QUERY_TIMEOUT_SECONDS = QUERY_TIMEOUT_SECONDS
 #: Rows (solutions or triples) per answer; more are cut and the cut is announced (``--max-rows``).
 MAX_ROWS = 10_000
 #: The most of one answer the server holds: up to this it is sent whole, a longer one streams.
@@ -30,6 +32,16 @@ MAX_ANSWER_BYTES = 16 * MIB
 CHUNK_BYTES = 1 * MIB
 #: Query worker processes per copy of the server (``kg serve --workers``).
 QUERY_WORKERS = 2
+#: Query workers one client may hold at once (``kg serve --client-workers``): half of them,
+#: at least one, so that no client holds them all (docs/decisions/0018).
+CLIENT_QUERY_WORKERS = max(1, QUERY_WORKERS // 2)
+#: Query workers kept for the cheap lane (Linked Data pages, ``/api/queries/*``, ``/ontology``):
+#: queries sent to ``/sparql`` never take the last one (when there are two or more).
+LIGHT_LANE_WORKERS = 1
+#: Bytes of memory (address space) per query worker (``kg serve --worker-memory``, MiB there):
+#: a query that needs more is stopped with a 503 and its worker replaced. Two workers at the
+#: cap still leave most of a 24 GB machine to the server, the page cache and the build.
+WORKER_MEMORY_BYTES = 2 * 1024 * MIB
 #: ``Retry-After`` (seconds) on the 503 of a query stopped at its time limit.
 RETRY_AFTER_TIMEOUT_SECONDS = 5
 
@@ -55,15 +67,25 @@ MAX_BODY_BYTES = 1 * MIB
 RATE_LIMIT_PER_SECOND = 50.0
 #: Requests a client may send at once before the rate applies [KG_RATE_BURST].
 RATE_BURST = 100
-#: Requests in flight per client [KG_CLIENT_CONCURRENCY] (``kg serve --client-concurrency``).
-CLIENT_CONCURRENCY = 8
+#: Threads ``/sparql`` queries never take, kept for the cheap lane (Linked Data pages, saved
+#: queries, ``/healthz``) however many clients query at once (docs/decisions/0018).
+RESERVED_THREADS = 4
 #: Clients the rate limiter tracks before it forgets idle ones (bounds its memory).
 TRACKED_CLIENTS = 10_000
 
 # -- The HTTP server (waitress, server/process/launcher.py) -------------------------------------------
 
-#: Threads answering requests per copy of the server (``kg serve --threads``).
-SERVER_THREADS = 8
+#: Threads answering requests per copy of the server (``kg serve --threads``). Most of them
+#: only wait (for a query worker, or on a slow client), so they are cheap; 16 leave room for
+#: the per-client and heavy-lane shares below.
+SERVER_THREADS = 16
+#: Requests in flight per client [KG_CLIENT_CONCURRENCY] (``kg serve --client-concurrency``):
+#: a quarter of the threads, so that one client never fills them (at most the threads less
+#: RESERVED_THREADS whatever is configured).
+CLIENT_CONCURRENCY = SERVER_THREADS // 4
+#: ``/sparql`` requests in flight from all clients together [KG_QUERY_CONCURRENCY]; the rest
+#: of the threads stay for the cheap lane; beyond it, 503 with ``Retry-After``.
+QUERY_CONCURRENCY = SERVER_THREADS - RESERVED_THREADS
 #: Copies of the server on one socket (``kg serve --processes``).
 SERVER_PROCESSES = 1
 #: Seconds an idle connection is kept.

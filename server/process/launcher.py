@@ -34,6 +34,7 @@ from kg.common.input_limits import check_input
 from kg.common.limits import (
     CHANNEL_TIMEOUT_SECONDS,
     CLIENT_CONCURRENCY,
+    CLIENT_QUERY_WORKERS,
     CONNECTION_LIMIT,
     MAX_QUERY_TIMEOUT_SECONDS,
     MAX_REQUEST_HEADER_BYTES,
@@ -41,6 +42,8 @@ from kg.common.limits import (
     QUERY_TIMEOUT_SECONDS,
     QUERY_WORKERS,
     RATE_LIMIT_PER_SECOND,
+    RESERVED_THREADS,
+    WORKER_MEMORY_BYTES,
 )
 from server.process.prefork import Supervisor, bound_listener
 from server.workers.forkserver import start_worker_server
@@ -57,7 +60,19 @@ class ServeLimits:
     max_rows: int = MAX_ROWS
     workers: int = QUERY_WORKERS
     rate_limit: float = RATE_LIMIT_PER_SECOND
-    client_concurrency: int = CLIENT_CONCURRENCY
+    #: Requests in flight per client; None: the threads less RESERVED_THREADS (at least 1).
+    client_concurrency: int | None = CLIENT_CONCURRENCY
+    client_workers: int = CLIENT_QUERY_WORKERS
+    worker_memory: int = WORKER_MEMORY_BYTES
+
+    def thread_shares(self, threads: int) -> tuple[int, int]:
+        """Requests in flight per client and ``/sparql`` requests in flight in all, for a
+        server of ``threads`` threads: each below the thread count (docs/decisions/0018)."""
+        below = max(1, threads - RESERVED_THREADS)
+        per_client = below if self.client_concurrency is None else self.client_concurrency
+        if per_client:
+            per_client = min(per_client, below)
+        return per_client, below
 
 
 class ReloadWatcher:
@@ -208,10 +223,14 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
     if not files and store_kind == "oxigraph":
         store, generation = _published_store(build_dir)
     store = store or open_store(store_kind, build_dir=build_dir, files=files)
+    per_client, queries = limits.thread_shares(threads)
     app = create_app(store, build_dir=build_dir, config={
         "KG_LIMITS": QueryLimits(timeout=limits.timeout, max_timeout=limits.max_timeout,
-                                 max_rows=limits.max_rows, workers=limits.workers),
-        "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": limits.client_concurrency})
+                                 max_rows=limits.max_rows, workers=limits.workers,
+                                 client_workers=limits.client_workers,
+                                 worker_memory=limits.worker_memory),
+        "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": per_client,
+        "KG_QUERY_CONCURRENCY": queries})
     guarded = app.config["KG_STORE"]
     if not files and store_kind == "oxigraph" and hasattr(guarded, "reload"):
         watcher = ReloadWatcher(guarded, build_dir, generation)

@@ -24,7 +24,7 @@ from typing import Any
 from kg.common.query_text import check_query
 from server.workers.answers import GuardedResult
 from server.workers.forkserver import start_worker_server
-from server.workers.limits import QueryLimits, QueryTimeoutError, ReloadError
+from server.workers.limits import ASKER, QueryLimits, QueryTimeoutError, ReloadError
 from server.workers.pool import Worker, WorkerPool
 from server.workers.reply import WorkerReply, result_of
 from server.workers.worker import QueryTask, StoreSource
@@ -76,7 +76,7 @@ class GuardedStore:
             if remaining <= 0:
                 raise QueryTimeoutError(f"every query worker stayed busy for {limit:g} s; try "
                                         "again later")
-            worker = pool.acquire(remaining)
+            worker = pool.acquire(remaining, ASKER.get())
             if worker is not None:
                 return pool, worker
 

@@ -8,6 +8,7 @@ limits (server/workers/guarded_store.py), the worker pool and the conversation w
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 
 from kg.common import limits
@@ -22,12 +23,33 @@ class QueryTimeoutError(KgError):
     """The query ran out of time (or waited too long for a free worker); answer 503."""
 
 
+class QueryMemoryError(QueryTimeoutError):
+    """The query needed more memory than its worker may have (the worker replaced).
+
+    Answered as a timeout is (503): the server is healthy, this query is too big for it."""
+
+
 class QueryEngineError(KgError):
     """The engine failed or its process died while running the query."""
 
 
 class ReloadError(KgError):
     """A new build could not be served; the old one stays."""
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who is asking, for the fair shares of the worker pool (docs/decisions/0018): the client's
+    key (its address, or the trusted proxy's forwarded one) and whether the request is a
+    ``/sparql`` query (heavy) or a cheap one (a Linked Data page, a saved query)."""
+
+    client: str | None = None
+    heavy: bool = False
+
+
+#: The current request's :class:`Asker`; server/http/request_limits.py sets it per request, so
+#: every view's ``KG_STORE.query(...)`` is counted without passing it along.
+ASKER: contextvars.ContextVar[Asker | None] = contextvars.ContextVar("kg_asker", default=None)
 
 
 @dataclass(frozen=True)
@@ -44,7 +66,25 @@ class QueryLimits:
     chunk_bytes: int = limits.CHUNK_BYTES
     text: TextLimits = field(default_factory=TextLimits)
     workers: int = limits.QUERY_WORKERS
+    #: Workers one client may hold at once; None: half of ``workers``, at least one.
+    client_workers: int | None = None
+    #: Workers ``/sparql`` queries never take (kept for the cheap lane), when there are 2 or more.
+    light_workers: int = limits.LIGHT_LANE_WORKERS
+    #: Address space per worker in bytes (RLIMIT_AS); 0: no cap.
+    worker_memory: int = limits.WORKER_MEMORY_BYTES
     isolate_network: bool = True
+
+    def client_share(self) -> int:
+        """The most workers one client may hold at once."""
+        if self.client_workers:
+            return max(1, min(self.client_workers, self.workers))
+        return max(1, self.workers // 2)
+
+    def heavy_share(self) -> int:
+        """The most workers ``/sparql`` queries may hold together."""
+        if self.workers < 2:
+            return self.workers
+        return max(1, self.workers - max(0, self.light_workers))
 
     def effective_timeout(self, requested: float | None) -> float:
         """The client's ``timeout`` if given, never above ``max_timeout``."""

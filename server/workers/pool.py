@@ -15,7 +15,7 @@ import threading
 from collections import deque
 from typing import Any
 
-from server.workers.limits import QueryLimits, ReloadError
+from server.workers.limits import Asker, QueryLimits, ReloadError
 from server.workers.worker import StoreSource, count_main, worker_main
 
 #: How long a new worker may take to open the store (and the quad counter to count it).
@@ -26,10 +26,12 @@ class Worker:
     """One worker process and the pipe to it; started at once, usable after :meth:`wait_ready`."""
 
     def __init__(self, context: Any, source: StoreSource, isolate_network: bool,
-                 count_quads: bool = False) -> None:
+                 count_quads: bool = False, memory: int = 0) -> None:
+        self.memory = memory
         self.connection, child = context.Pipe()
         self.process = context.Process(target=worker_main,
-                                       args=(child, source, isolate_network, count_quads, os.getpid()),
+                                       args=(child, source, isolate_network, count_quads, os.getpid(),
+                                             memory),
                                        daemon=True, name="kg-query-worker")
         self.process.start()
         child.close()
@@ -69,20 +71,27 @@ class Worker:
 class _Waiter:
     """A request waiting for a free worker: :meth:`WorkerPool.release` hands one over directly."""
 
-    def __init__(self) -> None:
+    def __init__(self, asker: Asker) -> None:
+        self.asker = asker
         self.event = threading.Event()
         self.worker: Worker | None = None
 
 
 class WorkerPool:
     """``size`` workers on one build. Free workers go to waiting requests first come, first
-    served (handed over directly: a request that arrives later cannot barge in)."""
+    served (handed over directly: a request that arrives later cannot barge in), among those
+    within their share (docs/decisions/0018): one client holds at most
+    :meth:`QueryLimits.client_share` workers, and ``/sparql`` queries together at most
+    :meth:`QueryLimits.heavy_share`, so the cheap lane always has a worker of its own. A request
+    beyond its share waits, and ones behind it within theirs go first."""
 
     def __init__(self, context: Any, source: StoreSource, limits: QueryLimits) -> None:
         self.context, self.source, self.limits = context, source, limits
         self._lock = threading.Lock()
         self._idle: deque[Worker] = deque()
         self._waiters: deque[_Waiter] = deque()
+        #: Who holds each busy worker (the process id as key).
+        self._held: dict[int, Asker] = {}
         self.retired = False
         self.info: dict = {}
         self.respawns = 0
@@ -94,7 +103,8 @@ class WorkerPool:
         pool serves without waiting for it; an in-memory one is counted by the first worker."""
         on_disk = self.source.kind == "oxigraph-dir"
         workers = [Worker(self.context, self.source, self.limits.isolate_network,
-                           count_quads=not on_disk and number == 0)
+                           count_quads=not on_disk and number == 0,
+                           memory=self.limits.worker_memory)
                    for number in range(self.limits.workers)]
         try:
             for worker in workers:
@@ -129,15 +139,18 @@ class WorkerPool:
         self.counted.wait(timeout)
         return self.info.get("quads")
 
-    def acquire(self, timeout: float) -> Worker | None:
-        """A free worker, or None after ``timeout`` or when the pool is retired meanwhile."""
+    def acquire(self, timeout: float, asker: Asker | None = None) -> Worker | None:
+        """A free worker within ``asker``'s share, or None after ``timeout`` or when the pool is
+        retired meanwhile."""
+        asker = asker or Asker()
         with self._lock:
             if self.retired:
                 return None
-            if self._idle and not self._waiters:
-                return self._idle.popleft()
-            waiter = _Waiter()
+            waiter = _Waiter(asker)
             self._waiters.append(waiter)
+            self._dispatch()
+            if waiter.worker is not None:
+                return waiter.worker
         waiter.event.wait(timeout)
         with self._lock:
             if waiter.worker is None and waiter in self._waiters:
@@ -145,29 +158,49 @@ class WorkerPool:
             return waiter.worker
 
     def release(self, worker: Worker) -> None:
-        """Hand ``worker`` to the request waiting longest, else keep it idle; a retired pool
-        stops it instead."""
+        """Hand ``worker`` to the request waiting longest within its share, else keep it idle;
+        a retired pool stops it instead."""
         with self._lock:
+            self._held.pop(worker.process.pid or 0, None)
             if not self.retired:
-                if self._waiters:
-                    waiter = self._waiters.popleft()
-                    waiter.worker = worker
-                    waiter.event.set()
-                else:
-                    self._idle.append(worker)
+                self._idle.append(worker)
+                self._dispatch()
                 return
         worker.stop()
+
+    def _within_share(self, asker: Asker) -> bool:
+        held = list(self._held.values())
+        if asker.client is not None and sum(1 for other in held if other.client == asker.client
+                                            ) >= self.limits.client_share():
+            return False
+        return not asker.heavy or sum(1 for other in held if other.heavy) < self.limits.heavy_share()
+
+    def _dispatch(self) -> None:
+        """Give idle workers to the longest-waiting requests within their share (lock held)."""
+        for waiter in list(self._waiters):
+            if not self._idle:
+                return
+            if self._within_share(waiter.asker):
+                worker = self._idle.popleft()
+                self._held[worker.process.pid or 0] = waiter.asker
+                self._waiters.remove(waiter)
+                waiter.worker = worker
+                waiter.event.set()
 
     def replace(self, worker: Worker) -> None:
         """Kill ``worker``; a new one joins the pool when it has opened the store."""
         worker.kill()
+        with self._lock:  # its holder's share is free again: an idle worker may now fit a waiter
+            self._held.pop(worker.process.pid or 0, None)
+            self._dispatch()
         self.respawns += 1
         threading.Thread(target=self._respawn, daemon=True, name="kg-worker-respawn").start()
 
     def _respawn(self) -> None:
         if self.retired:
             return
-        worker = Worker(self.context, self.source, self.limits.isolate_network)
+        worker = Worker(self.context, self.source, self.limits.isolate_network,
+                        memory=self.limits.worker_memory)
         try:
             worker.wait_ready(STARTUP_TIMEOUT)
         except ReloadError:

@@ -10,13 +10,19 @@ the limit.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
 from kg.common.query_text import QueryRefusedError
 from kg.store.results import QuerySyntaxError
 from server.workers.answers import GuardedResult
-from server.workers.limits import QueryEngineError, QueryLimits, QueryTimeoutError
+from server.workers.limits import (
+    QueryEngineError,
+    QueryLimits,
+    QueryMemoryError,
+    QueryTimeoutError,
+)
 from server.workers.pool import Worker, WorkerPool
 from server.workers.worker import STOP, QueryTask
 
@@ -63,15 +69,26 @@ class WorkerReply:
                 self._end(replace=True)  # waits for the watchdog's replacement to be done
                 raise self._timeout() from None
             self._end(replace=True)
+            if out_of_memory(self.worker):
+                raise QueryMemoryError(f"the query needed more than {self.worker.memory // 2**20} "
+                                       "MiB of memory and was stopped; narrow it (fewer "
+                                       "variables, LIMIT, no DISTINCT/ORDER BY over a large "
+                                       "join)") from None
             raise QueryEngineError("the query engine stopped while running this query (it is "
                                    "restarted); simplify the query") from None
         if message is None:
             self._end(replace=True)
             raise self._timeout()
-        if message[0] not in ("ok", "more") or message[-2]:
+        if message[0] == "memory":  # a worker whose allocations failed is not trusted again
+            self._end(replace=True)
+        elif message[0] not in ("ok", "more") or message[-2]:
             self._end(replace=False)
         if message[0] == "error":
             raise QueryEngineError(message[1])
+        if message[0] == "memory":
+            raise QueryMemoryError(f"the query needed more than {self.worker.memory // 2**20} MiB "
+                                   "of memory and was stopped; narrow it (fewer variables, LIMIT, "
+                                   "no DISTINCT/ORDER BY over a large join)")
         return message
 
     def watch(self) -> None:
@@ -120,6 +137,12 @@ class WorkerReply:
             if self._timer is not None:
                 self._timer.cancel()
             (self.pool.replace if replace else self.pool.release)(self.worker)
+
+
+def out_of_memory(worker: Worker) -> bool:
+    """Whether ``worker`` (ended) died of its memory cap: an allocation the engine could not
+    make aborts the process (Rust's allocation-failure handler: SIGABRT)."""
+    return bool(worker.memory) and worker.process.exitcode == -signal.SIGABRT
 
 
 def result_of(reply: WorkerReply, limits: QueryLimits) -> GuardedResult:

@@ -20,8 +20,12 @@ The messages of one answer (tuples, cheap to pickle):
   it is the whole answer (the common case: one round trip);
 * ``("more", payload, last, truncated)`` — the next chunks; ``truncated`` (``rows=N``) comes
   with the last one;
-* ``("refused", status, message)``, ``("syntax", ...)``, ``("error", message)`` — the end of the
-  answer, before or (``error``) between chunks.
+* ``("refused", status, message)``, ``("syntax", ...)``, ``("error", message)``, ``("memory",)``
+  — the end of the answer, before or (``error``, ``memory``) between chunks.
+
+Each worker runs under a memory cap (:func:`cap_memory`, RLIMIT_AS): a query that needs more
+ends with ``memory`` (Python's MemoryError) or kills the worker (the engine's allocation failure
+aborts it); the server says so, and replaces the worker (server/workers/reply.py).
 
 Between chunks the worker looks for :data:`STOP` from the server (the client went away): it
 then stops reading the engine and answers with an empty last chunk, so it can serve the next
@@ -33,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import resource
 import select
 import threading
 from dataclasses import dataclass, field
@@ -111,13 +116,36 @@ def end_with(server_pid: int) -> bool:
     return True
 
 
+def cap_memory(limit: int) -> bool:
+    """Cap this process's address space at ``limit`` bytes (0: no cap); False if not allowed.
+
+    RLIMIT_AS rather than RLIMIT_DATA: the engine's big allocations are anonymous mappings,
+    which RLIMIT_DATA counts only on Linux ≥ 4.7, and RLIMIT_AS holds on every kernel. The cap
+    is set after the store is open (RocksDB's startup mappings are counted, a query's growth is
+    what it bounds); a cap already lower (an operator's ``ulimit -v``) is kept."""
+    if limit <= 0:
+        return False
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        return True
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
 def worker_main(connection: Any, source: StoreSource, isolate_network: bool,
-                count_quads: bool = True, server_pid: int | None = None) -> None:
+                count_quads: bool = True, server_pid: int | None = None,
+                memory: int = 0) -> None:
     """The worker loop: report readiness (or why the store cannot be opened), then serve.
 
     ``count_quads`` False: report no count (pyoxigraph counts by reading every quad, seconds per
     ten million; :func:`count_main` does it beside the workers for an on-disk store).
-    ``server_pid``: the server process, whose end ends this worker at once (:func:`end_with`)."""
+    ``server_pid``: the server process, whose end ends this worker at once (:func:`end_with`).
+    ``memory``: the worker's memory cap in bytes (:func:`cap_memory`)."""
     if server_pid is not None:
         end_with(server_pid)
     isolated = drop_network() if isolate_network else False
@@ -127,7 +155,9 @@ def worker_main(connection: Any, source: StoreSource, isolate_network: bool,
     except Exception as error:  # a broken build: the parent keeps the old one and says why
         connection.send(("failed", f"{type(error).__name__}: {error}"))
         return
-    connection.send(("ready", {"quads": quads, "network_isolated": isolated, "pid": os.getpid()}))
+    capped = cap_memory(memory)
+    connection.send(("ready", {"quads": quads, "network_isolated": isolated, "pid": os.getpid(),
+                               "memory_capped": capped}))
     while True:
         try:
             task = connection.recv()
@@ -137,7 +167,10 @@ def worker_main(connection: Any, source: StoreSource, isolate_network: bool,
             return
         if task == STOP:  # a stop that crossed the answer's last chunk: nothing to stop
             continue
-        run_task(store, task, connection)
+        try:
+            run_task(store, task, connection)
+        except MemoryError:  # before the answer began (the engine's first solution, an ASK)
+            connection.send(("memory",))
 
 
 def count_main(connection: Any, source: StoreSource) -> None:
@@ -174,6 +207,10 @@ def run_task(store: Any, task: QueryTask, connection: Any) -> None:
         if enough.stopped:
             connection.send(("more", b"", True, None))
             return
+    except MemoryError:
+        chunker.pending = bytearray()  # room to say so
+        connection.send(("memory",))
+        return
     except Exception as error:  # evaluation errors surface while streaming
         connection.send(("error", f"the query failed while running: {_one_line(error)}"))
         return
