@@ -15,6 +15,9 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 from server_process import running_server
 
+from server.http.request_limits import ClientLimiter, ServerBusyError
+from server.workers.limits import ASKER, Asker, QueryTimeoutError
+
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: A cartesian product the engine must sort and deduplicate whole: memory grows until the cap.
 GREEDY = ("SELECT DISTINCT ?a ?b ?c ?d ?e WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f } "
@@ -64,6 +67,56 @@ def flood(base_url: str, client: int, until: float, statuses: list[int], lock: t
             return
         with lock:
             statuses.append(status)
+
+
+def test_the_thread_shares_refuse_a_clients_extra_requests_and_heavy_ones_beyond_the_lane():
+    """Per client at most ``concurrency`` requests in flight (then seconds to wait: 429); all
+    ``/sparql`` requests together at most ``heavy_concurrency`` (then ServerBusyError: 503),
+    while cheap requests still enter."""
+    limiter = ClientLimiter(rate=0, burst=100, concurrency=2, heavy_concurrency=3)
+    assert limiter.enter("a", heavy=True) is None and limiter.enter("a", heavy=True) is None
+    assert limiter.enter("a") == 1.0  # its share is full, whatever the request
+    assert limiter.enter("b", heavy=True) is None
+    with pytest.raises(ServerBusyError):
+        limiter.enter("c", heavy=True)
+    assert limiter.enter("c") is None  # the cheap lane still has threads
+    limiter.leave("a", heavy=True)
+    assert limiter.enter("c", heavy=True) is None
+
+
+def test_the_pool_keeps_a_worker_for_cheap_requests_and_one_per_client(guarded_app):
+    """The worker pool itself (two workers, time limit 2 s): while one client's ``/sparql``
+    query runs, a second ``/sparql`` query — from the same client or another — waits for the
+    heavy lane's one worker, and a cheap request (a Linked Data page's query) answers at once
+    from the worker kept for it."""
+    store = guarded_app.config["KG_STORE"]
+    outcomes: dict[str, object] = {}
+
+    def ask(name: str, asker: Asker, query: str, timeout: float | None = None) -> None:
+        ASKER.set(asker)
+        started = time.monotonic()
+        try:
+            store.query(query, timeout=timeout).rows()
+            outcomes[name] = ("ok", time.monotonic() - started)
+        except QueryTimeoutError as error:
+            outcomes[name] = (str(error), time.monotonic() - started)
+
+    runner = threading.Thread(target=ask, args=("first", Asker("a", heavy=True), SLOW))
+    runner.start()
+    time.sleep(0.3)
+    # the waiters may wait 3 s: the first query's worker is killed at 2 s and replaced
+    others = [threading.Thread(target=ask, args=("same client", Asker("a", heavy=False), "ASK {}", 3)),
+              threading.Thread(target=ask, args=("other heavy", Asker("b", heavy=True), "ASK {}", 3)),
+              threading.Thread(target=ask, args=("cheap", Asker("c", heavy=False), "ASK {}"))]
+    for thread in others:
+        thread.start()
+    for thread in [runner, *others]:
+        thread.join(timeout=10)
+    assert outcomes["cheap"][0] == "ok" and outcomes["cheap"][1] < 1.0, outcomes
+    assert "stopped" in str(outcomes["first"][0]), outcomes  # its own time limit
+    # both waited for their share while the first query held it: answered only once it ended
+    for name in ("same client", "other heavy"):
+        assert outcomes[name][0] == "ok" and outcomes[name][1] > 1.0, outcomes
 
 
 @pytest.mark.slow
