@@ -115,6 +115,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                                max_rows=args.max_rows, workers=args.workers, rate_limit=args.rate_limit,
                                client_concurrency=args.client_concurrency,
                                client_workers=args.client_workers,
+                               cheap_lane_workers=args.cheap_lane_workers,
                                worker_memory=args.worker_memory * limits.MIB)
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
@@ -295,8 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
                             f"--threads less {limits.RESERVED_THREADS} "
                             f"(default {limits.CLIENT_CONCURRENCY})")
     serve.add_argument("--client-workers", type=int, default=limits.CLIENT_QUERY_WORKERS,
-                       help="query workers one client may hold at once "
+                       help="query workers one client may hold at once, 0 for all "
                             f"(default {limits.CLIENT_QUERY_WORKERS})")
+    serve.add_argument("--cheap-lane-workers", type=int, default=limits.LIGHT_LANE_WORKERS,
+                       help="query workers /sparql never takes, kept for Linked Data pages and "
+                            f"saved queries, 0 for none (default {limits.LIGHT_LANE_WORKERS})")
     serve.add_argument("--worker-memory", type=int, default=limits.WORKER_MEMORY_BYTES // limits.MIB,
                        metavar="MIB", help="memory cap of each query worker in MiB, 0 for none "
                             f"(default {limits.WORKER_MEMORY_BYTES // limits.MIB})")

@@ -108,6 +108,7 @@ def _subcommand(name: str):
     ("serve", "rate_limit", limits.RATE_LIMIT_PER_SECOND),
     ("serve", "client_concurrency", limits.CLIENT_CONCURRENCY),
     ("serve", "client_workers", limits.CLIENT_QUERY_WORKERS),
+    ("serve", "cheap_lane_workers", limits.LIGHT_LANE_WORKERS),
     ("serve", "worker_memory", limits.WORKER_MEMORY_BYTES // limits.MIB),
     ("serve", "threads", limits.SERVER_THREADS),
     ("serve", "processes", limits.SERVER_PROCESSES),

@@ -36,6 +36,7 @@ from kg.common.limits import (
     CLIENT_CONCURRENCY,
     CLIENT_QUERY_WORKERS,
     CONNECTION_LIMIT,
+    LIGHT_LANE_WORKERS,
     MAX_QUERY_TIMEOUT_SECONDS,
     MAX_REQUEST_HEADER_BYTES,
     MAX_ROWS,
@@ -63,6 +64,7 @@ class ServeLimits:
     #: Requests in flight per client; None: the threads less RESERVED_THREADS (at least 1).
     client_concurrency: int | None = CLIENT_CONCURRENCY
     client_workers: int = CLIENT_QUERY_WORKERS
+    cheap_lane_workers: int = LIGHT_LANE_WORKERS
     worker_memory: int = WORKER_MEMORY_BYTES
 
     def thread_shares(self, threads: int) -> tuple[int, int]:
@@ -228,6 +230,7 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
         "KG_LIMITS": QueryLimits(timeout=limits.timeout, max_timeout=limits.max_timeout,
                                  max_rows=limits.max_rows, workers=limits.workers,
                                  client_workers=limits.client_workers,
+                                 light_workers=limits.cheap_lane_workers,
                                  worker_memory=limits.worker_memory),
         "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": per_client,
         "KG_QUERY_CONCURRENCY": queries})

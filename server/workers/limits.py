@@ -66,7 +66,7 @@ class QueryLimits:
     chunk_bytes: int = limits.CHUNK_BYTES
     text: TextLimits = field(default_factory=TextLimits)
     workers: int = limits.QUERY_WORKERS
-    #: Workers one client may hold at once; None: half of ``workers``, at least one.
+    #: Workers one client may hold at once; None: half of ``workers``, at least one; 0: all.
     client_workers: int | None = None
     #: Workers ``/sparql`` queries never take (kept for the cheap lane), when there are 2 or more.
     light_workers: int = limits.LIGHT_LANE_WORKERS
@@ -76,9 +76,11 @@ class QueryLimits:
 
     def client_share(self) -> int:
         """The most workers one client may hold at once."""
-        if self.client_workers:
-            return max(1, min(self.client_workers, self.workers))
-        return max(1, self.workers // 2)
+        if self.client_workers is None:
+            return max(1, self.workers // 2)
+        if self.client_workers <= 0:
+            return self.workers
+        return min(self.client_workers, self.workers)
 
     def heavy_share(self) -> int:
         """The most workers ``/sparql`` queries may hold together."""
