@@ -27,14 +27,19 @@ SUBJECT = ("SELECT ?s WHERE { ?s a ?c FILTER(STRSTARTS(STR(?s), 'https://w3id.or
 
 
 def get(base_url: str, path: str, client: int = 2, timeout: float = 30,
-        accept: str = "application/json") -> tuple[int, dict, bytes, float]:
-    """GET ``path`` from 127.0.0.``client``; status, headers, body and seconds taken."""
+        accept: str = "application/json", forwarded_for: str | None = None
+        ) -> tuple[int, dict, bytes, float]:
+    """GET ``path`` from 127.0.0.``client`` (through a proxy for ``forwarded_for``); status,
+    headers, body and seconds taken."""
     address = urlsplit(base_url)
     started = time.monotonic()
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=timeout,
                                             source_address=(f"127.0.0.{client}", 0))
     try:
-        connection.request("GET", path, headers={"Accept": accept})
+        headers = {"Accept": accept}
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         body = response.read()
         return response.status, dict(response.headers), body, time.monotonic() - started
@@ -177,6 +182,34 @@ def test_one_clients_twenty_slow_requests_get_429_beyond_its_share(built):
         assert health_status == 200 and health_seconds < 1.0, health_seconds
         assert statuses.count(429) >= 20 - 4, statuses  # at most its 4 in flight
         assert set(statuses) <= {429, 503}, statuses
+
+
+@pytest.mark.slow
+def test_behind_the_trusted_proxy_the_shares_are_per_forwarded_address(built):
+    """Behind ``--trusted-proxy`` every request comes from the proxy's address; the shares
+    follow the client's address it forwards, so one forwarded client's crowd of slow queries
+    gets 429 beyond its share while another's lookup answers promptly."""
+    with running_server(["--build", str(built), "--rate-limit", "0", "--timeout", "1",
+                         "--trusted-proxy", "127.0.0.1"]) as base_url:
+        paths = lookups(base_url)
+        statuses: list[int] = []
+        lock = threading.Lock()
+
+        def one() -> None:
+            status = get(base_url, sparql(SLOW), client=1, forwarded_for="203.0.113.7")[0]
+            with lock:
+                statuses.append(status)
+
+        crowd = [threading.Thread(target=one) for _ in range(8)]
+        for thread in crowd:
+            thread.start()
+        time.sleep(0.3)
+        status, _, _, seconds = get(base_url, paths[0][0], client=1, accept=paths[0][1],
+                                    forwarded_for="198.51.100.9")
+        for thread in crowd:
+            thread.join(timeout=30)
+        assert status == 200 and seconds < 1.0, seconds
+        assert statuses.count(429) >= 8 - 4 and set(statuses) <= {429, 503}, statuses
 
 
 @pytest.mark.slow
