@@ -45,6 +45,12 @@ from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_memory import RdflibStore
 from kg.store.results import QuerySyntaxError
 
+#: What an engine raises for a query it parsed but cannot evaluate: pyoxigraph's RuntimeError
+#: ("The custom function <…> is not supported", an unbound SERVICE variable), rdflib's
+#: NotImplementedError, ValueError or TypeError. It is the query's fault, so the client hears
+#: 400 with the engine's words; before, it ended the worker and read as a crash (500).
+ENGINE_REFUSALS: tuple[type[Exception], ...] = (RuntimeError, NotImplementedError, ValueError,
+                                                 TypeError)
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 #: What the server sends while a chunked answer is running to have the worker stop it early.
@@ -175,7 +181,10 @@ def run_task(store: Any, task: QueryTask, connection: Any) -> None:
             connection.send(("more", b"", True, None))
             return
     except Exception as error:  # evaluation errors surface while streaming
-        connection.send(("error", f"the query failed while running: {_one_line(error)}"))
+        if chunker.first and isinstance(error, ENGINE_REFUSALS):  # nothing sent yet: say whose
+            connection.send(("refused", 400, _engine_refusal(error)))
+        else:
+            connection.send(("error", f"the query failed while running: {_one_line(error)}"))
         return
     chunker.finish()
 
@@ -194,6 +203,14 @@ def start_query(store: Any, task: QueryTask) -> Any:
         return ("syntax", error.message, error.line, error.column, _is_update(task.text))
     except RecursionError:
         return ("refused", 400, "the query is nested too deeply to parse")
+    except ENGINE_REFUSALS as error:  # the engine cannot evaluate this query: the client's error
+        return ("refused", 400, _engine_refusal(error))
+    except Exception as error:  # anything else is ours: a 500, but this worker lives on
+        return ("error", f"the query failed before running: {_one_line(error)}")
+
+
+def _engine_refusal(error: Exception) -> str:
+    return f"the query engine cannot evaluate this query: {_one_line(error)}"
 
 
 def _is_update(text: str) -> bool:

@@ -1,0 +1,113 @@
+"""SERVICE found exactly as the engine reads it, and the engine's own refusals answered as the
+client's errors (issue 19, points 4 and 5).
+
+Through the real application (create_app over the bundled build, its query workers included):
+
+* a valid query is never refused as SERVICE for a ``?service`` variable or a
+  ``schema:serviceType`` name, however long it is (rdflib's parser, used before, failed at about
+  90 triple patterns and the failure read as "SERVICE is not supported");
+* every spelling pyoxigraph reads as a SERVICE clause is refused, including those a lexer that
+  gets prefixed names, comments or keywords wrong would miss;
+* a query the engine parses but cannot evaluate (a function it does not know) is 400 with the
+  engine's message, not 500 "the query engine stopped", and its worker is not restarted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.common import query_text
+from kg.store.oxigraph import OxigraphStore
+from server import create_app
+from server.workers.limits import QueryLimits
+
+CANARY = "http://127.0.0.1:9/graph"  # never fetched: port 9 is refused before any connection
+DIRECT = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+
+
+def _long_query(variable: str, patterns: int = 95) -> str:
+    triples = " .\n".join(f"  ?{variable} <urn:x-kg-test:p{number}> ?o{number}"
+                          for number in range(patterns))
+    return (f"PREFIX schema: <http://schema.org/>\nSELECT ?{variable} WHERE {{\n"
+            f"  ?{variable} schema:serviceType ?type .\n{triples}\n}}")
+
+
+@pytest.fixture(scope="module")
+def client(built):
+    """The application kg serve makes, with a time limit that leaves room for the engine's own
+    planning of a 96-pattern join (about 1.4 s on an idle 2-core machine, more under load)."""
+    app = create_app(OxigraphStore.open_read_only(built / "store"), build_dir=built, config={
+        "KG_LIMITS": QueryLimits(timeout=30.0, max_timeout=30.0, workers=2),
+        "KG_RATE_LIMIT": 0, "KG_CLIENT_CONCURRENCY": 0})
+    yield app.test_client()
+    app.config["KG_STORE"].close()
+
+
+def _post(client, query: str):
+    return client.post("/sparql", data=query.encode("utf-8"), headers=DIRECT)
+
+
+@pytest.mark.parametrize("variable", ["service", "SERVICE", "serviceProvider", "x"])
+def test_a_long_valid_query_naming_a_variable_service_is_answered(client, variable):
+    response = _post(client, _long_query(variable))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["head"]["vars"] == [variable]
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+    "PREFIX schema: <http://schema.org/> SELECT * WHERE { ?s schema:serviceType ?o } LIMIT 1",
+    "SELECT * WHERE { ?s ?p 'SERVICE <http://127.0.0.1:9/> {}' } LIMIT 1",
+    "SELECT * WHERE { ?s ?p '''a '' SERVICE <http://127.0.0.1:9/> {}''' } LIMIT 1",
+    "SELECT * WHERE { ?s <http://example.org/service> ?o } # SERVICE <http://127.0.0.1:9/> {}",
+    "SELECT * WHERE { ?s ?p \"x\"@service } LIMIT 1",
+    "SELECT * WHERE { _:service ?p ?o } LIMIT 1",
+    "PREFIX service: <http://example.org/> SELECT * WHERE { GRAPH service:g { ?s service:p ?o } }",
+    "PREFIX service: <http://example.org/> SELECT * WHERE { service:s service:p service:o . }",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:services ?o . ?s ex:a.service ?o }",
+], ids=["variable", "local-name", "string", "long-string", "iri-and-comment", "language-tag",
+        "blank-node", "graph-prefix", "prefix-named-service", "local-name-with-dot"])
+def test_service_outside_the_keyword_is_not_service(client, query):
+    assert not query_text.uses_service(query)
+    response = _post(client, query)
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT * WHERE {{ SERVICESILENT<{CANARY}>{{ ?s ?p ?o }} }}",
+    f"PREFIX ex: <{CANARY}> SELECT * WHERE {{ SERVICEex:a{{ ?s ?p ?o }} }}",
+    f"SELECT * WHERE {{ ?s ?p ?o.SERVICE<{CANARY}>{{ }} }}",
+    f"SELECT * WHERE {{ ?s ?p \"x\"@en.SERVICE<{CANARY}>{{ }} }}",
+    f"SELECT * WHERE {{ ?s ?p 1.0e1SERVICE<{CANARY}>{{ }} }}",
+    f"SELECT * WHERE {{ ?s ?p true.SERVICE<{CANARY}>{{ }} }}",
+    f"SELECT * WHERE {{ ?s ?p ?o # a comment that ends at a carriage return\rSERVICE <{CANARY}> {{ }} }}",
+    f"PREFIX ex: <http://example.org/> SELECT * WHERE {{ ?s ex:a\\' ?o . SERVICE <{CANARY}> {{ }} "
+    f"?s ex:b\\' ?o }}",
+    f"SELECT * WHERE {{ \\u0053ERVICE <{CANARY}> {{ }} }}",
+    f"PREFIX service: <{CANARY}> SELECT * WHERE {{ ?s ?p ?o . service:o {{ }} }}",
+], ids=["no-space-silent", "no-space-prefixed-name", "after-a-dot", "after-a-language-tag",
+        "after-a-double", "after-true", "comment-ending-in-cr", "escaped-quote-in-local-names",
+        "unicode-escape", "prefix-named-service"])
+def test_every_spelling_the_engine_reads_as_service_is_refused(client, query):
+    assert query_text.uses_service(query)
+    response = _post(client, query)
+    assert response.status_code == 400
+    assert "SERVICE (federated query) is not supported" in response.get_json()["message"]
+
+
+def test_the_lexer_has_no_length_limit():
+    query = _long_query("service", patterns=5000)
+    assert not query_text.has_service(query)
+    assert query_text.has_service(query.replace("?service schema:serviceType ?type .",
+                                     f"SERVICE <{CANARY}> {{ ?service ?p ?o }}"))
+
+
+def test_a_function_the_engine_does_not_know_is_the_clients_error(client):
+    before = client.get("/healthz").get_json()
+    response = _post(client, "SELECT (<http://example/f>(?x) AS ?F) {}")
+    assert response.status_code == 400
+    message = response.get_json()["message"]
+    assert "the query engine cannot evaluate this query" in message
+    assert "<http://example/f>" in message and "not supported" in message  # the engine's words
+    assert _post(client, "ASK { }").status_code == 200
+    assert client.get("/healthz").get_json() == before  # no worker was restarted
