@@ -280,6 +280,36 @@ def has_service(text: str) -> bool:
     return False
 
 
+#: The words an update operation starts with (SPARQL 1.1 Update, section 3); no query form does.
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
+                   "ADD")
+
+
+def starts_as_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL Update request by its first operation: after the prologue
+    (BASE and PREFIX declarations), its first word begins with an update keyword, or there is
+    none (an empty update is valid; an empty query is not).
+
+    For the texts the engine refused as queries, so that an update sent as ``query=`` hears 403
+    (read-only), not a syntax error. The same lexer as :func:`has_service`, so it has no length
+    limit (rdflib's parser, used before, took a 95-pattern DELETE … WHERE for no update). An
+    invalid update counts as an update too: this endpoint refuses every one alike.
+    """
+    expanded = _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), text)
+    tokens = (match for match in _TOKEN.finditer(expanded)
+              if match.lastgroup not in ("space", "comment"))
+    for match in tokens:
+        word = match.group().upper() if match.lastgroup == "word" else ""
+        if word == "BASE":
+            next(tokens, None)
+        elif word == "PREFIX":
+            next(tokens, None)
+            next(tokens, None)
+        else:
+            return word.startswith(UPDATE_KEYWORDS)
+    return True  # a prologue alone (or nothing) is a valid, empty update; no query is empty
+
+
 SERVICE_REFUSED = ("SERVICE (federated query) is not supported: this endpoint never fetches from "
                    "other servers")
 

@@ -7,7 +7,7 @@ stack on absurd nesting) kills only this process. The worker
 * opens the store from a :class:`StoreSource` recipe (read-only on disk, or the given files),
 * drops its network access where the kernel allows it (a new, empty network namespace), so
   even a SERVICE that slipped past the checks could not reach anything,
-* runs :func:`kg.common.query_text.check_query` (rdflib's parser, one thread: safe here),
+* runs :func:`kg.common.query_text.check_query` (size, nesting, SERVICE: a lexer, no parser),
 * streams the solutions, stopping at the row cap, and sends them back in chunks of about
   ``chunk_bytes`` as it reads them (so neither process ever holds a large answer): SPARQL TSV rows
   for solutions, N-Triples lines for graphs, ``true``/``false``. pyoxigraph writes those lines
@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.common.limits import CHUNK_BYTES, MAX_ROWS
-from kg.common.query_text import QueryRefusedError, TextLimits, check_query
+from kg.common.query_text import QueryRefusedError, TextLimits, check_query, starts_as_update
 from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_memory import RdflibStore
 from kg.store.results import QuerySyntaxError
@@ -200,7 +200,7 @@ def start_query(store: Any, task: QueryTask) -> Any:
     except QueryRefusedError as error:
         return ("refused", error.status, error.message)
     except QuerySyntaxError as error:
-        return ("syntax", error.message, error.line, error.column, _is_update(task.text))
+        return ("syntax", error.message, error.line, error.column, starts_as_update(task.text))
     except RecursionError:
         return ("refused", 400, "the query is nested too deeply to parse")
     except ENGINE_REFUSALS as error:  # the engine cannot evaluate this query: the client's error
@@ -211,17 +211,6 @@ def start_query(store: Any, task: QueryTask) -> Any:
 
 def _engine_refusal(error: Exception) -> str:
     return f"the query engine cannot evaluate this query: {_one_line(error)}"
-
-
-def _is_update(text: str) -> bool:
-    # deferred: rdflib's SPARQL grammar only for a text the engine has already refused
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parseUpdate(text)
-    except Exception:  # any parse failure means: not an update
-        return False
-    return True
 
 
 def encode(result: Any, chunker: Chunker) -> None:

@@ -1,5 +1,5 @@
-"""SERVICE found exactly as the engine reads it, and the engine's own refusals answered as the
-client's errors (issue 19, points 4 and 5).
+"""SERVICE (and updates) found exactly as the engine reads them, and the engine's own refusals
+answered as the client's errors (issue 19, points 4 and 5).
 
 Through the real application (create_app over the bundled build, its query workers included):
 
@@ -9,7 +9,8 @@ Through the real application (create_app over the bundled build, its query worke
 * every spelling pyoxigraph reads as a SERVICE clause is refused, including those a lexer that
   gets prefixed names, comments or keywords wrong would miss;
 * a query the engine parses but cannot evaluate (a function it does not know) is 400 with the
-  engine's message, not 500 "the query engine stopped", and its worker is not restarted.
+  engine's message, not 500 "the query engine stopped", and its worker is not restarted;
+* an update sent as a query is refused as an update (403) however long it is.
 """
 
 from __future__ import annotations
@@ -111,3 +112,11 @@ def test_a_function_the_engine_does_not_know_is_the_clients_error(client):
     assert "<http://example/f>" in message and "not supported" in message  # the engine's words
     assert _post(client, "ASK { }").status_code == 200
     assert client.get("/healthz").get_json() == before  # no worker was restarted
+
+
+def test_a_long_update_sent_as_a_query_is_refused_as_an_update(client):
+    patterns = " .\n".join(f"  ?service <urn:x-kg-test:p{number}> ?o{number}" for number in range(95))
+    update = f"PREFIX ex: <http://example.org/>\nDELETE {{ ?service ex:p ?o0 }} WHERE {{\n{patterns}\n}}"
+    response = _post(client, update)
+    assert response.status_code == 403
+    assert "read-only" in response.get_json()["message"]
