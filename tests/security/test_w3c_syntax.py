@@ -7,7 +7,9 @@ application ``kg serve`` makes (create_app over the bundled build, its query wor
 * every positive query that uses SERVICE (syntax-fed) is refused as SERVICE (400);
 * every negative syntax query gets 400;
 * the update suite, sent as a query: a valid update is refused as an update (403), an invalid
-  one gets 400 or 403 — never a 2xx or a 5xx.
+  one gets 400 or 403 — never a 2xx or a 5xx;
+* and, without the server, the lexer's reading of every text of the suite (the evaluation
+  tests' queries too): SERVICE only where the manifest says federation, updates only in ``.ru``.
 
 The suite lies beside the seeds (``../shared/w3c-sparql11/``, its README says how to use it);
 the manifests are read at collection time.
@@ -22,6 +24,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
 from kg.common import paths
+from kg.common.query_text import starts_as_update, uses_service
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SUITE = paths.default_seeds_dir().parent / "w3c-sparql11"
@@ -117,3 +120,17 @@ def test_w3c_syntax_update_sent_as_a_query(entry, client):
     else:
         assert response.status_code in (400, 403), body
     assert "SERVICE (federated query)" not in body
+
+
+@needs_suite
+def test_the_lexer_reads_every_text_of_the_suite_as_its_manifest_means_it():
+    """All of it, evaluation tests included (about 350 texts): SERVICE only in the three
+    federation queries, an update exactly in the ``.ru`` files (valid or not)."""
+    texts = sorted(SUITE.rglob("*.r[qu]"))
+    assert len(texts) >= 300
+    with_service = [text.relative_to(SUITE).as_posix() for text in texts
+                    if uses_service(text.read_text(encoding="utf-8"))]
+    assert with_service == [f"syntax-fed/syntax-service-0{number}.rq" for number in (1, 2, 3)]
+    misread = [text.name for text in texts
+               if starts_as_update(text.read_text(encoding="utf-8")) != (text.suffix == ".ru")]
+    assert misread == []
