@@ -246,6 +246,24 @@ _TOKEN = re.compile("|".join((
     "(?P<space>\\s+)",
     "(?P<other>.)",
 )), re.DOTALL)
+#: A dot inside a name followed by a word holding "service": pyoxigraph ends a local name at its
+#: second run of dots (``ex:a.b.SERVICE <…> {…}`` is ``ex:a.b``, ``.``, a SERVICE clause), so
+#: what follows such a dot may be code.
+_DOTTED_SERVICE = re.compile(r"\.[A-Za-z_]*service", re.IGNORECASE)
+_FIRST_DOTS = re.compile(r"[^.]*\.+[^.]*")
+
+
+def _after_first_dots(kind: str, value: str) -> str:
+    """Where pyoxigraph may end the name ``value``: a local name keeps its first run of dots
+    (``ex:a.service`` is one name to it), so only what follows its second may be code; in a
+    prefix or a blank node label, any dot (no such leeway is known there)."""
+    if kind != "pname":
+        return value
+    prefix, _, local = value.partition(":")
+    first = _FIRST_DOTS.match(local)
+    return prefix + " " + (local[first.end():] if first else "")
+
+
 #: Keywords after which a prefixed name names a graph, never a SERVICE endpoint.
 _GRAPH_KEYWORDS = frozenset({"GRAPH", "FROM", "NAMED"})
 
@@ -264,12 +282,18 @@ def has_service(text: str) -> bool:
     letters at all (no other SPARQL keyword or function name does), and so is a prefixed name
     whose prefix contains them, when a ``{`` follows it (except after GRAPH, FROM or NAMED, where
     it names a graph). That refuses one valid spelling: an object ``service:o`` followed at once
-    by a ``{ … }`` group; a ``.`` between them makes it pass.
+    by a ``{ … }`` group; a ``.`` between them makes it pass. And since pyoxigraph may end a
+    name at its second run of dots (see ``_DOTTED_SERVICE``), a name with a later dotted part
+    that holds the letters (``ex:v1.api.serviceType``) is refused too.
+    tests/security/test_service_detection.py checks this against the engine itself: no text it
+    runs as SERVICE gets past, over a grid of spellings.
     """
     tokens = [(match.lastgroup, match.group()) for match in _TOKEN.finditer(text)
               if match.lastgroup not in ("space", "comment")]
     for index, (kind, value) in enumerate(tokens):
         if kind == "word" and "service" in value.lower():
+            return True
+        if kind in ("pname", "bnode") and _DOTTED_SERVICE.search(_after_first_dots(kind, value)):
             return True
         if kind != "pname" or "service" not in value.partition(":")[0].lower():
             continue
