@@ -6,21 +6,20 @@ overflow, no exception) on a query nested a few thousand levels deep — bracket
 
 * :func:`check_shape` is a small lexer (strings, IRIs and comments skipped) that measures the
   bracket depth and the longest run of prefix operators, and refuses what exceeds the limits.
-* :func:`uses_service` reads the parse tree (rdflib's SPARQL parser, which expands ``\\u``
-  escapes like the grammar says) for a ``ServiceGraphPattern`` anywhere: ``SERVICE SILENT``, a
-  variable endpoint, inside OPTIONAL, MINUS, a sub-query, any case, comments between tokens.
-  It only parses a text whose code (strings, IRIs, comments left out) contains the letters
-  "service" at all, and it fails closed: such a text that rdflib cannot parse is treated as
-  using SERVICE.
-
-rdflib's parser is not thread-safe; these functions run in the query worker processes (one
-query at a time each), and :func:`uses_service` also takes a lock for callers with threads.
+* :func:`uses_service` finds a SERVICE clause the way pyoxigraph would read one: a lexer of the
+  grammar's terminals (:func:`has_service`) looks for the keyword outside strings, IRIs,
+  comments, variables, language tags and prefixed names — ``SERVICE SILENT``, a variable
+  endpoint, inside OPTIONAL, MINUS, a sub-query, any case, comments between tokens, ``\\u``
+  escapes, no space at all (``SERVICESILENT<…>``). Whether the text is a query at all is left
+  to the engine's parser, which runs next and answers 400 for what it cannot parse: no parser
+  of ours that fails on long queries (rdflib's did, at about 90 triple patterns, and its failure
+  read as "SERVICE is not supported" for any ``?service`` variable or ``schema:serviceType``).
 
 What the checks find about a text (its :class:`Shape`, whether it uses SERVICE) is remembered
 per exact text — by its SHA-256 digest, in a small LRU per process — because clients repeat the
-same queries and every request was measured twice (in the server, then in its worker) and a
-text that says "service" costs rdflib ~5–15 ms to parse. The verdict is still taken afresh
-against the limits each time; only the facts about the text are reused.
+same queries and every request was measured twice (in the server, then in its worker). The
+verdict is still taken afresh against the limits each time; only the facts about the text are
+reused.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ _ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 _IRI_BODY = re.compile(r'[^<>"{}|^`\\\x00-\x20]*>')
 _OPEN, _CLOSE = "{([", "})]"
 _PREFIX_OPERATORS = "!^+-"
-_parser_lock = threading.Lock()
 #: How many texts each memo remembers (a digest and a small value each).
 MEMO_SIZE = QUERY_MEMO_SIZE
 
@@ -200,9 +198,9 @@ def mentions_service(text: str) -> bool:
 
 
 def uses_service(text: str, digest: bytes | None = None) -> bool:
-    """Whether the query's parse tree has a SERVICE pattern (fails closed, see the module).
+    """Whether the query has a SERVICE clause as pyoxigraph reads it (see :func:`has_service`).
 
-    The answer is remembered per text (see the module), so a repeated text is not parsed again.
+    The answer is remembered per text (see the module), so a repeated text is not lexed again.
     """
     key = digest or digest_of(text)
     known = _services.get(key)
@@ -213,41 +211,131 @@ def uses_service(text: str, digest: bytes | None = None) -> bool:
 
 
 def _uses_service(text: str) -> bool:
-    if not mentions_service(text):
-        return False
-    # deferred: rdflib's SPARQL parser (rdflib, then its grammar) only for a text naming SERVICE
-    from rdflib.plugins.sparql.parser import parseQuery
+    # Both readings of the text: with ``\u`` escapes expanded (the grammar's rule, and
+    # pyoxigraph's) and as written, so that a lexer that expanded where the engine did not (or
+    # the reverse) cannot hide a SERVICE inside what it took for a string.
+    expanded = _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), text)
+    if "service" not in expanded.lower() and "service" not in text.lower():
+        return False  # the common case, at the cost of one scan
+    return has_service(expanded) or (expanded != text and has_service(text))
 
-    with _parser_lock:
-        try:
-            tree = parseQuery(text)
-        except Exception:  # unparsable by rdflib: cannot prove there is no SERVICE
+
+# The SPARQL 1.1 grammar's terminals (section 19.8) as regular expressions, for has_service.
+_PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+                  "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+                  "\U00010000-\U000effff")
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = "%[0-9A-Fa-f]{2}|\\\\[_~.\\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = (f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
+             f"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?")
+_LONG_STRING = "{q}{q}{q}(?:[^{q}\\\\]|\\\\.|{q}(?!{q}{q}))*(?:{q}{q}{q}|\\Z)"
+_SHORT_STRING = "{q}(?:[^{q}\\\\\\r\\n]|\\\\.)*{q}?"
+_TOKEN = re.compile("|".join((
+    "(?P<comment>#[^\\r\\n]*)",
+    "(?P<string>" + "|".join(form.format(q=quote) for form in (_LONG_STRING, _SHORT_STRING)
+                             for quote in ("'", '"')) + ")",
+    "(?P<iri><[^<>\"{}|^`\\\\\\x00-\\x20]*>)",
+    f"(?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
+    f"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
+    "(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+    f"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
+    "(?P<number>[0-9]+(?:\\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
+    "(?P<word>[A-Za-z_]+)",
+    "(?P<space>\\s+)",
+    "(?P<other>.)",
+)), re.DOTALL)
+#: A dot inside a name followed by a word holding "service": pyoxigraph ends a local name at its
+#: second run of dots (``ex:a.b.SERVICE <…> {…}`` is ``ex:a.b``, ``.``, a SERVICE clause), so
+#: what follows such a dot may be code.
+_DOTTED_SERVICE = re.compile(r"\.[A-Za-z_]*service", re.IGNORECASE)
+_FIRST_DOTS = re.compile(r"[^.]*\.+[^.]*")
+
+
+def _after_first_dots(kind: str, value: str) -> str:
+    """Where pyoxigraph may end the name ``value``: a local name keeps its first run of dots
+    (``ex:a.service`` is one name to it), so only what follows its second may be code; in a
+    prefix or a blank node label, any dot (no such leeway is known there)."""
+    if kind != "pname":
+        return value
+    prefix, _, local = value.partition(":")
+    first = _FIRST_DOTS.match(local)
+    return prefix + " " + (local[first.end():] if first else "")
+
+
+#: Keywords after which a prefixed name names a graph, never a SERVICE endpoint.
+_GRAPH_KEYWORDS = frozenset({"GRAPH", "FROM", "NAMED"})
+
+
+def has_service(text: str) -> bool:
+    """Whether pyoxigraph would read a SERVICE clause in ``text`` (``\\u`` escapes expanded).
+
+    A lexer of the grammar's terminals, longest match first, finds the keyword outside strings,
+    IRIs, comments, variables (``?service``), blank nodes, language tags and prefixed names
+    (``schema:serviceType``, ``ex:a\\'``); whether the text is a valid query at all is left to
+    the engine's own parser, which runs next and answers 400 for what it cannot parse. No
+    parser here, so no length or nesting it fails on.
+
+    pyoxigraph needs no space after a keyword (``SERVICESILENT<…>{…}`` is a SERVICE SILENT,
+    ``SERVICEex:a{…}`` a SERVICE at ``ex:a``), so a bare word is SERVICE when it contains the
+    letters at all (no other SPARQL keyword or function name does), and so is a prefixed name
+    whose prefix contains them, when a ``{`` follows it (except after GRAPH, FROM or NAMED, where
+    it names a graph). That refuses one valid spelling: an object ``service:o`` followed at once
+    by a ``{ … }`` group; a ``.`` between them makes it pass. And since pyoxigraph may end a
+    name at its second run of dots (see ``_DOTTED_SERVICE``), a name with a later dotted part
+    that holds the letters (``ex:v1.api.serviceType``) is refused too.
+    tests/security/test_service_detection.py checks this against the engine itself: no text it
+    runs as SERVICE gets past, over a grid of spellings.
+    """
+    tokens = [(match.lastgroup, match.group()) for match in _TOKEN.finditer(text)
+              if match.lastgroup not in ("space", "comment")]
+    for index, (kind, value) in enumerate(tokens):
+        if kind == "word" and "service" in value.lower():
             return True
-    return _has_service(tree)
-
-
-def _has_service(node: object) -> bool:
-    # deferred: the parse tree's types, with the parser above (only for a text naming SERVICE)
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, CompValue):
-            if current.name == "ServiceGraphPattern":
-                return True
-            stack.extend(current.values())
-        elif isinstance(current, (list, tuple, ParseResults)):
-            stack.extend(current)
-        elif isinstance(current, dict):
-            stack.extend(current.values())
+        if kind in ("pname", "bnode") and _DOTTED_SERVICE.search(_after_first_dots(kind, value)):
+            return True
+        if kind != "pname" or "service" not in value.partition(":")[0].lower():
+            continue
+        after = tokens[index + 1][1] if index + 1 < len(tokens) else ""
+        before_kind, before = tokens[index - 1] if index > 0 else ("", "")
+        if after == "{" and not (before_kind == "word" and before.upper() in _GRAPH_KEYWORDS):
+            return True
     return False
 
 
+#: The words an update operation starts with (SPARQL 1.1 Update, section 3); no query form does.
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
+                   "ADD")
+
+
+def starts_as_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL Update request by its first operation: after the prologue
+    (BASE and PREFIX declarations), its first word begins with an update keyword, or there is
+    none (an empty update is valid; an empty query is not).
+
+    For the texts the engine refused as queries, so that an update sent as ``query=`` hears 403
+    (read-only), not a syntax error. The same lexer as :func:`has_service`, so it has no length
+    limit (rdflib's parser, used before, took a 95-pattern DELETE … WHERE for no update). An
+    invalid update counts as an update too: this endpoint refuses every one alike.
+    """
+    expanded = _ESCAPE.sub(lambda m: chr(min(int(m.group()[2:], 16), 0x10FFFF)), text)
+    tokens = (match for match in _TOKEN.finditer(expanded)
+              if match.lastgroup not in ("space", "comment"))
+    for match in tokens:
+        word = match.group().upper() if match.lastgroup == "word" else ""
+        if word == "BASE":
+            next(tokens, None)
+        elif word == "PREFIX":
+            next(tokens, None)
+            next(tokens, None)
+        else:
+            return word.startswith(UPDATE_KEYWORDS)
+    return True  # a prologue alone (or nothing) is a valid, empty update; no query is empty
+
+
 SERVICE_REFUSED = ("SERVICE (federated query) is not supported: this endpoint never fetches from "
-                   "other servers (a query that says 'service' and does not parse is refused the "
-                   "same way)")
+                   "other servers")
 
 
 def check_query(text: str, limits: TextLimits) -> None:

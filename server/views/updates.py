@@ -1,24 +1,14 @@
 """Tell a SPARQL Update from a broken query, so updates sent as ``query=`` get 403, not 400.
 
-rdflib's SPARQL parser is not safe to use from several threads at once, so calls are
-serialised with a lock; this runs only for texts the query engine has already refused.
+The SPARQL lexer of kg/common/query_text.py reads the first operation's keyword: no parser, so
+no update is too long to be recognised, and no lock (it keeps no state).
 """
 
 from __future__ import annotations
 
-import threading
-
-_lock = threading.Lock()
+from kg.common.query_text import starts_as_update
 
 
 def is_update(text: str) -> bool:
-    """Whether ``text`` parses as a SPARQL 1.1 Update request."""
-    # deferred: rdflib's SPARQL grammar only for a text the engine has already refused
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    with _lock:
-        try:
-            parseUpdate(text)
-        except Exception:  # any parse failure means: not an update
-            return False
-    return True
+    """Whether ``text`` is a SPARQL 1.1 Update request (see :func:`starts_as_update`)."""
+    return starts_as_update(text)

@@ -7,7 +7,7 @@ stack on absurd nesting) kills only this process. The worker
 * opens the store from a :class:`StoreSource` recipe (read-only on disk, or the given files),
 * drops its network access where the kernel allows it (a new, empty network namespace), so
   even a SERVICE that slipped past the checks could not reach anything,
-* runs :func:`kg.common.query_text.check_query` (rdflib's parser, one thread: safe here),
+* runs :func:`kg.common.query_text.check_query` (size, nesting, SERVICE: a lexer, no parser),
 * streams the solutions, stopping at the row cap, and sends them back in chunks of about
   ``chunk_bytes`` as it reads them (so neither process ever holds a large answer): SPARQL TSV rows
   for solutions, N-Triples lines for graphs, ``true``/``false``. pyoxigraph writes those lines
@@ -45,11 +45,17 @@ from pathlib import Path
 from typing import Any
 
 from kg.common.limits import CHUNK_BYTES, MAX_ROWS
-from kg.common.query_text import QueryRefusedError, TextLimits, check_query
+from kg.common.query_text import QueryRefusedError, TextLimits, check_query, starts_as_update
 from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_memory import RdflibStore
 from kg.store.results import QuerySyntaxError
 
+#: What an engine raises for a query it parsed but cannot evaluate: pyoxigraph's RuntimeError
+#: ("The custom function <…> is not supported", an unbound SERVICE variable), rdflib's
+#: NotImplementedError, ValueError or TypeError. It is the query's fault, so the client hears
+#: 400 with the engine's words; before, it ended the worker and read as a crash (500).
+ENGINE_REFUSALS: tuple[type[Exception], ...] = (RuntimeError, NotImplementedError, ValueError,
+                                                 TypeError)
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 #: What the server sends while a chunked answer is running to have the worker stop it early.
@@ -212,7 +218,10 @@ def run_task(store: Any, task: QueryTask, connection: Any) -> None:
         connection.send(("memory",))
         return
     except Exception as error:  # evaluation errors surface while streaming
-        connection.send(("error", f"the query failed while running: {_one_line(error)}"))
+        if chunker.first and isinstance(error, ENGINE_REFUSALS):  # nothing sent yet: say whose
+            connection.send(("refused", 400, _engine_refusal(error)))
+        else:
+            connection.send(("error", f"the query failed while running: {_one_line(error)}"))
         return
     chunker.finish()
 
@@ -228,20 +237,17 @@ def start_query(store: Any, task: QueryTask) -> Any:
     except QueryRefusedError as error:
         return ("refused", error.status, error.message)
     except QuerySyntaxError as error:
-        return ("syntax", error.message, error.line, error.column, _is_update(task.text))
+        return ("syntax", error.message, error.line, error.column, starts_as_update(task.text))
     except RecursionError:
         return ("refused", 400, "the query is nested too deeply to parse")
+    except ENGINE_REFUSALS as error:  # the engine cannot evaluate this query: the client's error
+        return ("refused", 400, _engine_refusal(error))
+    except Exception as error:  # anything else is ours: a 500, but this worker lives on
+        return ("error", f"the query failed before running: {_one_line(error)}")
 
 
-def _is_update(text: str) -> bool:
-    # deferred: rdflib's SPARQL grammar only for a text the engine has already refused
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parseUpdate(text)
-    except Exception:  # any parse failure means: not an update
-        return False
-    return True
+def _engine_refusal(error: Exception) -> str:
+    return f"the query engine cannot evaluate this query: {_one_line(error)}"
 
 
 def encode(result: Any, chunker: Chunker) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import rdflib.plugins.sparql.parser as rdflib_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,10 +28,16 @@ def _verdict(text: str, limits: TextLimits = LIMITS) -> tuple[int, str] | None:
     return None
 
 
-def test_a_repeated_service_query_is_refused_again_without_a_second_parse(monkeypatch):
-    parses = []
-    original = rdflib_parser.parseQuery
-    monkeypatch.setattr(rdflib_parser, "parseQuery", lambda text: parses.append(1) or original(text))
+def _count_lexing(monkeypatch) -> list[int]:
+    """Count the calls of the SERVICE lexer from now on."""
+    lexed: list[int] = []
+    original = query_text.has_service
+    monkeypatch.setattr(query_text, "has_service", lambda text: lexed.append(1) or original(text))
+    return lexed
+
+
+def test_a_repeated_service_query_is_refused_again_without_a_second_lexing(monkeypatch):
+    parses = _count_lexing(monkeypatch)
     text = _unique("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
     for _ in range(3):
         with pytest.raises(QueryRefusedError, match="SERVICE") as refused:
@@ -41,10 +46,8 @@ def test_a_repeated_service_query_is_refused_again_without_a_second_parse(monkey
     assert len(parses) == 1
 
 
-def test_a_text_that_only_names_a_variable_service_is_parsed_once_and_let_through(monkeypatch):
-    parses = []
-    original = rdflib_parser.parseQuery
-    monkeypatch.setattr(rdflib_parser, "parseQuery", lambda text: parses.append(1) or original(text))
+def test_a_text_that_only_names_a_variable_service_is_lexed_once_and_let_through(monkeypatch):
+    parses = _count_lexing(monkeypatch)
     text = _unique("SELECT ?service WHERE { ?service ?p ?o }")
     assert _verdict(text) is None and _verdict(text) is None
     assert len(parses) == 1
