@@ -42,6 +42,7 @@ from kg.common.limits import (
     QUERY_WORKERS,
     RATE_LIMIT_PER_SECOND,
 )
+from server import public_base
 from server.process.prefork import Supervisor, bound_listener
 from server.workers.forkserver import start_worker_server
 from server.workers.limits import QueryLimits, ReloadError
@@ -116,15 +117,20 @@ def _published_store(build_dir: Path):
 
 def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: int,
           threads: int, limits: ServeLimits | None = None, trusted_proxy: str | None = None,
-          processes: int = 1) -> int:
+          processes: int = 1, public_url: str | None = None) -> int:
     """Serve until stopped; with ``processes`` > 1, that many copies on one socket
     (server/process/prefork.py).
+
+    ``public_url`` is the base of the links the server publishes about itself (service
+    description, VoID); without it, the address given by ``host`` and ``port``, never the Host
+    header of a request (docs/security.md).
 
     What every copy needs on disk (the checked input files, a build made on the spot) is
     prepared once, before any copy starts; each copy opens the store itself, since a RocksDB
     handle must not cross a fork."""
     if processes < 1:
         raise KgError(f"--processes must be at least 1, not {processes}")
+    public = published_base(public_url, host, port)
     if processes == 1:
         start_worker_server()
     limits = limits or ServeLimits()
@@ -136,7 +142,8 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
 
         print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
         print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
-    options: dict[str, Any] = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy}
+    options: dict[str, Any] = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy,
+                               "public_url": public}
     if processes == 1:
         return _serve_copy(files, store_kind, build_dir, {"host": host, "port": port}, **options)
     try:
@@ -150,6 +157,15 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
         _serve_copy(files, store_kind, build_dir, {"sockets": [listener]}, **options)
 
     return Supervisor(processes, serve_copy).run()
+
+
+def published_base(public_url: str | None, host: str, port: int) -> str:
+    """The checked ``--public-url``, else ``http://HOST:PORT/`` of the address served on."""
+    own = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+    try:
+        return public_base(public_url or own)
+    except ValueError as error:
+        raise KgError(f"--public-url: {error}") from None
 
 
 def _build_needed(files: list[Path], store_kind: str, build_dir: Path) -> bool:
@@ -195,7 +211,7 @@ def quiet_queue_warnings() -> None:
 
 
 def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dict, threads: int,
-                limits: ServeLimits, trusted_proxy: str | None) -> int:
+                limits: ServeLimits, trusted_proxy: str | None, public_url: str) -> int:
     """One server: the store opened, the application made, waitress answering on ``listen``
     (a host and port, or the sockets a supervisor bound)."""
     # deferred: after the worker server has started (module docstring)
@@ -211,7 +227,8 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
     app = create_app(store, build_dir=build_dir, config={
         "KG_LIMITS": QueryLimits(timeout=limits.timeout, max_timeout=limits.max_timeout,
                                  max_rows=limits.max_rows, workers=limits.workers),
-        "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": limits.client_concurrency})
+        "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": limits.client_concurrency,
+        "KG_PUBLIC_URL": public_url})
     guarded = app.config["KG_STORE"]
     if not files and store_kind == "oxigraph" and hasattr(guarded, "reload"):
         watcher = ReloadWatcher(guarded, build_dir, generation)
