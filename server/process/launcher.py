@@ -215,10 +215,11 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
     """One server: the store opened, the application made, waitress answering on ``listen``
     (a host and port, or the sockets a supervisor bound)."""
     # deferred: after the worker server has started (module docstring)
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from kg.store.opening import open_store
     from server import create_app
+    from server.http.errors import answer_errors_in_json
 
     store, generation = (None, None)
     if not files and store_kind == "oxigraph":
@@ -240,9 +241,13 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
     proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
              "trusted_proxy_count": 1} if trusted_proxy else {}
     quiet_queue_warnings()
-    waitress_serve(app, threads=threads, ident="bg-inclusion-kg",
-                   channel_timeout=CHANNEL_TIMEOUT_SECONDS, connection_limit=CONNECTION_LIMIT,
-                   max_request_header_size=MAX_REQUEST_HEADER_BYTES,
-                   max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10,
-                   **listen, **proxy)
+    server = create_server(app, threads=threads, ident="bg-inclusion-kg",
+                           channel_timeout=CHANNEL_TIMEOUT_SECONDS, connection_limit=CONNECTION_LIMIT,
+                           max_request_header_size=MAX_REQUEST_HEADER_BYTES,
+                           max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10,
+                           **listen, **proxy)
+    answer_errors_in_json(server)  # 413, 431, 400 from waitress itself: JSON too (docs/security.md)
+    logging.basicConfig()
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
     return 0
