@@ -44,7 +44,7 @@ from kg.common.limits import (
 )
 from server import public_base
 from server.process.prefork import Supervisor, bound_listener
-from server.workers.forkserver import start_worker_server
+from server.workers.forkserver import remove_worker_server_files, start_worker_server
 from server.workers.limits import QueryLimits, ReloadError
 
 
@@ -132,6 +132,8 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
         raise KgError(f"--processes must be at least 1, not {processes}")
     public = published_base(public_url, host, port)
     if processes == 1:
+        # SIGTERM as SystemExit: the interpreter's exit then removes the pymp-* directory
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         start_worker_server()
     limits = limits or ServeLimits()
     for path in files:  # size and DOCTYPE limits before pyoxigraph parses someone else's file
@@ -153,8 +155,14 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
     print(f"kg serve: {processes} processes on http://{host}:{port}/", file=sys.stderr, flush=True)
 
     def serve_copy() -> None:
-        start_worker_server()
-        _serve_copy(files, store_kind, build_dir, {"sockets": [listener]}, **options)
+        # A copy ends with os._exit, which skips the interpreter's clean-up: remove the
+        # pymp-* directory here, on SIGTERM as well (as SystemExit)
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        try:
+            start_worker_server()
+            _serve_copy(files, store_kind, build_dir, {"sockets": [listener]}, **options)
+        finally:
+            remove_worker_server_files()
 
     return Supervisor(processes, serve_copy).run()
 
@@ -251,3 +259,9 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
     server.print_listen("Serving on http://{}:{}")
     server.run()
     return 0
+
+
+def _exit_on_signal(number: int, _frame: object = None) -> None:
+    """SIGTERM as SystemExit: waitress stops its loop (``run`` returns) and the process's files
+    are removed; by default the signal would end the process at once, leaving them."""
+    raise SystemExit(128 + number)
