@@ -101,3 +101,11 @@ def test_a_malformed_public_url_is_refused_at_start(built):
                          env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert run.returncode == 2
     assert "--public-url" in run.stderr
+
+
+def test_a_relative_iri_in_a_query_resolves_against_the_configured_endpoint(client):
+    response = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { BIND(<here> AS ?x) }"},
+                          headers={"Host": EVIL, "Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    values = [row["x"]["value"] for row in json.loads(response.data)["results"]["bindings"]]
+    assert values == [PUBLIC + "here"]
