@@ -11,6 +11,7 @@ anything (.ci/run), and no command pays for the imports of the others.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -119,7 +120,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                                worker_memory=args.worker_memory * limits.MIB)
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
-                 limits=serve_limits, trusted_proxy=args.trusted_proxy, processes=args.processes)
+                 limits=serve_limits, trusted_proxy=args.trusted_proxy, processes=args.processes,
+                 public_url=args.public_url)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
@@ -306,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
                             f"(default {limits.WORKER_MEMORY_BYTES // limits.MIB})")
     serve.add_argument("--trusted-proxy", default=None, metavar="ADDRESS",
                        help="the reverse proxy's address: its X-Forwarded-For names the client")
+    serve.add_argument("--public-url", default=os.environ.get("KG_PUBLIC_URL") or None, metavar="URL",
+                       help="the URL clients reach this server at (behind a proxy: its public "
+                            "address), the base of the service description's and VoID's links "
+                            "(default $KG_PUBLIC_URL, else http://HOST:PORT/ of --host/--port)")
     serve.set_defaults(handler=_cmd_serve)
 
     publish = commands.add_parser("publish", help="validate build/kg.nq and make it the generation "

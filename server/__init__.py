@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # for the annotations; create_app imports them when it runs (module docstring)
     from flask import Flask
@@ -32,6 +33,7 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     from flask_compress import Compress
     from flask_cors import CORS
     from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import Map
 
     from kg.common.formats import GRAPH, RESULTS, offers
     from kg.store.opening import open_store
@@ -44,12 +46,28 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     # media type the server answers in (errors are application/json or text/plain, among them).
     compressed_media_types = list(dict.fromkeys(["text/html", "text/css", "application/javascript",
                                                  *offers(RESULTS), *offers(GRAPH)]))
-    app = Flask(__name__)
+    class NoRedirectMap(Map):
+        """URL rules that never answer a redirect of their own: werkzeug would send ``//sparql``
+        and ``/api/queries/`` to an absolute URL built from the client's Host header, as an
+        HTML page. Here such paths match exactly or get the JSON 404 (docs/security.md)."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs.update(merge_slashes=False, strict_slashes=False, redirect_defaults=False)
+            super().__init__(*args, **kwargs)
+
+    class KgFlask(Flask):
+        url_map_class = NoRedirectMap
+
+    app = KgFlask(__name__)
     build = Path(build_dir or "build")
     app.config.update(KG_STORE=store or open_store("oxigraph", build_dir=build), KG_BUILD_DIR=build,
                       COMPRESS_MIMETYPES=compressed_media_types,
                       COMPRESS_MIN_SIZE=500, JSON_AS_ASCII=False)
     app.config.update(config or {})
+    # The base of every absolute IRI the server publishes about itself (service description,
+    # VoID): configured (kg serve --public-url, or the address it listens on), never the Host
+    # header a client sends (docs/security.md).
+    app.config["KG_PUBLIC_URL"] = public_base(app.config.get("KG_PUBLIC_URL"))
     # Every view queries through the guard: worker processes, time limit, caps (docs/security.md).
     app.config["KG_STORE"] = guard(app.config["KG_STORE"], app.config.get("KG_LIMITS") or QueryLimits())
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
@@ -108,3 +126,23 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
         return error_response(500, "internal error; the server log has the details")
 
     return app
+
+
+#: The public base when none is configured: create_app on its own (tests, embedding) is not
+#: bound to any address; kg serve always configures one (server/process/launcher.py).
+DEFAULT_PUBLIC_URL = "http://localhost/"
+
+
+def public_base(url: str | None) -> str:
+    """``url`` checked and ending in one ``/`` (:data:`DEFAULT_PUBLIC_URL` when empty).
+
+    Only an absolute http(s) URL with a host and no query or fragment makes sense as the base
+    of the endpoint's IRIs; anything else is refused with ValueError, so a typo in the
+    configuration stops ``kg serve`` instead of publishing broken links."""
+    if not url:
+        return DEFAULT_PUBLIC_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"the public URL must be an absolute http(s) URL without query or "
+                         f"fragment, such as https://data.example.org/kg/, not {url!r}")
+    return url.rstrip("/") + "/"

@@ -36,7 +36,9 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -109,21 +111,22 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
     """Pass 2 in a worker: map one file to ``part``; (records, triples, join edges, error, the
     fingerprint of the file's index entries as this full parse gives them)."""
     path, part = job
-    try:
+    try:  # a KgError goes back as its text: RecordError does not survive pickling
         records = load_record_file(path, _STATE["sources"])
         for record in records:
             _check_references(record, _STATE["types"])
+        labels: LabelIndex = _STATE["labels"]
+        entailments: Entailments | None = _STATE["entailments"]
+        writer = EntailedLines(entailments)
+        edges: list[tuple] = []
+        triples = 0
+        buffer: list[str] = []
+        for record in records:
+            triples += writer.add(record_triples(record, labels), iris.graph(record.source).n3(),
+                                  buffer, edges)
+        write_sorted_part(part, buffer)
     except KgError as error:
         return 0, 0, [], str(error), ""
-    labels: LabelIndex = _STATE["labels"]
-    entailments: Entailments | None = _STATE["entailments"]
-    writer = EntailedLines(entailments)
-    edges: list[tuple] = []
-    triples = 0
-    buffer: list[str] = []
-    for record in records:
-        triples += writer.add(record_triples(record, labels), iris.graph(record.source).n3(), buffer, edges)
-    write_sorted_part(part, buffer)
     return len(records), triples, edges, None, fingerprint(entries_of_records(records))
 
 
@@ -151,8 +154,30 @@ def _bar(progress: bool, total: int, desc: str, unit: str = "file") -> tqdm:
     return tqdm(total=total, desc=desc, unit=unit, disable=not progress, file=sys.stderr)
 
 
-def _pool(workers: int):
-    return multiprocessing.get_context("fork").Pool(workers)
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Forked worker processes (they inherit ``_STATE``) that never leave the build hanging.
+
+    ``multiprocessing.Pool`` waited forever when a worker died (its task is lost) or sent back
+    an exception that does not unpickle (its result thread dies), and ``Pool.terminate`` could
+    then deadlock. The executor reports both (BrokenProcessPool), and on an error the files not
+    yet started are cancelled instead of mapped: the build ends with the first error at once."""
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield executor
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _in_order(pool: ProcessPoolExecutor, function: Callable, jobs: list) -> Iterator:
+    """``function`` over ``jobs`` in the workers, the results in order; a lost worker is a KgError."""
+    try:
+        yield from pool.map(function, jobs)
+    except BrokenProcessPool as error:
+        raise KgError(f"a build worker process ended abruptly ({error}); the record file it was "
+                      "mapping may be too large or malformed, or the machine out of memory") from None
 
 
 class _IndexDisagreementError(Exception):
@@ -196,7 +221,7 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
     bar = _bar(progress, len(files), "indexing records")
     with _pool(workers) as pool:
         fingerprints: dict[Path, str] = {}
-        for (entries, error, digest), path in zip(pool.imap(_index_file, files), files, strict=True):
+        for (entries, error, digest), path in zip(_in_order(pool, _index_file, files), files, strict=True):
             if error:
                 raise KgError(error)
             fingerprints[path] = digest
@@ -222,7 +247,7 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         with _pool(workers) as pool:
             jobs = list(zip(files, parts, strict=True))
             for (count, _triples, file_edges, error, digest), (path, _part) in zip(
-                    pool.imap(_map_file, jobs), jobs, strict=True):
+                    _in_order(pool, _map_file, jobs), jobs, strict=True):
                 if error:
                     raise KgError(error)
                 if scan and digest != fingerprints[path]:

@@ -46,8 +46,9 @@ from kg.common.limits import (
     RESERVED_THREADS,
     WORKER_MEMORY_BYTES,
 )
+from server import public_base
 from server.process.prefork import Supervisor, bound_listener
-from server.workers.forkserver import start_worker_server
+from server.workers.forkserver import remove_worker_server_files, start_worker_server
 from server.workers.limits import QueryLimits, ReloadError
 
 
@@ -133,16 +134,23 @@ def _published_store(build_dir: Path):
 
 def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: int,
           threads: int, limits: ServeLimits | None = None, trusted_proxy: str | None = None,
-          processes: int = 1) -> int:
+          processes: int = 1, public_url: str | None = None) -> int:
     """Serve until stopped; with ``processes`` > 1, that many copies on one socket
     (server/process/prefork.py).
+
+    ``public_url`` is the base of the links the server publishes about itself (service
+    description, VoID); without it, the address given by ``host`` and ``port``, never the Host
+    header of a request (docs/security.md).
 
     What every copy needs on disk (the checked input files, a build made on the spot) is
     prepared once, before any copy starts; each copy opens the store itself, since a RocksDB
     handle must not cross a fork."""
     if processes < 1:
         raise KgError(f"--processes must be at least 1, not {processes}")
+    public = published_base(public_url, host, port)
     if processes == 1:
+        # SIGTERM as SystemExit: the interpreter's exit then removes the pymp-* directory
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         start_worker_server()
     limits = limits or ServeLimits()
     for path in files:  # size and DOCTYPE limits before pyoxigraph parses someone else's file
@@ -153,7 +161,8 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
 
         print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
         print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
-    options: dict[str, Any] = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy}
+    options: dict[str, Any] = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy,
+                               "public_url": public}
     if processes == 1:
         return _serve_copy(files, store_kind, build_dir, {"host": host, "port": port}, **options)
     try:
@@ -163,10 +172,25 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
     print(f"kg serve: {processes} processes on http://{host}:{port}/", file=sys.stderr, flush=True)
 
     def serve_copy() -> None:
-        start_worker_server()
-        _serve_copy(files, store_kind, build_dir, {"sockets": [listener]}, **options)
+        # A copy ends with os._exit, which skips the interpreter's clean-up: remove the
+        # pymp-* directory here, on SIGTERM as well (as SystemExit)
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        try:
+            start_worker_server()
+            _serve_copy(files, store_kind, build_dir, {"sockets": [listener]}, **options)
+        finally:
+            remove_worker_server_files()
 
     return Supervisor(processes, serve_copy).run()
+
+
+def published_base(public_url: str | None, host: str, port: int) -> str:
+    """The checked ``--public-url``, else ``http://HOST:PORT/`` of the address served on."""
+    own = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+    try:
+        return public_base(public_url or own)
+    except ValueError as error:
+        raise KgError(f"--public-url: {error}") from None
 
 
 def _build_needed(files: list[Path], store_kind: str, build_dir: Path) -> bool:
@@ -212,14 +236,15 @@ def quiet_queue_warnings() -> None:
 
 
 def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dict, threads: int,
-                limits: ServeLimits, trusted_proxy: str | None) -> int:
+                limits: ServeLimits, trusted_proxy: str | None, public_url: str) -> int:
     """One server: the store opened, the application made, waitress answering on ``listen``
     (a host and port, or the sockets a supervisor bound)."""
     # deferred: after the worker server has started (module docstring)
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from kg.store.opening import open_store
     from server import create_app
+    from server.http.errors import answer_errors_in_json
 
     store, generation = (None, None)
     if not files and store_kind == "oxigraph":
@@ -233,7 +258,7 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
                                  light_workers=limits.cheap_lane_workers,
                                  worker_memory=limits.worker_memory),
         "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": per_client,
-        "KG_QUERY_CONCURRENCY": queries})
+        "KG_QUERY_CONCURRENCY": queries, "KG_PUBLIC_URL": public_url})
     guarded = app.config["KG_STORE"]
     if not files and store_kind == "oxigraph" and hasattr(guarded, "reload"):
         watcher = ReloadWatcher(guarded, build_dir, generation)
@@ -245,9 +270,19 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
     proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
              "trusted_proxy_count": 1} if trusted_proxy else {}
     quiet_queue_warnings()
-    waitress_serve(app, threads=threads, ident="bg-inclusion-kg",
-                   channel_timeout=CHANNEL_TIMEOUT_SECONDS, connection_limit=CONNECTION_LIMIT,
-                   max_request_header_size=MAX_REQUEST_HEADER_BYTES,
-                   max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10,
-                   **listen, **proxy)
+    server = create_server(app, threads=threads, ident="bg-inclusion-kg",
+                           channel_timeout=CHANNEL_TIMEOUT_SECONDS, connection_limit=CONNECTION_LIMIT,
+                           max_request_header_size=MAX_REQUEST_HEADER_BYTES,
+                           max_request_body_size=app.config["KG_MAX_BODY"], cleanup_interval=10,
+                           **listen, **proxy)
+    answer_errors_in_json(server)  # 413, 431, 400 from waitress itself: JSON too (docs/security.md)
+    logging.basicConfig()
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
     return 0
+
+
+def _exit_on_signal(number: int, _frame: object = None) -> None:
+    """SIGTERM as SystemExit: waitress stops its loop (``run`` returns) and the process's files
+    are removed; by default the signal would end the process at once, leaving them."""
+    raise SystemExit(128 + number)

@@ -34,7 +34,9 @@ def statistics() -> VoidStatistics:
 
 
 def _base() -> str:
-    return request.host_url
+    """The configured public base (create_app), never the client's Host header: these graphs
+    are published metadata that caches and crawlers keep (docs/security.md)."""
+    return current_app.config["KG_PUBLIC_URL"]
 
 
 def service_description() -> Graph:

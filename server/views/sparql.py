@@ -50,11 +50,13 @@ def sparql() -> WerkzeugResponse:  # a redirect is werkzeug's Response, the othe
     store = current_app.config["KG_STORE"]
     try:
         # The service defines the base IRI (the protocol says it MAY be the endpoint), so
-        # `CONSTRUCT { <s> <p> 1 } WHERE {}` is a valid query, not an "IRI parsing" error.
+        # `CONSTRUCT { <s> <p> 1 } WHERE {}` is a valid query, not an "IRI parsing" error: the
+        # configured public URL's endpoint, never one built from the client's Host header.
         # Time limit, caps, SERVICE: the guarded store (server/workers/guarded_store.py); its errors
         # become 503/400/403 in server/http/query_errors.py.
         result = store.query(sparql_request.query, sparql_request.default_graph_uris,
-                             sparql_request.named_graph_uris, base_iri=request.host_url + "sparql",
+                             sparql_request.named_graph_uris,
+                             base_iri=current_app.config["KG_PUBLIC_URL"] + "sparql",
                              timeout=sparql_request.timeout)
     except QuerySyntaxError as error:
         if is_update(sparql_request.query):

@@ -107,20 +107,36 @@ def document_of(kind: str, variables: tuple[str, ...] | list[str], key: str, pay
     return in_bytes(parse_rows(kind, variables, payload).serialize(format=formats.by_key(key).results_format))
 
 
+#: The ``link`` a cut SPARQL JSON or XML answer carries in its head (the results formats' own
+#: place for "further metadata about the query results"): ``{}`` is the cap that cut it.
+TRUNCATION_LINK = "urn:x-kg:truncated:{}"
+
+
 def marked(body: bytes, key: str, truncated: str, streamed: bool = False) -> bytes:
     """``body`` (a whole answer, or a streamed answer's tail) with the truncation marker, where
     the format has room for one.
 
-    SPARQL JSON: a top-level ``"truncated"`` member — first in a whole answer (every parser
-    reads that, pyoxigraph's too), last in a streamed one (written when the cut is known; strict
-    streaming parsers such as pyoxigraph's refuse it, which at least is not silent). XML
-    formats: a comment after the root element. Line formats: a comment line.
+    SPARQL JSON: ``head.link`` gets :data:`TRUNCATION_LINK` (SPARQLWrapper returns the head as
+    parsed) and a top-level ``"truncated"`` member comes first; in a streamed answer, whose
+    head is gone before the cut is known, the member comes last (strict streaming parsers such
+    as pyoxigraph's refuse it, which at least is not silent). SPARQL XML: a ``<link href>`` in
+    ``<head>`` (after the variables, as the schema orders them) in a whole answer, and a comment
+    after the root element. Other formats: a comment line where the syntax has comments.
     """
     note = f"truncated: {truncated} (the answer was cut at this limit)"
+    link = TRUNCATION_LINK.format(truncated).encode()
+    if key == "json" and body.startswith(b'{"head":{') and not streamed:
+        head = b'{"head":{"link":["' + link + b'"],'
+        rest = body[len(b'{"head":{'):]
+        if rest.startswith(b"}"):  # an empty head (a boolean answer has none to cut)
+            head, rest = head[:-1], rest
+        return b'{"truncated":"' + truncated.encode() + b'",' + head[1:] + rest
     if key == "json" and body.startswith(b"{") and not streamed:
         return b'{"truncated":"' + truncated.encode() + b'",' + body[1:]
     if key == "json" and body.endswith(b"}") and streamed:
         return body[:-1] + b',"truncated":"' + truncated.encode() + b'"}'
+    if key == "xml" and not streamed and b"</head>" in body:
+        body = body.replace(b"</head>", b'<link href="' + link + b'"/></head>', 1)
     comment = formats.by_key(key).comment
     return body + comment.format(note).encode() if comment else body
 

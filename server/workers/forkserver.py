@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.util
+import shutil
 
 WORKER_PRELOAD = ["pyoxigraph", "rdflib", "server.workers.worker"]
 
@@ -19,3 +21,13 @@ def start_worker_server() -> None:
     ``kg serve`` answers about a second sooner. Once running, later preload lists are ignored."""
     multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
     multiprocessing.forkserver.ensure_running()
+
+
+def remove_worker_server_files() -> None:
+    """Remove this process's multiprocessing directory (``pymp-*``, where the fork server's
+    socket lives).
+
+    multiprocessing removes it at a normal interpreter exit only; a server stopped by SIGTERM,
+    or a ``--processes`` copy, which ends with ``os._exit``, would leave one behind per start.
+    The fork server needs it no more: it ends when this process does."""
+    shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
