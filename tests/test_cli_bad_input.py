@@ -1,0 +1,71 @@
+"""Every bad input to the command line is exit 2 with ``file:line`` and the reason — never a
+traceback, never a silent "conforms" (issue 19, point 9).
+
+Each test runs ``kg`` in this process through :func:`kg.cli.main`, as a user would run it, on
+files written to a temporary directory.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg import cli
+
+ENGINES = ["sparql", "pyshacl"]
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    code = cli.main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_ill_formed_language_tag_is_exit_2_with_its_line(engine, tmp_path, capsys):
+    data = tmp_path / "lang.ttl"
+    data.write_text('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n'
+                    '<https://example.org/a> rdfs:label "x"@bulgarian .\n', encoding="utf-8")
+    code, _out, err = run(["validate", "--engine", engine, str(data)], capsys)
+    assert code == 2
+    assert f"{data}:3:" in err
+    assert "'bulgarian' is not well-formed" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("content", ["", "@prefix bgi: <https://example.org/> .\n", "# nothing\n"])
+def test_an_empty_input_is_an_error_not_a_conforming_graph(engine, content, tmp_path, capsys):
+    data = tmp_path / "empty.ttl"
+    data.write_text(content, encoding="utf-8")
+    code, out, err = run(["validate", "--engine", engine, str(data)], capsys)
+    assert code == 2
+    assert f"{data}: no triples" in err
+    assert "conforms" not in out
+
+
+def test_json_output_is_a_json_error_object_on_exit_2(tmp_path, capsys):
+    data = tmp_path / "empty.nt"
+    data.write_text("", encoding="utf-8")
+    code, out, _err = run(["validate", "--format", "json", str(data)], capsys)
+    assert code == 2
+    document = json.loads(out)
+    assert document["exit"] == 2
+    assert document["conforms"] is None
+    assert document["error"].startswith(f"{data}: no triples")
+
+
+def test_kg_check_with_a_missing_seeds_directory_is_exit_2(tmp_path, capsys):
+    missing = tmp_path / "no-seeds"
+    code, _out, err = run(["check", "--seeds", str(missing)], capsys)
+    assert code == 2
+    assert f"error: {missing}: no such directory of seed texts" in err
+    assert "--no-citations" in err
+
+
+def test_kg_check_skips_citations_only_when_asked(tmp_path, capsys):
+    code, out, err = run(["check", "--no-citations", "--seeds", str(tmp_path / "no-seeds")], capsys)
+    assert code == 0
+    assert "structure and references OK" in out
+    assert "citations not checked (--no-citations)" in err
