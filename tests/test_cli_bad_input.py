@@ -69,3 +69,41 @@ def test_kg_check_skips_citations_only_when_asked(tmp_path, capsys):
     assert code == 0
     assert "structure and references OK" in out
     assert "citations not checked (--no-citations)" in err
+
+
+LOOK_ALIKE = """\
+@prefix bgi: <https://w3id.org/bg-inclusion/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/bg-inclusion/id/contract/x> a bgi:GrantСontract ;
+    rdfs:label "договор"@bg .
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_class_with_a_cyrillic_look_alike_letter_is_a_violation_naming_the_intended_term(
+        engine, tmp_path, capsys):
+    data = tmp_path / "lookalike.ttl"
+    data.write_text(LOOK_ALIKE, encoding="utf-8")
+    code, out, _err = run(["validate", "--engine", engine, "--format", "json", str(data)], capsys)
+    assert code == 1
+    document = json.loads(out)
+    assert document["conforms"] is False
+    [result] = [result for result in document["results"] if result["shape"].endswith("#DefinedOntologyTerm")]
+    assert result["focus"] == "https://w3id.org/bg-inclusion/ontology#GrantСontract"
+    assert "look-alike" in result["messages"]["en"]
+    assert "did you mean <https://w3id.org/bg-inclusion/ontology#GrantContract>" in result["messages"]["en"]
+    assert "може би <https://w3id.org/bg-inclusion/ontology#GrantContract>" in result["messages"]["bg"]
+
+
+def test_a_misspelt_property_is_reported_with_the_closest_term(tmp_path, capsys):
+    data = tmp_path / "typo.ttl"
+    data.write_text(LOOK_ALIKE.replace('rdfs:label "договор"@bg', "bgi:amountt 5"), encoding="utf-8")
+    code, out, _err = run(["validate", str(data)], capsys)
+    assert code == 1
+    assert "bgi:amountt" in out and "did you mean" in out
+
+
+def test_the_bundled_build_uses_only_terms_of_the_ontology(built, capsys):
+    code, out, _err = run(["validate", "--build", str(built)], capsys)
+    assert code == 0, out
+    assert "DefinedOntologyTerm" not in out
