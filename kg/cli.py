@@ -346,7 +346,14 @@ def _input_error(args: argparse.Namespace, message: str, code: int = 2) -> int:
     """Report an error in the user's input: ``error: file:line: message`` on stderr and, where
     the command was asked for JSON, a JSON error object on stdout too, so a program reading the
     report gets a document on every exit code, not an empty output."""
-    print(f"error: {message}", file=sys.stderr)
+    language = getattr(args, "lang", "en")
+    word = "error"
+    if language != "en":
+        # deferred: rdflib (which report_output imports) may not be installed for every command
+        from kg.validate.report_output import ERROR_WORD, translated_error
+
+        word, message = ERROR_WORD[language], translated_error(message, language)
+    print(f"{word}: {message}", file=sys.stderr)
     if getattr(args, "format", None) == "json" and args.handler is _cmd_validate:
         print(json.dumps({"conforms": None, "error": message, "exit": code}, ensure_ascii=False, indent=2))
     return code

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import SH
 
 from kg import cli
 
@@ -107,3 +109,42 @@ def test_the_bundled_build_uses_only_terms_of_the_ontology(built, capsys):
     code, out, _err = run(["validate", "--build", str(built)], capsys)
     assert code == 0, out
     assert "DefinedOntologyTerm" not in out
+
+
+def test_lang_bg_gives_input_errors_and_notes_in_bulgarian(tmp_path, capsys):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    code, out, err = run(["validate", "--lang", "bg", "--format", "json", str(empty)], capsys)
+    assert code == 2
+    assert err.startswith(f"грешка: {empty}: няма нито една тройка")
+    assert json.loads(out)["error"].startswith(f"{empty}: няма нито една тройка")
+
+    data = tmp_path / "lookalike.ttl"
+    data.write_text(LOOK_ALIKE, encoding="utf-8")
+    code, out, _err = run(["validate", "--lang", "bg", str(data)], capsys)
+    assert "забележка: входните данни нямат онтология" in out
+    assert "забележка: входните данни нямат именувани графи" in out
+    assert "the input has" not in out
+
+
+PROGRAMME_WITH_A_BAD_CODE = """\
+@prefix bgi: <https://w3id.org/bg-inclusion/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/bg-inclusion/id/programme/x> a bgi:Programme ; rdfs:label "x"@bg, "x"@en ;
+    bgi:programmeKind <https://w3id.org/bg-inclusion/id/concept/programme-kinds/operational-programme> ;
+    dcterms:identifier "2014XX" .
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_turtle_report_tags_every_message_with_its_language(engine, tmp_path, capsys):
+    data = tmp_path / "programme.ttl"
+    data.write_text(PROGRAMME_WITH_A_BAD_CODE, encoding="utf-8")
+    code, out, _err = run(["validate", "--engine", engine, "--format", "turtle", str(data)], capsys)
+    assert code == 1
+    report = Graph().parse(data=out, format="turtle")  # valid Turtle
+    messages = list(report.objects(None, SH.resultMessage))
+    filled_in = [message for message in messages if "2014XX" in message]
+    assert {message.language for message in filled_in} == {"bg", "en"}
+    assert all(isinstance(message, Literal) and message.language for message in messages)

@@ -31,7 +31,7 @@ from kg.validate.ontology_terms import (
     undefined_terms,
 )
 from kg.validate.pyshacl_engine import run_pyshacl
-from kg.validate.report import ValidationReport, report_of, results_of
+from kg.validate.report import ValidationReport, report_of, results_of, tag_messages
 from kg.validate.shacl_checks import compile_shapes
 from kg.validate.shacl_sparql import UnsupportedShapeError
 from kg.validate.shapes import load_shapes, named_shapes
@@ -53,7 +53,7 @@ def validate_graphs(graphs: Mapping[URIRef, Graph], shapes: Graph | Path | None 
         return _validate_with_sparql(store_from_graphs(graphs), shapes_graph, timeout, add_vocabularies,
                                      undefined)
     data, notes = data_graph(graphs, add_vocabularies=add_vocabularies)
-    report_graph = run_pyshacl(data, shapes_graph, inference, timeout)
+    report_graph = tag_messages(run_pyshacl(data, shapes_graph, inference, timeout), shapes_graph)
     add_undefined_term_results(report_graph, undefined)
     return ValidationReport(results_of(report_graph, shapes_graph), report_graph,
                             shape_count=len(named_shapes(shapes_graph)), notes=notes)
