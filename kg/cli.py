@@ -11,6 +11,7 @@ anything (.ci/run), and no command pays for the imports of the others.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -32,10 +33,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     corpus = load_corpus(Path(args.data))
     print(f"{len(corpus.records)} records in {len(corpus.sources)} sources: structure and "
           "references OK")
-    seeds = Path(args.seeds)
-    if not seeds.is_dir():
-        print(f"no seed texts at {seeds}: citations not checked", file=sys.stderr)
+    if args.no_citations:
+        print("citations not checked (--no-citations)", file=sys.stderr)
         return 0
+    seeds = Path(args.seeds)
+    if not seeds.is_dir():  # a typo in --seeds must not pass as "checked"
+        raise KgError(f"{seeds}: no such directory of seed texts; name it with --seeds (or $KG_SEEDS), "
+                      "or skip the citation check with --no-citations")
     problems = check_citations(corpus, seeds)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -102,8 +106,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             report = validate_files(files, format_in=args.format_in, shapes=Path(args.shapes),
                                     inference=args.inference, timeout=args.timeout, engine=args.engine)
     except ValidationTimeoutError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 3
+        return _input_error(args, str(error), code=3)
     print(render(report, args.format, args.lang, source=", ".join(str(name) for name in files)), end="")
     return 0 if report.conforms else 1
 
@@ -196,7 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the curated records (and their citations)")
     check.add_argument("--data", default=str(paths.data_dir()), help="the data/ directory")
     check.add_argument("--seeds", default=str(paths.default_seeds_dir()),
-                       help="directory of the source texts (default ../shared/seeds)")
+                       help="directory of the source texts (default ../shared/seeds); a missing "
+                       "directory is an error")
+    check.add_argument("--no-citations", action="store_true",
+                       help="check structure and references only, not the citations against the texts")
     check.set_defaults(handler=_cmd_check)
 
     build = commands.add_parser("build", help="records -> RDF dataset in build/ (kg.trig, kg.nq)")
@@ -356,16 +362,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _input_error(args: argparse.Namespace, message: str, code: int = 2) -> int:
+    """Report an error in the user's input: ``error: file:line: message`` on stderr and, where
+    the command was asked for JSON, a JSON error object on stdout too, so a program reading the
+    report gets a document on every exit code, not an empty output."""
+    language = getattr(args, "lang", "en")
+    word = "error"
+    if language != "en":
+        # deferred: rdflib (which report_output imports) may not be installed for every command
+        from kg.validate.report_output import ERROR_WORD, translated_error
+
+        word, message = ERROR_WORD[language], translated_error(message, language)
+    print(f"{word}: {message}", file=sys.stderr)
+    if getattr(args, "format", None) == "json" and args.handler is _cmd_validate:
+        print(json.dumps({"conforms": None, "error": message, "exit": code}, ensure_ascii=False, indent=2))
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except KgError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _input_error(args, str(error))
     except OSError as error:  # an unwritable --out, a missing file named on the command line
-        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
-        return 2
+        return _input_error(args, f"{error.filename or ''}: {error.strerror or error}")
     except KeyboardInterrupt:
         return 130

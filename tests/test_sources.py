@@ -6,9 +6,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import DCTERMS, XSD
 
 from kg.common.errors import RecordError
+from kg.mapping.provenance import describe_source
 from kg.records.corpus import load_corpus
+from kg.validate.typed_literals import rejected_by_datatype
 
 
 def _write(data: Path, name: str, text: str) -> Path:
@@ -129,6 +133,77 @@ def test_an_id_defined_twice_in_one_file_is_reported(data_copy):
         """)
     error = _error(data_copy)
     assert (error.line, error.field) == (4, "id") and "already defined at line 3" in error.message
+
+
+def test_a_key_given_twice_in_a_record_is_an_error_naming_both_lines(data_copy):
+    path = _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - id: org/test-org
+            type: Organisation
+            line: 11
+            name: "„Хена“ ООД"
+            kind: company
+            name: "Друго ООД"
+        """)
+    error = _error(data_copy)
+    assert (error.file, error.line, error.field) == (path, 8, "name")
+    assert "given twice, at lines 6 and 8" in error.message
+
+
+def test_a_key_given_twice_on_one_line_or_at_the_top_is_an_error(data_copy):
+    _write(data_copy, "zz-bad.yaml", """\
+        source: vidin-integrated-approach
+        records:
+          - {id: org/test-org, type: Organisation, line: 11, kind: company, kind: ngo}
+        """)
+    assert "given twice, at lines 3 and 3" in _error(data_copy).message
+    _write(data_copy, "zz-bad.yaml", "source: vidin-integrated-approach\nrecords: []\nsource: curation\n")
+    error = _error(data_copy)
+    assert (error.line, error.field) == (3, "source") and "lines 1 and 3" in error.message
+
+
+def test_a_key_given_twice_in_sources_yaml_is_an_error(data_copy):
+    sources = data_copy / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    entry = "  - id: kyustendil-equal-opportunities\n"
+    line = text.count("\n", 0, text.index(entry)) + 1
+    sources.write_text(text.replace(entry, entry + "    id: kyustendil-again\n", 1), encoding="utf-8")
+    error = _error(data_copy)
+    assert (error.file, error.line, error.field) == (sources, line + 1, "id")
+    assert f"at lines {line} and {line + 1}" in error.message
+
+
+def _with_source_date(data: Path, date: str) -> tuple[Path, int]:
+    """sources.yaml with the date of the Roma action plan replaced; the path and the date's line."""
+    sources = data / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    old = '    date: "2022"\n'
+    sources.write_text(text.replace(old, f"    date: {date}\n", 1), encoding="utf-8")
+    return sources, text.count("\n", 0, text.index(old)) + 1
+
+
+@pytest.mark.parametrize(("written", "lexical", "datatype"), [
+    ('"12.03.2021 г."', "2021-03-12", XSD.date),
+    ("12.03.2021", "2021-03-12", XSD.date),
+    ("2021-03-12", "2021-03-12", XSD.date),
+    ('"март 2021 г."', "2021-03", XSD.gYearMonth),
+    ("2022", "2022", XSD.gYear),
+])
+def test_a_source_date_is_read_with_the_precision_it_has(data_copy, written, lexical, datatype):
+    _with_source_date(data_copy, written)
+    source = load_corpus(data_copy).sources["kyustendil-roma-action-plan-2022-2024"]
+    assert source.date == lexical
+    issued = [value for _s, predicate, value in describe_source(source) if predicate == DCTERMS.issued]
+    assert issued == [Literal(lexical, datatype=datatype)]
+    assert not rejected_by_datatype(issued[0], datatype)  # as SHACL's sh:datatype judges it
+
+
+@pytest.mark.parametrize("written", ['"31.02.2021 г."', '"spring 2021"', '"2021 and 2022"'])
+def test_a_source_date_that_is_not_a_date_is_refused_at_its_line(data_copy, written):
+    sources, line = _with_source_date(data_copy, written)
+    error = _error(data_copy)
+    assert (error.file, error.line, error.field) == (sources, line, "date")
 
 
 def test_invalid_yaml_is_reported_with_its_line(data_copy):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.common import formats
 from kg.common.errors import KgError
@@ -79,7 +80,41 @@ def read_rdf_file(path: Path, format_in: str | None = None) -> dict[URIRef, Grap
             continue
         name = DEFAULT_GRAPH if graph.identifier == dataset.default_graph.identifier else graph.identifier
         graphs[URIRef(str(name))] = graph
+    if not graphs:
+        raise RdfInputError(f"{path}: no triples; an empty input is not a graph to validate or load")
+    for graph in graphs.values():
+        check_language_tags(path, data, graph)
     return graphs
+
+
+def check_language_tags(path: Path, data: bytes, graph: Graph) -> None:
+    """Refuse a literal whose language tag is not well-formed BCP 47 (``"x"@bulgarian``).
+
+    rdflib accepts any tag, but pyoxigraph (the store, the SPARQL validation engine, the server)
+    refuses it; caught here, the user gets the file, the line and the reason instead of a crash
+    further on. The judge is pyoxigraph itself, so the two can never disagree.
+    """
+    checked: set[str] = set()
+    for _subject, _predicate, value in graph:
+        if not isinstance(value, Literal) or not value.language or value.language in checked:
+            continue
+        try:
+            pyoxigraph.Literal("x", language=value.language)
+        except ValueError as error:
+            raise RdfInputError(f"{_place(path, data, value.language)}: the language tag "
+                                f"{value.language[:40]!r} is not well-formed (BCP 47): {error}") from None
+        checked.add(value.language)
+
+
+def _place(path: Path, data: bytes, tag: str) -> str:
+    """``file:line`` of the first ``@tag`` (or JSON-LD / RDF/XML attribute value) in the file,
+    ``file`` where it cannot be found."""
+    text = data.decode("utf-8", errors="replace")
+    for marker in (f"@{tag}", f'"{tag}"', f"'{tag}'"):
+        offset = text.find(marker)
+        if offset >= 0:
+            return f"{path}:{text.count(chr(10), 0, offset) + 1}"
+    return str(path)
 
 
 def describe_parse_error(path: Path, data: bytes, rdf_format: Format, error: Exception) -> str:

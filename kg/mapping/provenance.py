@@ -7,12 +7,16 @@ from collections.abc import Iterator
 from rdflib import Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.records import iris
+from kg.records import iris, normalize
 from kg.records.model import LineSpan, Source
 
 Triple = tuple[URIRef, URIRef, Node]
 EU_LANGUAGES = {"bg": "BUL", "en": "ENG"}
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
+
+
+#: The XSD datatype of a source's date, by the name :func:`kg.records.normalize.date_datatype` gives.
+_DATE_TYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
 
 
 def describe_source(source: Source) -> Iterator[Triple]:
@@ -43,7 +47,8 @@ def describe_source(source: Source) -> Iterator[Triple]:
     if source.publisher:
         yield document, DCTERMS.publisher, iris.thing(source.publisher)
     if source.date:
-        yield document, DCTERMS.issued, Literal(source.date, datatype=XSD.gYear)
+        issued = _DATE_TYPES[normalize.date_datatype(source.date)]  # checked when read (kg.records.sources)
+        yield document, DCTERMS.issued, Literal(source.date, datatype=issued)
     if source.note:
         yield document, SKOS.editorialNote, Literal(source.note, lang="en")
     yield graph, RDF.type, iris.BGI.SourceGraph

@@ -24,7 +24,8 @@ def load_vocabulary_graphs(ontology_dir: Path | None = None) -> dict[URIRef, Gra
                              ("vocabularies.ttl", iris.VOCABULARIES_GRAPH)):
         parsed = Graph()
         try:
-            parsed.parse(directory / name, format="turtle")
+            parsed.parse(data=iris.rebased((directory / name).read_text(encoding="utf-8")), format="turtle",
+                         publicID=(directory / name).resolve().as_uri())  # written with the default base
         except Exception as error:  # rdflib's parser raises many kinds of error on bad input
             raise KgError(f"{directory / name}: cannot read the ontology: {error}") from None
         graph = Graph(identifier=identifier)

@@ -193,7 +193,8 @@ def read_ontology(files: Iterable[Path] | None = None) -> Ontology:
         graph.bind(prefix, namespace, override=True, replace=True)
     for path in files or ontology_files():
         try:
-            graph.parse(path, format="turtle")
+            graph.parse(data=iris.rebased(path.read_text(encoding="utf-8")), format="turtle",
+                        publicID=path.resolve().as_uri())  # written with the default base
         except Exception as error:  # rdflib raises many kinds of error on a broken file
             raise KgError(f"{path}: cannot read the ontology: {error}") from None
     reader = _Reader(graph)

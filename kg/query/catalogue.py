@@ -21,6 +21,7 @@ from rdflib.namespace import XSD
 
 from kg.common import paths
 from kg.common.errors import KgError
+from kg.records import iris
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "language-string")
 MAX_VALUE_LENGTH = 2000
@@ -187,7 +188,7 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
 
 
 def load_query(path: Path) -> SavedQuery:
-    text = path.read_text(encoding="utf-8")
+    text = iris.rebased(path.read_text(encoding="utf-8"))  # written with the default base
     header = parse_header(text, path)
     parameters = []
     for item in header.get("parameters") or []:

@@ -10,12 +10,34 @@ import os
 import re
 from urllib.parse import quote
 
-from rdflib import Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 
 DEFAULT_BASE = "https://w3id.org/bg-inclusion/"
 BASE = os.environ.get("KG_BASE", DEFAULT_BASE)
 if not BASE.endswith("/"):
     BASE += "/"
+
+
+
+def rebased(text: str) -> str:
+    """``text`` (a Turtle file, a SPARQL query of the project) with the default base replaced by
+    $KG_BASE: ontology/, shapes/ and queries/ are written with the default base, and a deployment
+    under its own base reads them through this, so its records, ontology, code lists, shapes and
+    saved queries all speak of the same IRIs."""
+    return text if BASE == DEFAULT_BASE else text.replace(DEFAULT_BASE, BASE)
+
+
+def rebased_term(term):
+    """One RDF term of a bundled file rebased as :func:`rebased` does (IRIs, and the text of
+    literals such as a shape's SPARQL or a sh:namespace); other terms unchanged."""
+    if BASE == DEFAULT_BASE:
+        return term
+    if isinstance(term, URIRef) and DEFAULT_BASE in term:
+        return URIRef(rebased(str(term)))
+    if isinstance(term, Literal) and DEFAULT_BASE in term:
+        return Literal(rebased(str(term)), lang=term.language, datatype=term.datatype)
+    return term
+
 
 BGI = Namespace(BASE + "ontology#")
 ONTOLOGY = URIRef(BASE + "ontology")

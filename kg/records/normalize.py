@@ -184,7 +184,7 @@ def parse_date(raw: str) -> PartialDate:
     text = collapse_whitespace(raw).lower()
     if match := _FULL_DATE.match(text):
         day, month, year = (int(part) for part in match.groups())
-        _check_calendar(raw, year, month, day)
+        check_calendar(raw, year, month, day)
         return PartialDate(f"{year:04d}-{month:02d}-{day:02d}", "date")
     if match := _MONTH_DATE.match(text):
         month_name, year = match.group(1), int(match.group(2))
@@ -197,7 +197,19 @@ def parse_date(raw: str) -> PartialDate:
         f"{raw!r} is not a date (expected e.g. '05.07.2022 г.', 'февруари 2016 г.' or '2022 г.')")
 
 
-def _check_calendar(raw: str, year: int, month: int, day: int) -> None:
+#: An ISO 8601 calendar date, as YAML writes an unquoted ``2021-03-12``.
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: The XSD datatype of each lexical form :func:`parse_date` gives, by its length.
+_DATATYPE_BY_LENGTH = {4: "gYear", 7: "gYearMonth", 10: "date"}
+
+
+def date_datatype(lexical: str) -> str:
+    """``date``, ``gYearMonth`` or ``gYear``: the XSD datatype of a lexical form that
+    :func:`parse_date` produced (``2021-03-12``, ``2021-03``, ``2021``)."""
+    return _DATATYPE_BY_LENGTH[len(lexical)]
+
+
+def check_calendar(raw: str, year: int, month: int, day: int) -> None:
     try:
         datetime.date(year, month, day)
     except ValueError as error:

@@ -41,7 +41,35 @@ def _compose(path: Path) -> yaml.Node:
         raise RecordError(path, line, "yaml", f"not valid YAML: {error.problem}") from None
     if node is None:
         raise RecordError(path, 1, "file", "the file is empty")
+    _refuse_duplicate_keys(node, path)
     return node
+
+
+def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:
+    """A key given twice in one mapping is an error naming both lines.
+
+    YAML says keys are unique, but PyYAML keeps the last value silently, so a curator who pastes
+    a field twice would lose the first value without a word. The check walks the composed nodes
+    (the loaders here compose, then read the nodes), iteratively so deep nesting cannot overflow.
+    """
+    pending: list[yaml.Node] = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[tuple[str, str], int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    earlier = first_line.get((key.tag, key.value))
+                    if earlier is None:
+                        first_line[(key.tag, key.value)] = line
+                    else:
+                        raise RecordError(path, line, str(key.value)[:80],
+                                          f"the key is given twice, at lines {earlier} and {line}; "
+                                          "YAML keeps only one, so say it once")
+                pending.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
 
 
 _SCALARS = yaml.constructor.SafeConstructor()
@@ -95,8 +123,31 @@ def load_sources(path: Path) -> dict[str, Source]:
             if key not in known:
                 raise RecordError(path, line, key, f"unknown field; known: {sorted(known)}")
         fields: dict[str, Any] = {key: values.get(key) for key in known}  # YAML gives any type
+        if fields["date"] is not None:
+            fields["date"] = _source_date(entry, fields["date"], path)
         sources[values["id"]] = Source(**fields)
     return sources
+
+
+def _source_date(entry: yaml.Node, value: Any, path: Path) -> str:
+    """A source's ``date`` as the lexical form of ``xsd:date``, ``gYearMonth`` or ``gYear``
+    (:func:`kg.records.normalize.date_datatype` tells which): ``12.03.2021 г.``, ``март 2021 г.``,
+    ``2021`` or an ISO ``2021-03-12`` are read; anything else is refused at its line, never
+    published as an invalid ``xsd:gYear``."""
+    line = next((key_line for key, _value, key_line in _mapping_items(entry, path, "sources")
+                 if key == "date"), entry.start_mark.line + 1)
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if normalize.ISO_DATE.match(text):
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            normalize.check_calendar(text, year, month, day)
+        except normalize.NormalisationError as error:
+            raise RecordError(path, line, "date", str(error)) from None
+        return text
+    try:
+        return normalize.parse_date(text).lexical
+    except normalize.NormalisationError as error:
+        raise RecordError(path, line, "date", str(error)) from None
 
 
 def load_record_file(path: Path, sources: dict[str, Source]) -> list[Record]:

@@ -21,7 +21,7 @@ from rdflib.namespace import OWL, XSD
 from kg.common.errors import KgError
 from kg.common.formats import Format
 from kg.common.input_limits import check_size, check_triples
-from kg.common.rdf_input import DEFAULT_GRAPH, format_of, read_rdf_file
+from kg.common.rdf_input import DEFAULT_GRAPH, RdfInputError, format_of, read_rdf_file
 from kg.records import iris
 from kg.validate.data_graph import (
     DEFAULT_GRAPH_MARKER,
@@ -131,6 +131,8 @@ def _parsed_by_oxigraph(path: Path, rdf_format: Format, format_in: str | None,
     except (SyntaxError, ValueError, OSError):
         read_rdf_file(path, format_in)  # words the error with its place (file:line:col)
         return None
+    if not len(staged):
+        raise RdfInputError(f"{path}: no triples; an empty input is not a graph to validate or load")
     return staged
 
 

@@ -24,8 +24,14 @@ from kg.common.rdf_input import read_rdf_files
 from kg.validate.data_graph import data_graph
 from kg.validate.data_store import store_from_files, store_from_graphs
 from kg.validate.errors import DEFAULT_TIMEOUT
+from kg.validate.ontology_terms import (
+    add_undefined_term_results,
+    terms_in_graphs,
+    terms_in_store,
+    undefined_terms,
+)
 from kg.validate.pyshacl_engine import run_pyshacl
-from kg.validate.report import ValidationReport, report_of, results_of
+from kg.validate.report import ValidationReport, report_of, results_of, tag_messages
 from kg.validate.shacl_checks import compile_shapes
 from kg.validate.shacl_sparql import UnsupportedShapeError
 from kg.validate.shapes import load_shapes, named_shapes
@@ -42,10 +48,13 @@ def validate_graphs(graphs: Mapping[URIRef, Graph], shapes: Graph | Path | None 
                     add_vocabularies: bool = True, engine: str = "auto") -> ValidationReport:
     """Validate the union of ``graphs`` (named graphs keyed by name) against the shapes."""
     shapes_graph = shapes if isinstance(shapes, Graph) else load_shapes(shapes)
+    undefined = undefined_terms(*terms_in_graphs(graphs.values()))
     if choose_engine(engine, inference, shapes_graph) == "sparql":
-        return _validate_with_sparql(store_from_graphs(graphs), shapes_graph, timeout, add_vocabularies)
+        return _validate_with_sparql(store_from_graphs(graphs), shapes_graph, timeout, add_vocabularies,
+                                     undefined)
     data, notes = data_graph(graphs, add_vocabularies=add_vocabularies)
-    report_graph = run_pyshacl(data, shapes_graph, inference, timeout)
+    report_graph = tag_messages(run_pyshacl(data, shapes_graph, inference, timeout), shapes_graph)
+    add_undefined_term_results(report_graph, undefined)
     return ValidationReport(results_of(report_graph, shapes_graph), report_graph,
                             shape_count=len(named_shapes(shapes_graph)), notes=notes)
 
@@ -58,8 +67,9 @@ def validate_files(files: Iterable[Path], format_in: str | None = None, shapes: 
     paths_given = [Path(name) for name in files]
     shapes_graph = shapes if isinstance(shapes, Graph) else load_shapes(shapes)
     if choose_engine(engine, inference, shapes_graph) == "sparql":
-        return _validate_with_sparql(store_from_files(paths_given, format_in), shapes_graph, timeout,
-                                     add_vocabularies)
+        loaded = store_from_files(paths_given, format_in)
+        undefined = undefined_terms(*terms_in_store(loaded.store))
+        return _validate_with_sparql(loaded, shapes_graph, timeout, add_vocabularies, undefined)
     return validate_graphs(read_rdf_files(paths_given, format_in), shapes=shapes_graph, inference=inference,
                            timeout=timeout, add_vocabularies=add_vocabularies, engine="pyshacl")
 
@@ -89,7 +99,8 @@ def choose_engine(engine: str, inference: str, shapes: Graph) -> str:
     return "pyshacl"
 
 
-def _validate_with_sparql(store, shapes: Graph, timeout: float | None,
-                          add_vocabularies: bool) -> ValidationReport:
+def _validate_with_sparql(store, shapes: Graph, timeout: float | None, add_vocabularies: bool,
+                          undefined: Iterable[str] = ()) -> ValidationReport:
     report_graph, notes = run_in_child(store, shapes, add_vocabularies, timeout)
+    add_undefined_term_results(report_graph, undefined)
     return report_of(report_graph, shapes, notes)

@@ -112,6 +112,23 @@ def results_of(report: Graph, shapes: Graph | None = None) -> list[ShaclResult]:
     return results
 
 
+def tag_messages(report: Graph, shapes: Graph) -> Graph:
+    """``report`` with each untagged sh:resultMessage given the language tag of the shape message
+    it was filled in from (pyshacl drops it), so the Turtle report says which language each
+    message is in, as the SPARQL engine's does. Changes ``report`` in place and returns it."""
+    for node in set(report.subjects(SH.resultMessage, None)):
+        templates = _templates(shapes, report.value(node, SH.sourceConstraint),
+                               report.value(node, SH.sourceShape))
+        for message in list(report.objects(node, SH.resultMessage)):
+            if not isinstance(message, Literal) or message.language:
+                continue
+            _rank, language, _text = _tagged(message, templates)
+            if language:
+                report.remove((node, SH.resultMessage, message))
+                report.add((node, SH.resultMessage, Literal(str(message), lang=language)))
+    return report
+
+
 def _term(value: Node | None) -> URIRef | BNode | Literal | None:
     """A node of the report as a result's term (None where the report has none)."""
     return value if isinstance(value, URIRef | BNode | Literal) else None

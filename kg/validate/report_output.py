@@ -8,6 +8,7 @@ language asked for (Bulgarian or English).
 from __future__ import annotations
 
 import json
+import re
 from itertools import groupby
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -32,6 +33,52 @@ REPORT_GRAPH_FORMAT = formats.by_key("turtle")
 OUTPUTS = ("text", REPORT_GRAPH_FORMAT.key, "json")
 SEVERITY_NAMES = {"bg": {"Violation": "Нарушение", "Warning": "Предупреждение", "Info": "Бележка"},
                   "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info"}}
+
+
+#: The notes the engines write (in English, kg/validate/data_graph.py and data_store.py) in the
+#: other languages: (pattern of the English note, its replacement).
+NOTE_TRANSLATIONS = {
+    "bg": [
+        (re.compile(r"the input has no ontology: the bundled ontology and code lists were added"),
+         "входните данни нямат онтология: добавени са онтологията и кодовите списъци от пакета"),
+        (re.compile(r"the input has no named graphs: whether every resource is stated in a source graph "
+                    r"\((.*)\) was not checked"),
+         r"входните данни нямат именувани графи: не е проверено дали всеки ресурс е описан в граф на "
+         r"източник (\1)"),
+    ],
+}
+#: The input errors of kg.common.rdf_input in the other languages, as the notes above.
+ERROR_TRANSLATIONS = {
+    "bg": [
+        (re.compile(r"(.*): no triples; an empty input is not a graph to validate or load"),
+         r"\1: няма нито една тройка; празен вход не е граф, който да се проверява или зарежда"),
+        (re.compile(r"(.*): the language tag (.*) is not well-formed \(BCP 47\): (.*)"),
+         r"\1: езиковият етикет \2 не е правилно образуван (BCP 47): \3"),
+        (re.compile(r"(.*): cannot tell the RDF format from the extension (.*); name it with --format-in"),
+         r"\1: форматът на RDF не личи от разширението \2; посочете го с --format-in"),
+        (re.compile(r"(.*): no build found; run `kg build` first or name the RDF files to validate"),
+         r"\1: няма компилация; изпълнете първо `kg build` или посочете RDF файловете за проверка"),
+        (re.compile(r"(.*): No such file or directory"), r"\1: няма такъв файл или папка"),
+    ],
+}
+ERROR_WORD = {"en": "error", "bg": "грешка"}
+
+
+def translated(text: str, language: str, table: dict[str, list[tuple[re.Pattern, str]]]) -> str:
+    """``text`` (a note or an error, written in English) in ``language`` where ``table`` knows it;
+    else as it is (a parser's own words, say, stay English)."""
+    for pattern, replacement in table.get(language, ()):
+        if pattern.fullmatch(text):
+            return pattern.sub(replacement, text)
+    return text
+
+
+def translated_note(note: str, language: str) -> str:
+    return translated(note, language, NOTE_TRANSLATIONS)
+
+
+def translated_error(message: str, language: str) -> str:
+    return translated(message, language, ERROR_TRANSLATIONS)
 
 
 #: Longest namespace first, so id: wins over a shorter base.
@@ -76,7 +123,7 @@ def as_text(report: ValidationReport, language: str = "en", source: str = "") ->
     """Results grouped by severity and shape, then by focus node, in plain words."""
     words = WORDS[language]
     lines = [f"{source}: {summary_line(report, language)}" if source else summary_line(report, language)]
-    lines.extend(f"{words['note']}: {note}" for note in report.notes)
+    lines.extend(f"{words['note']}: {translated_note(note, language)}" for note in report.notes)
 
     def by_shape(result: ShaclResult):
         return result.severity, str(result.shape)
@@ -116,7 +163,7 @@ def as_json(report: ValidationReport, language: str = "en") -> str:
         "conforms": report.conforms,
         "counts": report.counts(),
         "shapes": report.shape_count,
-        "notes": report.notes,
+        "notes": [translated_note(note, language) for note in report.notes],
         "results": [{
             "severity": result.severity,
             "shape": term(result.shape),

@@ -16,6 +16,7 @@ from kg.common import paths
 from kg.common.errors import KgError
 from kg.common.input_limits import check_shapes_sparql
 from kg.common.rdf_input import read_rdf_file
+from kg.records import iris
 
 
 def shape_files(location: Path | None = None) -> list[Path]:
@@ -36,8 +37,9 @@ def load_shapes(location: Path | None = None) -> Graph:
     shapes = Graph()
     for path in shape_files(location):
         for graph in read_rdf_file(path).values():
-            for triple in graph:
-                shapes.add(triple)
+            for triple in graph:  # shapes are written with the default base
+                shapes.add((iris.rebased_term(triple[0]), iris.rebased_term(triple[1]),
+                            iris.rebased_term(triple[2])))
     check_shapes_sparql(shapes)  # no SERVICE in the shapes' SPARQL (kg/common/input_limits.py)
     return shapes
 
