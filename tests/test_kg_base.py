@@ -18,6 +18,10 @@ from pathlib import Path
 import pytest
 from server_process import running_server
 
+# A whole build, two validations, an export and a server under another base: CI runs it
+# (KG_TEST_ALL=1); the default run leaves it out to stay within its few minutes.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 BASE = "https://data.example.bg/kg/"
 DEFAULT_BASE = "https://w3id.org/bg-inclusion/"
