@@ -29,6 +29,18 @@ Answers are SPARQL JSON results by default (also for `Accept: */*`), CSV with
 `Accept: text/csv`, SPARQL XML и TSV чрез договаряне на съдържанието."""
 
 
+#: What any request may meet from the server's limits (docs/security.md), whatever the query:
+#: a URL over the length limit, a client over its share or rate, no worker free in time or a
+#: query over its time or memory limit. Each is a JSON error, as every error of the server.
+LIMITS = {
+    "TooLong": "the URL is longer than the server accepts; send fewer or shorter parameters",
+    "TooMany": "too many requests from your address at once or per second; retry later",
+    "Unavailable": "no query worker was free in time, or the query hit its time or memory limit",
+}
+LIMIT_RESPONSES = {"414": {"$ref": "#/components/responses/TooLong"},
+                   "429": {"$ref": "#/components/responses/TooMany"},
+                   "503": {"$ref": "#/components/responses/Unavailable"}}
+
 def operation_id(name: str) -> str:
     """``project-budget`` -> ``projectBudget``."""
     head, *rest = name.split("-")
@@ -81,6 +93,7 @@ def _responses(saved: SavedQuery) -> dict:
         "200": {"description": "the answer / отговорът", "content": content},
         "400": {"$ref": "#/components/responses/BadRequest"},
         "406": {"$ref": "#/components/responses/NotAcceptable"},
+        **LIMIT_RESPONSES,
     }
 
 
@@ -133,6 +146,9 @@ def _components() -> dict:
             "NotAcceptable": {"description": "no offered media type is acceptable",
                               "content": {"application/json": {
                                   "schema": {"$ref": "#/components/schemas/Error"}}}},
+            **{name: {"description": description, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}
+               for name, description in LIMITS.items()},
         },
     }
 
@@ -144,7 +160,7 @@ def openapi_document(queries: dict[str, SavedQuery],
         "operationId": "listQueries", "tags": ["catalogue"],
         "summary": "The catalogue of saved queries / Каталогът на записаните заявки",
         "responses": {"200": {"description": "the catalogue", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Catalogue"}}}}}}}}
+            "schema": {"$ref": "#/components/schemas/Catalogue"}}}}, **LIMIT_RESPONSES}}}}
     for name, saved in sorted(queries.items()):
         paths[f"/api/queries/{name}"] = _operation(saved, example_call(saved))
     return {
