@@ -11,6 +11,7 @@ command reads the same files, and the commands that read data say which director
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -33,8 +34,13 @@ def is_clone(directory: Path) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=64)
 def enclosing_clone(start: Path) -> Path | None:
-    """The clone of this project that ``start`` is in (``start`` or one of its parents)."""
+    """The clone of this project that ``start`` is in (``start`` or one of its parents).
+
+    Remembered per directory: the server asks for the saved queries' folder on every API
+    request, and walking up the tree reading pyproject.toml each time would be work on the
+    lookup path for an answer that does not change while the process runs."""
     for directory in (start, *start.parents):
         if is_clone(directory):
             return directory
