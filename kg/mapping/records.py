@@ -94,6 +94,11 @@ def _field_triples(subject: URIRef, spec: Field, value: Any, record: Record
     elif kind == "ident":
         yield subject, predicate, identifier_literal(value)
         yield subject, iris.BGI.identifierAsWritten, raw_literal(value)
+    elif kind == "code":
+        yield subject, predicate, raw_literal(value)
+    elif kind == "registry-id":
+        yield subject, predicate, Literal(normalize.parse_registry_id(value.text))
+        yield subject, as_written_property(predicate), raw_literal(value)
     elif kind == "money":
         yield from _money_triples(subject, predicate, value)
     elif kind == "date":

@@ -11,8 +11,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.common.paths import data_dir as default_data_dir
 from kg.records.corpus import Corpus
-from kg.records.model import LineSpan, Verbatim
+from kg.records.model import LineSpan, Source, Verbatim
 from kg.records.normalize import collapse_whitespace
 
 
@@ -47,13 +48,26 @@ class SeedText:
         return collapse_whitespace(" ".join(self.lines[span.first - 1:span.last]))
 
 
+def source_text_path(source: Source, seeds_dir: Path, data_dir: Path | None = None) -> Path:
+    """Where a source's text file is: the seeds directory, the development set of
+    announcements beside it (``../shared/ingest-dev``), or the reference texts the project
+    ships (``data/reference``, beside ``data/records``)."""
+    assert source.file is not None
+    corpus = source.corpus or "seeds"
+    if corpus == "ingest-dev":
+        return seeds_dir.parent / "ingest-dev" / source.file
+    if corpus == "reference":
+        return (data_dir or default_data_dir()) / "reference" / source.file
+    return seeds_dir / source.file
+
+
 def check_citations(corpus: Corpus, seeds_dir: Path) -> list[CitationProblem]:
     """Every problem found; an empty list means every verbatim value is where it is cited."""
     texts: dict[str, SeedText] = {}
     problems: list[CitationProblem] = []
     for source in corpus.sources.values():
         if source.file:
-            seed = SeedText(seeds_dir / source.file)
+            seed = SeedText(source_text_path(source, seeds_dir, corpus.data_dir))
             texts[source.id] = seed
             if source.sha256 and source.sha256 != seed.sha256:
                 problems.append(CitationProblem(Path("data/sources.yaml"), 1, source.id,

@@ -34,6 +34,13 @@ ORGANISATION_KINDS: dict[str, str] = {
     "commission": "bgi:Commission",
     "support-centre": "bgi:PersonalDevelopmentSupportCentre",
     "medical-centre": "bgi:MedicalCentre",
+    "foundation": "bgi:Foundation",
+    "municipal-enterprise": "bgi:MunicipalEnterprise",
+    "city-district-administration": "bgi:CityDistrictAdministration",
+    "district-administration": "bgi:DistrictAdministration",
+    "council-of-ministers": "bgi:CouncilOfMinisters",
+    "local-action-group": "bgi:LocalActionGroup",
+    "public-body": "bgi:PublicBody",
     "actor-group": "bgi:ActorGroup",
 }
 
@@ -51,9 +58,22 @@ PLACE_KINDS: dict[str, str] = {
     "town": "bgi:Town",
     "village": "bgi:Village",
     "quarter": "bgi:Quarter",
+    "city-district": "bgi:CityDistrict",
 }
 
-ROLES = ("beneficiary", "partner", "associated-partner")
+ROLES = ("beneficiary", "partner", "associated-partner", "participant")
+#: Why a participation's role is recorded: the text states it, or the curator reads it from
+#: the project's title or the context (published as inferred, never as stated).
+ROLE_BASES = ("stated", "inferred-from-title", "inferred-from-context")
+#: The strand of a partnership where the document scopes it (not a programme).
+PARTNERSHIP_STRANDS = ("transnational", "donor-state")
+PROJECT_STATUSES = ("approved", "contract-signed", "started", "in-progress", "completed",
+                    "extended", "terminated")
+BUDGET_COMPONENTS = ("total", "grant", "self-financing", "paid", "direct", "indirect",
+                     "programme-total", "programme-direct", "eu-share", "national-share",
+                     "cost-item", "change")
+LEGAL_FORMS = ("OOD", "EOOD", "AD", "EAD", "ET", "association", "foundation", "chitalishte",
+               "budget-organisation")
 UNITS = ("persons", "percent", "pupils", "households", "families", "houses", "apartments",
          "buildings", "places", "experts", "organisations", "years", "groups")
 APPROXIMATIONS = ("exact", "about", "over", "nearly", "slightly-over")
@@ -73,12 +93,18 @@ ENUM_SCHEMES: dict[str, str] = {
     "bgi:documentKind": "document-kinds",
     "bgi:budgetComponent": "budget-components",
     "bgi:unit": "units",
+    "bgi:roleBasis": "role-bases",
+    "bgi:partnershipStrand": "partnership-strands",
+    "bgi:projectStatus": "project-statuses",
+    "bgi:changeDirection": "change-directions",
+    "bgi:deliveryApproach": "delivery-approaches",
     "skos:inScheme": "",  # Concept records name their (data-stated) scheme directly
 }
 
 #: Schemes whose concepts the documents themselves state (records of type Concept or
 #: TargetGroup); the vocabularies declare only the scheme resources.
-DATA_SCHEMES = ("target-groups", "plan-priorities", "funding-source-kinds")
+DATA_SCHEMES = ("target-groups", "plan-priorities", "funding-source-kinds",
+                "measured-quantities")
 
 #: Classes given by a kind enum, besides the record type's own class.
 KIND_CLASSES: dict[str, dict[str, str]] = {

@@ -24,6 +24,8 @@ class Corpus:
 
     sources: dict[str, Source]
     records: list[Record]
+    #: The data directory the corpus was read from (its reference texts are in ``reference/``).
+    data_dir: Path | None = None
 
     def by_id(self) -> dict[str, list[Record]]:
         index: dict[str, list[Record]] = {}
@@ -38,7 +40,7 @@ def load_corpus(data_dir: Path) -> Corpus:
     records: list[Record] = []
     for path in sorted((data_dir / "records").glob("*.yaml")):
         records.extend(load_record_file(path, sources))
-    corpus = Corpus(sources, records)
+    corpus = Corpus(sources, records, data_dir)
     check_references(corpus)
     return corpus
 

@@ -11,23 +11,45 @@ mapping's canonical identifiers (:func:`canonical_identifier`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kg.records import normalize
 from kg.records.model import LineSpan, Reading, Verbatim
 from kg.records.schema import VERBATIM_KINDS, Field
 
+VERBATIM_KEYS = frozenset({"raw", "line", "normalised", "review", "lang", "inferred_year"})
+
 
 def read_verbatim(value: Any, default: LineSpan) -> Verbatim:
     """A verbatim value as written: text, a list of fragments or ``{raw: ..., line: ...}``.
 
-    Fragments without lines of their own are cited from ``default`` (the record's line)."""
+    The mapping form may also say ``normalised`` (a curator's canonical form of a corrupted
+    identifier), ``review`` (why the value needs review; a value that does not parse is then
+    kept as written, unparsed), ``lang`` (the language of this value, where it differs from
+    the source's) and ``inferred_year`` (a year the curator inferred for a date written
+    without one). Fragments without lines of their own are cited from ``default``."""
+    extras: dict[str, Any] = {}
     if isinstance(value, dict):
-        unknown = set(value) - {"raw", "line"}
+        unknown = set(value) - VERBATIM_KEYS
         if unknown or "raw" not in value:
-            raise ValueError("a cited value is {raw: ..., line: N}")
+            raise ValueError("a cited value is {raw: ..., line: N} (optionally normalised, "
+                             "review, lang, inferred_year)")
         raw_value = value["raw"]
         lines = value.get("line", None)
+        for key in ("normalised", "review", "lang"):
+            if key in value:
+                if not isinstance(value[key], str) or not value[key].strip():
+                    raise ValueError(f"'{key}' is non-empty text")
+                extras[key] = value[key].strip()
+        if "lang" in extras and not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*",
+                                                 extras["lang"]):
+            raise ValueError(f"'lang' {extras['lang']!r} is not a BCP 47 language tag (bg, en)")
+        if "inferred_year" in value:
+            year = value["inferred_year"]
+            if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+                raise ValueError("'inferred_year' is a year such as 2021")
+            extras["inferred_year"] = year
     else:
         raw_value, lines = value, None
     fragments = raw_value if isinstance(raw_value, list) else [raw_value]
@@ -41,7 +63,7 @@ def read_verbatim(value: Any, default: LineSpan) -> Verbatim:
         spans = [LineSpan.parse(item) for item in lines]
     else:
         spans = [LineSpan.parse(lines)] * len(fragments)
-    return Verbatim(tuple(fragments), tuple(spans))
+    return Verbatim(tuple(fragments), tuple(spans), **extras)
 
 
 def read_value(spec: Field, value: Any, default: LineSpan) -> Any:
@@ -49,7 +71,17 @@ def read_value(spec: Field, value: Any, default: LineSpan) -> Any:
     kind = spec.kind
     if kind in VERBATIM_KINDS and kind != "texts":
         verbatim = read_verbatim(value, default)
-        _parse_verbatim(kind, verbatim.text)
+        if verbatim.normalised is not None and kind != "ident":
+            raise ValueError("'normalised' is given only for identifiers")
+        if verbatim.inferred_year is not None and kind != "date":
+            raise ValueError("'inferred_year' is given only for dates")
+        if verbatim.normalised is not None:
+            _parse_identifier(verbatim.normalised)
+        try:
+            _parse_verbatim(kind, verbatim.text)
+        except (ValueError, normalize.NormalisationError):
+            if verbatim.review is None and verbatim.normalised is None:
+                raise
         return verbatim
     if kind == "texts":
         if not isinstance(value, list) or not value:
@@ -108,6 +140,7 @@ def _parse_verbatim(kind: str, text: str) -> None:
         "duration": normalize.parse_duration,
         "quantity": normalize.parse_quantity,
         "span": normalize.parse_span,
+        "registry-id": normalize.parse_registry_id,
     }
     parser = parsers.get(kind)
     if parser:

@@ -46,6 +46,16 @@ class Verbatim:
 
     fragments: tuple[str, ...]
     spans: tuple[LineSpan, ...]
+    #: A curator's canonical form where the written one is corrupted beyond normalisation
+    #: (``BG05M9OP002-2.033`` written for ``BG05M9OP001-2.033``); published as derived.
+    normalised: str | None = None
+    #: Why the value needs a reviewer's eye; with it, a value that does not parse is kept as
+    #: written with no canonical value instead of being refused.
+    review: str | None = None
+    #: The language the document writes this value in, where it differs from the source's.
+    lang: str | None = None
+    #: A year the curator inferred for a date the document gives without one (never stated).
+    inferred_year: int | None = None
 
     @property
     def text(self) -> str:
@@ -94,3 +104,8 @@ class Source:
     publisher: str | None = None
     date: str | None = None
     note: str | None = None
+    #: Where ``file`` lives: ``seeds`` (../shared/seeds, the default), ``ingest-dev``
+    #: (../shared/ingest-dev, beside the seeds) or ``reference`` (data/reference in the repo).
+    corpus: str | None = None
+    #: The address the text was captured from, where the source states one.
+    url: str | None = None

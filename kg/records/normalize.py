@@ -303,3 +303,33 @@ def slugify(text: str) -> str:
     ascii_text = transliterate(collapse_whitespace(text))
     ascii_text = unicodedata.normalize("NFKD", ascii_text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+_EIK_WEIGHTS_9 = ((1, 2, 3, 4, 5, 6, 7, 8), (3, 4, 5, 6, 7, 8, 9, 10))
+_EIK_WEIGHTS_13 = ((2, 7, 3, 5), (4, 9, 5, 7))
+
+
+def _eik_check_digit(digits: str, weight_sets: tuple[tuple[int, ...], ...]) -> int:
+    """The Registry Agency's check digit: weighted sum mod 11, a second weight set when the
+    first gives 10, and 0 when the second gives 10 too."""
+    for weights in weight_sets:
+        remainder = sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
+        if remainder != 10:
+            return remainder
+    return 0
+
+
+def parse_registry_id(raw: str) -> str:
+    """Read an ЕИК/БУЛСТАТ (``ЕИК 000776038``, ``БУЛСТАТ: 121690535``) as its 9 or 13 digits,
+    refusing one whose check digits do not hold (a typo in a registry id joins to the wrong
+    organisation)."""
+    text = re.sub(r"^(?:ЕИК|EIK|БУЛСТАТ|BULSTAT|UIC)\s*(?:/\s*(?:ЕИК|БУЛСТАТ)\s*)?[:№]?\s*", "",
+                  collapse_whitespace(raw), flags=re.IGNORECASE)
+    digits = re.sub(r"[\s\u00a0]", "", text)
+    if not re.fullmatch(r"\d{9}|\d{13}", digits):
+        raise NormalisationError(f"{raw!r} is not an ЕИК/БУЛСТАТ (9 or 13 digits)")
+    if _eik_check_digit(digits[:8], _EIK_WEIGHTS_9) != int(digits[8]):
+        raise NormalisationError(f"{raw!r}: the check digit of the first nine digits does not hold")
+    if len(digits) == 13 and _eik_check_digit(digits[8:12], _EIK_WEIGHTS_13) != int(digits[12]):
+        raise NormalisationError(f"{raw!r}: the check digit of the 13-digit number does not hold")
+    return digits

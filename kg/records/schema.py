@@ -18,6 +18,8 @@ Field kinds (what the YAML value is and how it is checked):
 ``duration``   a verbatim duration (``24 месеца``).
 ``quantity``   a verbatim count or share, maybe approximate (``около 12 000 души``, ``над 70%``).
 ``span``       a verbatim span of years (``2022 - 2024``, ``2022 г.-2024``).
+``code``       a verbatim code published as a plain literal, not normalised (``BG415``, ``BG-10``).
+``registry-id`` a verbatim ЕИК/БУЛСТАТ (9 or 13 digits), check digits validated.
 ``ref``/``refs`` the id of another record (``org/obshtina-kyustendil``), anywhere in data/.
 ``enum``       one value of a fixed set (listed in the field).
 ``int``        a curated integer (a position in a list).
@@ -33,11 +35,16 @@ from dataclasses import dataclass, field
 
 from kg.records.codelists import (
     APPROXIMATIONS,
+    BUDGET_COMPONENTS,
     DATA_SCHEMES,
     ENUM_SCHEMES,
     KIND_CLASSES,
+    LEGAL_FORMS,
     ORGANISATION_KINDS,
+    PARTNERSHIP_STRANDS,
     PLACE_KINDS,
+    PROJECT_STATUSES,
+    ROLE_BASES,
     ROLES,
     SERVICE_KINDS,
     UNITS,
@@ -46,7 +53,8 @@ from kg.records.codelists import (
 __all__ = ["APPROXIMATIONS", "DATA_SCHEMES", "ENUM_SCHEMES", "KIND_CLASSES", "TYPES", "Field",
            "RecordType"]
 
-VERBATIM_KINDS = frozenset({"text", "texts", "ident", "money", "date", "duration", "quantity", "span"})
+VERBATIM_KINDS = frozenset({"text", "texts", "ident", "money", "date", "duration", "quantity", "span",
+                            "code", "registry-id"})
 
 
 @dataclass(frozen=True)
@@ -101,22 +109,29 @@ def _register(record_type: RecordType) -> None:
 _register(RecordType("Fund", "fund/", "bgi:Fund", (
     F("name", "text", "rdfs:label", required=True),
     F("abbreviation", "text", "bgi:abbreviation"),
-), label_field="name", doc="An EU fund (ESF)."))
+    F("names_as_written", "texts", "bgi:nameAsWritten"),
+), label_field="name", doc="An EU fund (ESF, ESF+) or the ESI Funds together."))
 
 _register(RecordType("FinancialMechanism", "fund/", "bgi:FinancialMechanism", (
     F("name", "text", "rdfs:label", required=True),
     F("period", "text", "bgi:programmingPeriod"),
+    F("names_as_written", "texts", "bgi:nameAsWritten"),
 ), label_field="name", doc="A financial mechanism (EEA Grants 2014-2021)."))
 
 _register(RecordType("Programme", "programme/", "bgi:Programme", (
-    F("name", "text", "rdfs:label", required=True),
+    F("name", "text", "rdfs:label"),
     F("kind", "enum", "bgi:programmeKind", required=True,
-      values=("operational-programme", "eea-programme", "national-programme")),
+      values=("operational-programme", "eu-programme", "eea-programme", "national-programme")),
     F("abbreviation", "text", "bgi:abbreviation"),
     F("code", "ident", "dcterms:identifier"),
     F("period", "text", "bgi:programmingPeriod"),
     F("funded_by", "refs", "bgi:fundedBy", targets=("Fund", "FinancialMechanism")),
-), label_field="name", doc="A funding programme (OP HRD, OP SESG, an EEA programme, a national programme)."))
+    F("names_as_written", "texts", "bgi:nameAsWritten"),
+    F("managing_authority", "ref", "bgi:managingAuthority", targets=("Organisation",)),
+    F("intermediate_bodies", "refs", "bgi:intermediateBody", targets=("Organisation",)),
+), label_field="name",
+   doc="A funding programme (OP HRD, OP SESG, a 2021-2027 programme, an EEA programme, a national "
+       "programme). A name or a code is required; names_as_written holds every other wording."))
 
 _register(RecordType("PriorityAxis", "programme/", "bgi:PriorityAxis", (
     F("programme", "ref", "bgi:priorityAxisOf", required=True, targets=("Programme",)),
@@ -130,7 +145,11 @@ _register(RecordType("Procedure", "procedure/", "bgi:Procedure", (
     F("programmes", "refs", "bgi:underProgramme", required=True, targets=("Programme",)),
     F("axes", "refs", "bgi:underPriorityAxis", targets=("PriorityAxis",)),
     F("award", "enum", "bgi:awardMode", values=("direct-award", "competitive")),
-), label_field="name", doc="A grant procedure (ИСУН procedure code)."))
+    F("approach", "enum", "bgi:deliveryApproach", values=("clld",)),
+    F("strategy", "ref", "bgi:underStrategy", targets=("StrategicDocument",)),
+    F("intermediate_body", "ref", "bgi:intermediateBody", targets=("Organisation",)),
+), label_field="name", doc="A grant procedure (ИСУН procedure code); under CLLD, the local "
+   "action group's strategy and the group as the body that selects projects."))
 
 _register(RecordType("ProcedureComponent", "procedure/", "bgi:ProcedureComponent", (
     F("procedure", "ref", "bgi:componentOf", required=True, targets=("Procedure",)),
@@ -139,23 +158,33 @@ _register(RecordType("ProcedureComponent", "procedure/", "bgi:ProcedureComponent
 ), label_field="name", doc="A component of a procedure (Компонент 1)."))
 
 _register(RecordType("Contract", "contract/", "bgi:GrantContract", (
-    F("number", "ident", "dcterms:identifier", required=True),
-    F("programme", "ref", "bgi:underProgramme", required=True, targets=("Programme",)),
-    F("procedure", "ref", "bgi:underProcedure", required=True, targets=("Procedure",)),
+    F("number", "ident", "dcterms:identifier"),
+    F("programme", "ref", "bgi:underProgramme", targets=("Programme",)),
+    F("procedure", "ref", "bgi:underProcedure", targets=("Procedure",)),
     F("project", "ref", "bgi:fundsProject", required=True, targets=("Project",)),
     F("kind_as_written", "text", "bgi:contractKindAsWritten"),
     F("target_groups", "refs", "bgi:targetGroup", targets=("TargetGroup",)),
-), doc="A grant contract: one per programme leg of a project."))
+    F("signed", "date", "bgi:signingDate"),
+), doc="A grant contract: one per programme leg of a project (its number where the text gives it)."))
 
 _register(RecordType("Amendment", "project/", "bgi:Amendment", (
-    F("number", "text", "bgi:amendmentNumber", required=True),
-    F("amends", "refs", "bgi:amends", required=True, targets=("Contract",)),
+    F("number", "text", "bgi:amendmentNumber"),
+    F("amends", "refs", "bgi:amends", required=True, targets=("Contract", "Project")),
+    F("signed", "date", "bgi:signingDate"),
+    F("new_start_date", "date", "bgi:newStartDate"),
     F("new_end_date", "date", "bgi:newEndDate"),
+    F("from_component", "ref", "bgi:componentBefore", targets=("ProcedureComponent",)),
+    F("to_component", "ref", "bgi:componentAfter", targets=("ProcedureComponent",)),
+    F("adds_activities", "refs", "bgi:addsActivity", targets=("Activity",)),
+    F("adds_outputs", "texts", "bgi:addsOutput"),
+    F("description", "text", "dcterms:description"),
     F("kind_as_written", "text", "bgi:contractKindAsWritten"),
-), doc="A numbered amendment (споразумение) to one or more contracts."))
+), doc="An amendment (допълнително споразумение, анекс) to contracts or, where the text names no "
+   "contract, to the project: its number and signing date, new dates, a change of component, what "
+   "it adds; its budget changes are Amounts stated_after it (component change)."))
 
 _register(RecordType("Project", "project/", "bgi:Project", (
-    F("title", "text", "rdfs:label", required=True),
+    F("title", "text", "rdfs:label"),
     F("number", "ident", "dcterms:identifier"),
     F("procedures", "refs", "bgi:underProcedure", targets=("Procedure",)),
     F("component", "ref", "bgi:underComponent", targets=("ProcedureComponent",)),
@@ -170,7 +199,13 @@ _register(RecordType("Project", "project/", "bgi:Project", (
     F("target_groups", "refs", "bgi:targetGroup", targets=("TargetGroup",)),
     F("expected_results", "texts", "bgi:expectedResult"),
     F("co_financed_by", "refs", "bgi:coFinancedBy", targets=("Fund", "FinancialMechanism")),
-), label_field="title", doc="A project carried out under one or more contracts."))
+    F("programmes_as_written", "texts", "bgi:programmeAsWritten"),
+    F("status", "enum", "bgi:projectStatus", values=PROJECT_STATUSES),
+    F("status_date", "date", "bgi:statusDate"),
+    F("status_as_written", "text", "bgi:statusAsWritten"),
+), label_field="title", doc="A project carried out under one or more contracts. Its title may be "
+   "left out where the text gives none; programmes_as_written holds a programme the text names "
+   "without identifying it (\"Оперативна програма\")."))
 
 _register(RecordType("ProjectObjective", "project/", "bgi:ProjectObjective", (
     F("project", "ref", "bgi:objectiveOf", required=True, targets=("Project",)),
@@ -184,6 +219,8 @@ _register(RecordType("Participation", "project/", "bgi:Participation", (
     F("project", "ref", "bgi:participationIn", required=True, targets=("Project",)),
     F("agent", "ref", "bgi:participant", required=True, targets=("Organisation",)),
     F("role", "enum", "bgi:role", required=True, values=ROLES),
+    F("basis", "enum", "bgi:roleBasis", values=ROLE_BASES),
+    F("strand", "enum", "bgi:partnershipStrand", values=PARTNERSHIP_STRANDS),
     F("programme", "ref", "bgi:underProgramme", targets=("Programme",)),
     F("since", "date", "bgi:startDate"),
     F("name_as_written", "text", "bgi:nameAsWritten"),
@@ -207,12 +244,17 @@ _register(RecordType("Organisation", "org/", "bgi:Organisation", (
     F("name", "text", "rdfs:label", required=True),
     F("kind", "enum", "bgi:organisationKind", required=True, values=tuple(ORGANISATION_KINDS)),
     F("abbreviation", "text", "bgi:abbreviation"),
-    F("legal_form", "enum", "bgi:legalForm", values=("OOD", "EOOD")),
+    F("legal_form", "enum", "bgi:legalForm", values=LEGAL_FORMS),
     F("branch_of", "ref", "bgi:branchOf", targets=("Organisation",)),
     F("part_of", "ref", "org:subOrganizationOf", targets=("Organisation",)),
     F("place", "ref", "bgi:place", targets=("Place",)),
     F("address", "text", "locn:fullAddress"),
-), label_field="name", doc="An organisation; its kind gives its class."))
+    F("registry_id", "registry-id", "bgi:registryId"),
+    F("official_name", "bg", "bgi:officialName"),
+    F("country", "ref", "bgi:country", targets=("Place",)),
+), label_field="name", doc="An organisation; its kind gives its class. official_name is the "
+   "curator's official form of a name the text writes inflected or shortened (derived, not "
+   "stated); registry_id its ЕИК/БУЛСТАТ as written."))
 
 _register(RecordType("ServiceCentre", "service/", "bgi:ServiceCentre", (
     F("name", "text", "rdfs:label", required=True),
@@ -236,15 +278,29 @@ _register(RecordType("Place", "place/", "bgi:Place", (
     F("name", "text", "rdfs:label", required=True),
     F("kind", "enum", "bgi:placeKind", required=True, values=tuple(PLACE_KINDS)),
     F("within", "ref", "bgi:within", targets=("Place",)),
-), label_field="name", doc="A place: country, district, municipality, town, village, quarter."))
+    F("nuts", "ref", "bgi:nutsRegion", targets=("NutsRegion",)),
+    F("iso_code", "code", "bgi:iso31662Code"),
+), label_field="name", doc="A place: country, district, municipality, town, village, quarter, a "
+   "city's district (район); a district (област) has its NUTS-3 region and ISO 3166-2 code."))
+
+_register(RecordType("NutsRegion", "nuts/", "bgi:NutsRegion", (
+    F("code", "code", "skos:notation", required=True),
+    F("name", "text", "skos:prefLabel", required=True),
+    F("level", "int", "bgi:nutsLevel", required=True),
+    F("broader", "ref", "skos:broader", targets=("NutsRegion",)),
+), label_field="name", doc="A region of the NUTS 2021 classification (levels 0-3), from the "
+   "reference source."))
 
 _register(RecordType("StrategicDocument", ("document/", "plan/"), "bgi:StrategicDocument", (
     F("title", "text", "rdfs:label", required=True),
     F("level", "enum", "bgi:governanceLevel", required=True,
-      values=("national", "district", "municipal")),
+      values=("national", "district", "municipal", "local")),
     F("kind", "enum", "bgi:documentKind", required=True,
-      values=("strategy", "action-plan", "plan", "programme")),
+      values=("strategy", "action-plan", "plan", "programme", "report", "clld-strategy")),
     F("period", "span", "bgi:period"),
+    F("period_start", "date", "bgi:periodStartDate"),
+    F("period_end", "date", "bgi:periodEndDate"),
+    F("adopted_by", "refs", "bgi:adoptedBy", targets=("Organisation",)),
     F("implements", "refs", "bgi:implements", targets=("StrategicDocument",)),
     F("territory", "ref", "dcterms:spatial", targets=("Place",)),
     F("issued_by", "ref", "dcterms:publisher", targets=("Organisation",)),
@@ -260,10 +316,20 @@ _register(RecordType("Decision", "decision/", "bgi:Decision", (
     F("date", "date", "dcterms:date"),
     F("adopts", "refs", "bgi:adopts", targets=("StrategicDocument",)),
     F("subject", "text", "dcterms:subject"),
-), doc="A decision of a body (Решение № … по протокол № …)."))
+    F("protocol_date", "date", "bgi:protocolDate"),
+    F("legal_basis", "text", "bgi:legalBasisAsWritten"),
+    F("legal_acts", "refs", "bgi:legalBasis", targets=("LegalAct",)),
+    F("chair", "ref", "bgi:signedBy", targets=("Person",)),
+    F("votes_for", "quantity", "bgi:votesFor"),
+    F("votes_against", "quantity", "bgi:votesAgainst"),
+    F("votes_abstained", "quantity", "bgi:votesAbstained"),
+    F("items", "texts", "bgi:decisionItem"),
+), doc="A decision of a body (Решение № … по протокол № …): its legal basis, the chair who signs, "
+   "the votes, its items and the documents it adopts."))
 
 _register(RecordType("LegalAct", "legal-act/", "bgi:LegalAct", (
     F("title", "text", "rdfs:label", required=True),
+    F("abbreviation", "text", "bgi:abbreviation"),
     F("number", "text", "bgi:actNumber"),
     F("date", "date", "dcterms:date"),
     F("issued_by", "ref", "dcterms:publisher", targets=("Organisation",)),
@@ -276,16 +342,28 @@ _register(RecordType("Person", "person/", "bgi:Person", (
 
 _register(RecordType("Amount", "project/", "bgi:Amount", (
     F("of", "ref", "bgi:amountOf", required=True, targets=("Project", "Contract")),
-    F("component", "enum", "bgi:budgetComponent", required=True,
-      values=("total", "direct", "indirect", "programme-total", "programme-direct", "eu-share",
-              "national-share")),
+    F("component", "enum", "bgi:budgetComponent", required=True, values=BUDGET_COMPONENTS),
     F("value", "money", "schema:value", required=True),
+    F("label", "text", "bgi:amountLabelAsWritten"),
+    F("direction", "enum", "bgi:changeDirection", values=("increase", "decrease")),
     F("programme", "ref", "bgi:underProgramme", targets=("Programme",)),
     F("fund", "ref", "bgi:fromFund", targets=("Fund", "FinancialMechanism")),
     F("rate", "quantity", "bgi:rateOfDirectCosts"),
     F("stated_after", "ref", "bgi:statedAfter", targets=("Amendment",)),
     F("current", "bool", "bgi:isCurrent"),
-), doc="An amount of a budget: total, direct, indirect, per programme, EU or national share."))
+), doc="An amount of a budget: total, grant, own funds, paid, direct, indirect, per programme, EU "
+   "or national share, a cost item (label as written), or an amendment's change (direction)."))
+
+_register(RecordType("Event", "event/", "bgi:Event", (
+    F("name", "text", "rdfs:label", required=True),
+    F("project", "ref", "bgi:eventOf", targets=("Project",)),
+    F("date", "date", "schema:startDate"),
+    F("end", "date", "schema:endDate"),
+    F("venues", "refs", "bgi:venue", targets=("Organisation", "Place")),
+    F("organisers", "refs", "bgi:organisedBy", targets=("Organisation",)),
+    F("description", "text", "dcterms:description"),
+), label_field="name", doc="A dated event the text reports (a presentation, a camp): its dates are "
+   "never the project's."))
 
 _register(RecordType("Priority", "plan/", "bgi:Priority", (
     F("plan", "ref", "bgi:priorityOf", required=True, targets=("StrategicDocument",)),
@@ -343,7 +421,7 @@ _register(RecordType("Action", "plan/", "bgi:Action", (
 
 _register(RecordType("Concept", "concept/", "skos:Concept", (
     F("scheme", "enum", "skos:inScheme", required=True,
-      values=("plan-priorities", "funding-source-kinds")),
+      values=("plan-priorities", "funding-source-kinds", "measured-quantities")),
     F("label", "text", "skos:prefLabel", required=True),
 ), label_field="label", doc="A concept of a code list a document states (plan priorities, funding kinds)."))
 
@@ -357,9 +435,11 @@ _register(RecordType("Observation", "statistic/", "bgi:Observation", (
     F("statement", "text", "rdfs:comment", required=True),
     F("value", "quantity", "bgi:observedValue", required=True),
     F("unit", "enum", "bgi:unit", required=True, values=UNITS),
+    F("measure", "ref", "bgi:measuredQuantity", targets=("Concept",)),
     F("place", "ref", "bgi:refArea", targets=("Place", "Organisation", "ServiceCentre")),
     F("period", "text", "bgi:refPeriodAsWritten"),
     F("period_start", "date", "bgi:refPeriodStart"),
+    F("period_end", "date", "bgi:refPeriodEnd"),
 ), doc="A statistic of the documents (a Data Cube observation)."))
 
 _register(RecordType("Disagreement", "disagreement/", "bgi:Disagreement", (

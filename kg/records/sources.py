@@ -25,6 +25,8 @@ from kg.records.schema import TYPES
 
 #: libyaml's C loader where PyYAML was built with it (much faster), else the pure-Python one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Where a source's text file may live (see :func:`kg.records.citations.source_text_path`).
+SOURCE_CORPORA = ("seeds", "ingest-dev", "reference")
 
 
 def _compose(path: Path) -> yaml.Node:
@@ -125,6 +127,9 @@ def load_sources(path: Path) -> dict[str, Source]:
         fields: dict[str, Any] = {key: values.get(key) for key in known}  # YAML gives any type
         if fields["date"] is not None:
             fields["date"] = _source_date(entry, fields["date"], path)
+        if fields["corpus"] is not None and fields["corpus"] not in SOURCE_CORPORA:
+            raise RecordError(path, line, "corpus",
+                              f"{fields['corpus']!r} is not one of: {', '.join(SOURCE_CORPORA)}")
         sources[values["id"]] = Source(**fields)
     return sources
 
