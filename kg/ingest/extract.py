@@ -431,7 +431,7 @@ _DATE_DMY = re.compile(rf"(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}})(?![\d])"
 _DATE_ISO = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?![\d-])")
 _DATE_WORDS = re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_BG})(?:\s+(\d{{4}})(?!\d){_Y})?(?![А-Яа-я])",
                          re.IGNORECASE)
-_DATE_MONTH_YEAR = re.compile(rf"(?<![А-Яа-я\d]\s)(?<![А-Яа-я])({_MONTH_BG})\s*(\d{{4}})(?!\d){_Y}",
+_DATE_MONTH_YEAR = re.compile(rf"(?<![А-Яа-я])({_MONTH_BG})\s*(\d{{4}})(?!\d){_Y}",
                               re.IGNORECASE)
 _DATE_EN = re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_EN}),?\s+(\d{{4}})(?!\d)")
 _DATE_EN_MDY = re.compile(rf"(?<![A-Za-z])({_MONTH_EN})\s+(\d{{1,2}}),\s+(\d{{4}})(?!\d)")
@@ -603,7 +603,7 @@ _EN_PARTNERS = re.compile(r"partners?\s+(?:municipalities|municipality|organisat
 _EN_DONOR_PARTNER = re.compile(r"(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+)\s*,\s*(?P<country>[A-Z][a-z]+)\s+"
                                r"as\s+a\s+partner(?P<donor>\s+from\s+the\s+donor\s+[Cc]ountry)?")
 _EN_BENEFICIARY = re.compile(r"(?P<name>municipality\s+of\s+[A-Z][\w-]+|[Mm]unicipality\s+[A-Z][\w-]+)\s+as\s+"
-                             r"(?:a\s+|the\s+)?benefici\w*")
+                             r"(?:a\s+|the\s+)?benefic\w*")
 _LABELLED = re.compile(r"^\s*(?P<label>Бенефициент|Бенефициер|Beneficiary|Партньори|Partners|"
                        r"Асоциирани партньори|Associated partners)\s*[:|]\s*(?P<value>.+?)\s*\|?\s*$")
 
