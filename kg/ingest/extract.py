@@ -100,7 +100,7 @@ _ID = re.compile(
     rf"(?<![A-Za-z0-9])(?P<prog>{_PROG_CODE}){SEP}(?P<proc>\d\.\d{{3}})(?![\d.])"
     rf"(?:{SEP}(?P<serial>\d{{3,4}})(?![\d.]))?"
     rf"(?:{SEP}(?:(?P<cci>\d{{4}}BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}){SEP})?(?P<c>[CС]\d{{2,3}})(?!\d))?")
-_PROG_ALONE = re.compile(rf"(?<![A-Za-z0-9{_DASH}])(?:\d{{4}})?BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}(?![\w{_DASH}])")
+_PROG_ALONE = re.compile(rf"(?<![A-Za-z0-9{_DASH}])(?:\d{{4}})?BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}(?![\w{_DASH}])")  # noqa: E501
 _ISUN = re.compile(r"^(?:BG\d\d[A-Z0-9]{4}\d{3}|BGLD)-\d\.\d{3}(?:-\d{4})?"
                    r"(?:-(?:\d{4}BG\d\d[A-Z0-9]{4}\d{3}-)?C\d{2,3})?$")
 _DECISION = re.compile(r"(?<![А-Яа-я])(Решение|РЕШЕНИЕ|решение)\s*(?:№\s*)?(\d{1,5})(?!\d)")
@@ -311,7 +311,7 @@ def _derived_programmes(facts: list[Fact]) -> list[Fact]:
 
 
 _FUNDS = (
-    (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд\s+плюс|(?<![А-Яа-я])ЕСФ\s?\+|European Social Fund Plus"), "ESF+"),
+    (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд\s+плюс|(?<![А-Яа-я])ЕСФ\s?\+|European Social Fund Plus"), "ESF+"),  # noqa: E501
     (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд(?!\s+плюс)|(?<![А-Яа-я])ЕСФ(?![А-Яа-я+]|\s\+)"
                 r"|European Social Fund(?! Plus)"), "ESF"),
     (re.compile(r"Европейски(?:те)?\s+структурни\s+и\s+инвестиционни\s+фондове|(?<![А-Яа-я])ЕСИФ(?![А-Яа-я])"
@@ -377,11 +377,10 @@ def parse_amount(raw: str) -> tuple[Decimal, list[str]]:
             if re.fullmatch(r"\d{1,3},\d{3}", text):
                 flags.append(f"ambiguous amount {raw!r}: comma read as a thousands separator")
             text = text.replace(",", "")
-    elif "." in text:
-        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
-            if re.fullmatch(r"\d{1,3}\.\d{3}", text):
-                flags.append(f"ambiguous amount {raw!r}: dot read as a thousands separator")
-            text = text.replace(".", "")
+    elif "." in text and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+        if re.fullmatch(r"\d{1,3}\.\d{3}", text):
+            flags.append(f"ambiguous amount {raw!r}: dot read as a thousands separator")
+        text = text.replace(".", "")
     try:
         return Decimal(text), flags
     except InvalidOperation as error:  # pragma: no cover - the patterns admit only digits
@@ -427,7 +426,7 @@ def _money(line: str, number: int, facts: list[Fact], taken: list[tuple[int, int
 # --------------------------------------------------------------------------- dates
 
 _Y = r"(?:\s*(?:година|г\.|год\.?|г(?![А-Яа-я])))?"
-_DATE_DMY = re.compile(rf"(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}})(?![\d])" + _Y, re.IGNORECASE)
+_DATE_DMY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d])" + _Y, re.IGNORECASE)
 _DATE_ISO = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?![\d-])")
 _DATE_WORDS = re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_BG})(?:\s+(\d{{4}})(?!\d){_Y})?(?![А-Яа-я])",
                          re.IGNORECASE)
@@ -456,7 +455,7 @@ def _date_label(line: str, start: int, end: int, spans: list[tuple[int, int]]) -
     if any(e <= start and start - e <= 5 for _, e in spans) and before.endswith("от"):
         return "signed"
     s_start, s_end = _sentence_bounds(line, start)
-    if re.search(r"проведен", line[s_start:s_end].lower()) and not re.search(r"процедура", line[s_start:start].lower()):
+    if re.search(r"проведен", line[s_start:s_end].lower()) and not re.search(r"процедура", line[s_start:start].lower()):  # noqa: E501
         return "event"
     best: tuple[int, str] | None = None
     for name, pattern in _DATE_LABELS:
@@ -465,7 +464,7 @@ def _date_label(line: str, start: int, end: int, spans: list[tuple[int, int]]) -
                 best = (match.end(), name)
     if re.search(r"\d\s*(?:г\.)?\s*[-–—]\s*$", line[max(0, start - 8):start]):
         return "end"
-    if re.match(rf"^\s*[-–—]\s*\d{{1,2}}\.\d{{1,2}}\.\d{{4}}", line[end:]) and best and best[1] in ("end", "date"):
+    if re.match(r"^\s*[-–—]\s*\d{1,2}\.\d{1,2}\.\d{4}", line[end:]) and best and best[1] in ("end", "date"):
         return "start"
     return best[1] if best else "date"
 
@@ -538,7 +537,7 @@ _ORG = re.compile(
     rf"(?P<close>[{Q_CLOSE}]|(?=\.(?:\s|$))(?<!\bс)(?<!\bгр)|$)"
     rf"(?P<loc>(?:\s*,?\s*(?:в\s+)?(?:с\.|гр\.)\s*[А-Я][а-я]+(?:\s+(?!и\b|на\b|в\b|с\b|за\b|от\b|а\b)[а-я]{{3,}})?)?)")
 _MUNICIPALITY = re.compile(
-    rf"(?<![А-Яа-я])[Оо]бщина\s+(?:[{Q_OPEN}]\s*[А-Я][^{QUOTES}]*[{Q_CLOSE}]|[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)")
+    rf"(?<![А-Яа-я])[Оо]бщина\s+(?:[{Q_OPEN}]\s*[А-Я][^{QUOTES}]*[{Q_CLOSE}]|[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)")  # noqa: E501
 _LEGAL_FORM = re.compile(r"\b(ЕООД|ООД|ЕАД|АД|ЕТ|СД|КД)\b")
 _ORG_KINDS = (("municipality", r"^(?:[Оо]бщина|municipality)"), ("association", r"^(?:Сдружение|Асоциация)"),
               ("foundation", r"^Фондация"), ("kindergarten", r"^(?:ДГ|ЦДГ|ОДЗ|.*детска градина)"),
@@ -602,7 +601,7 @@ _EN_PARTNERS = re.compile(r"partners?\s+(?:municipalities|municipality|organisat
                           r"(?P<list>[A-Z][\w-]*(?:\s*,\s*[A-Z][\w-]*)*)")
 _EN_DONOR_PARTNER = re.compile(r"(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+)\s*,\s*(?P<country>[A-Z][a-z]+)\s+"
                                r"as\s+a\s+partner(?P<donor>\s+from\s+the\s+donor\s+[Cc]ountry)?")
-_EN_BENEFICIARY = re.compile(r"(?P<name>municipality\s+of\s+[A-Z][\w-]+|[Mm]unicipality\s+[A-Z][\w-]+)\s+as\s+"
+_EN_BENEFICIARY = re.compile(r"(?P<name>municipality\s+of\s+[A-Z][\w-]+|[Mm]unicipality\s+[A-Z][\w-]+)\s+as\s+"  # noqa: E501
                              r"(?:a\s+|the\s+)?benefic\w*")
 _LABELLED = re.compile(r"^\s*(?P<label>Бенефициент|Бенефициер|Beneficiary|Партньори|Partners|"
                        r"Асоциирани партньори|Associated partners)\s*[:|]\s*(?P<value>.+?)\s*\|?\s*$")
@@ -652,7 +651,7 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
         # explicit beneficiary in a sentence
         for pattern, basis in (
             (rf"[Бб]енефициент(?:ът)?(?:\s+е)?\s+(?P<o>{_MUNICIPALITY.pattern})", "named the beneficiary"),
-            (rf"(?:се\s+)?изпълнява\s+от\s+(?P<o>{_MUNICIPALITY.pattern})", "the project is carried out by it"),
+            (rf"(?:се\s+)?изпълнява\s+от\s+(?P<o>{_MUNICIPALITY.pattern})", "the project is carried out by it"),  # noqa: E501
             (rf"(?<![А-Яа-я])(?P<o>{_MUNICIPALITY.pattern})\s+(?:стартира|започна|изпълнява|реализира|спечели|"
              r"има\s+одобрени|получи|ще\s+изпълнява|в\s+партньорство)", "subject of the project sentence"),
             (rf"[Кк]мет(?:ът)?\s+на\s+(?P<o>{_MUNICIPALITY.pattern}).{{0,80}}?подписа[^.]{{0,120}}"
@@ -666,7 +665,7 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
             beneficiaries.append(Fact("beneficiary", found["name"], number, found["name"],
                                       basis="named the beneficiary", attrs={"org_kind": "municipality"}))
         # an organisation presenting or starting its new project (implied, doubtful)
-        for found in re.finditer(rf"^(?P<o>(?:Сдружение|Фондация|Асоциация)\s*[{Q_OPEN}][^{QUOTES}]+[{Q_CLOSE}])"
+        for found in re.finditer(rf"^(?P<o>(?:Сдружение|Фондация|Асоциация)\s*[{Q_OPEN}][^{QUOTES}]+[{Q_CLOSE}])"  # noqa: E501
                                  r"(?P<rest>[^.]*?(?:представи|представя|стартира|започна|изпълнява|реализира)"
                                  r"[^.]*?(?:нов|своя|свой)\s+проект)", line):
             if "партньор" not in found["rest"]:
@@ -676,7 +675,7 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                                           attrs=_org_attrs(found["o"])))
         # partners: "в партньорство с …", "Партньори: …", "асоциирани партньори"
         for key in _PARTNER_KEY.finditer(line):
-            start, end = _sentence_bounds(line, key.end())
+            _start, end = _sentence_bounds(line, key.end())
             role = "associated-partner" if key.group(0).lower().startswith("асоц") else "partner"
             segment_start = key.end()
             segment = line[segment_start:end]
@@ -709,7 +708,7 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                 if org["form"] not in ("ДГ", "ЦДГ", "ОДЗ", "СУ", "ОУ", "НУ", "ПГ", "Детска градина",
                                        "Целодневна детска градина"):
                     continue
-                s, e = _sentence_bounds(line, org.start())
+                s, _e = _sentence_bounds(line, org.start())
                 if _PARTICIPANT_CONTEXT.search(line[s:org.start()]):
                     fact = _org_fact("partner", org, org.group(0), number, line, is_last,
                                      flags=["doubtful role: takes part, not named a partner"])
@@ -794,16 +793,17 @@ def _titles(lines: list[str], facts: list[Fact]) -> None:
                               basis=basis))
 
 
+_IN_MUNICIPALITY = re.compile(r"(?<![А-Яа-я])в\s+(?P<o>[Оо]бщина\s+[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)\s*$")
+
+
 def _implied_beneficiaries(facts: list[Fact], lines: list[str]) -> None:
     explicit = [fact for fact in facts if fact.kind == "beneficiary"]
     if any(not fact.inferred for fact in explicit):
         return
     implied = []
     for fact in facts:
-        if fact.kind == "title":
-            if match := re.search(r"(?<![А-Яа-я])в\s+(?P<o>[Оо]бщина\s+[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)\s*$",
-                                  fact.as_written):
-                implied.append((fact.line, match["o"], "implied by the project title"))
+        if fact.kind == "title" and (match := _IN_MUNICIPALITY.search(fact.as_written)):
+            implied.append((fact.line, match["o"], "implied by the project title"))
     for index, line in enumerate(lines):
         for match in re.finditer(r"(?:проект\s+[^.,]{1,60}?\s+на|партньор\s+на)\s+"
                                  r"(?P<o>Община\s+[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)", line):
@@ -822,10 +822,10 @@ def _implied_beneficiaries(facts: list[Fact], lines: list[str]) -> None:
 
 # --------------------------------------------------------------------------- the rest
 
-_REGISTRY = re.compile(r"(?:ЕИК|БУЛСТАТ|EIK|UIC|Булстат)\s*(?:/\s*(?:ЕИК|БУЛСТАТ)\s*)?[:№]?\s*\d{9}(?:\d{4})?(?!\d)")
+_REGISTRY = re.compile(r"(?:ЕИК|БУЛСТАТ|EIK|UIC|Булстат)\s*(?:/\s*(?:ЕИК|БУЛСТАТ)\s*)?[:№]?\s*\d{9}(?:\d{4})?(?!\d)")  # noqa: E501
 _PLACE = re.compile(r"(?<![А-Яа-я])(?P<kind>гр\.|с\.|село|град)\s*(?P<name>[А-Я][а-я]+(?:\s+[А-Я][а-я]+)?)")
 _TARGET = re.compile(r"(?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група)(?:\s+на\s+проекта)?"
-                     r"\s*(?::|са|е|включва|обхваща)\s*(?P<g>(?:[^.;]|(?<=\bгр)\.|(?<=\bс)\.){3,300})|Target groups?\s*[:|]\s*(?P<e>[^|]{3,300})")
+                     r"\s*(?::|са|е|включва|обхваща)\s*(?P<g>(?:[^.;]|(?<=\bгр)\.|(?<=\bс)\.){3,300})|Target groups?\s*[:|]\s*(?P<e>[^|]{3,300})")  # noqa: E501
 _ACTIVITY = re.compile(r"(?<![А-Яа-я])[Дд]ейност\s*(?:№\s*)?(?P<n>\d{1,2})(?!\d)\s*[.:\-–]?\s*"
                        r"(?P<t>[^,;]{3,200}?)(?=,|\s+по\s+проект|\s*/|[;]|\.\s|$)")
 _AMENDMENT = re.compile(r"(?:(?P<ord>първо|второ|трето|четвърто|пето|шесто|седмо|осмо|девето|десето)\s+)?"
@@ -833,7 +833,7 @@ _AMENDMENT = re.compile(r"(?:(?P<ord>първо|второ|трето|четвъ
 _ORDINALS = {"първо": 1, "второ": 2, "трето": 3, "четвърто": 4, "пето": 5, "шесто": 6, "седмо": 7,
              "осмо": 8, "девето": 9, "десето": 10}
 _LEGAL_BASIS = re.compile(r"чл\.\s*\d+[^.]*?(?:\.[^.]*?)*?от\s+ЗМСМА")
-_ADOPTED = re.compile(r"(?:[Пп]риема|[Оо]добрява|да\s+бъде\s+приет(?:а|о)?(?:\s+така\s+предложени(?:ят|ата|ото))?)"
+_ADOPTED = re.compile(r"(?:[Пп]риема|[Оо]добрява|да\s+бъде\s+приет(?:а|о)?(?:\s+така\s+предложени(?:ят|ата|ото))?)"  # noqa: E501
                       r"\s+(?P<d>(?:План|Доклад|Програма|Стратегия|Отчет|Общински\s+план)[^;]*?)"
                       r"(?=\s+в\s+изпълнение|\s+във\s+връзка|;|\.(?:\s+[А-Я]|\s*$)|$)")
 _VOTE = re.compile(r"[„\"“]?(?P<what>ЗА|ПРОТИВ|ВЪЗДЪРЖАЛ[И]?\s+СЕ)[\"“”]?\s*[-–—:]\s*(?P<n>\d{1,3})(?!\d)")
@@ -857,7 +857,7 @@ def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
             facts.append(Fact("target-group", group, number, " ".join(group.split())))
         for match in _ACTIVITY.finditer(line):
             title = match["t"].strip()
-            facts.append(Fact("activity", match.group(0).strip(), number, title, attrs={"number": int(match["n"])}))
+            facts.append(Fact("activity", match.group(0).strip(), number, title, attrs={"number": int(match["n"])}))  # noqa: E501
         for match in _AMENDMENT.finditer(line):
             attrs: dict[str, Any] = {"amendment_kind": "annex" if match["what"].lower() == "анекс"
                                      else "additional agreement"}

@@ -107,7 +107,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as error:
-            raise IngestInputError(f"starts with a UTF-8 byte-order mark but is not UTF-8: {error}") from error
+            raise IngestInputError(f"starts with a UTF-8 byte-order mark but is not UTF-8: {error}") from error  # noqa: E501
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
