@@ -224,3 +224,8 @@ def score_gold(gold_path: Path | str) -> Report:
         score.seconds = seconds
         documents.append(score)
     return Report(documents)
+
+
+def render(report: Report) -> str:
+    """The text ``kg ingest --score GOLD`` prints: per kind, per document, what was missed."""
+    return "\n\n".join((report.table(), report.per_document(), report.details()))
