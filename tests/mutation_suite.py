@@ -878,7 +878,8 @@ MUTATIONS: list[Mutation] = [
         "101-corrected-identifier-not-kept-as-written", "plan-projects",
         "An identifier marked as corrected by the curator whose written form is not kept.",
         VIOLATION, "bgis:IdentifierCorrectedByCurator-asWritten", "<id/contract/BG05M9OP001-2.002-0131-C01>",
-        remove=['<id/contract/BG05M9OP001-2.002-0131-C01> bgi:identifierAsWritten "BG05M9OP001-2.002-0131-С001"'],
+        remove=['<id/contract/BG05M9OP001-2.002-0131-C01> bgi:identifierAsWritten '
+                '"BG05M9OP001-2.002-0131-С001"'],
         add=["<id/contract/BG05M9OP001-2.002-0131-C01> bgi:identifierCorrectedByCurator true"],
     ),
     Mutation(
