@@ -743,7 +743,7 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         "127-place-nuts-region-not-a-region", "reference-nuts",
-        "A district whose NUTS region is a place, not a NUTS region (and so no NUTS-3 region: a warning too).",
+        "A district whose NUTS region is a place, not a NUTS region (and so no NUTS-3 region: a warning).",
         VIOLATION, "bgis:Place-nutsRegion", "<id/place/oblast-kyustendil>",
         remove=["<id/place/oblast-kyustendil> bgi:nutsRegion <id/nuts/BG415>"],
         add=["<id/place/oblast-kyustendil> bgi:nutsRegion <id/place/bulgaria>"],
