@@ -706,7 +706,7 @@ MUTATIONS: list[Mutation] = [
         "121-registry-id-13-digits-bad-check-digit", "grants-kyustendil",
         "A 13-digit БУЛСТАТ whose last digit is not the check digit of digits 9-12.",
         VIOLATION, "bgis:RegistryIdCheckDigits", "<id/org/obshtina-kyustendil>",
-        add=['<id/org/obshtina-kyustendil> bgi:registryId "0006963270016"'],
+        add=['<id/org/obshtina-kyustendil> bgi:registryId "0006963270015"'],
     ),
     Mutation(
         "122-registry-id-not-9-or-13-digits", "grants-kyustendil",
