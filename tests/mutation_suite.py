@@ -32,6 +32,8 @@ VIOLATION, WARNING = "Violation", "Warning"
 
 #: The partner participation of the Kyustendil project, too long an IRI to write out in the table.
 DRINOV = "<id/project/BG05M9OP001-2.018-0031/participation/partner/ou-prof-marin-drinov-kyustendil"
+#: The beneficiary participation of the independent-living project (plan-projects fixture).
+INDEPENDENT_LIVING = "<id/project/BG05M9OP001-2.002-0131/participation/beneficiary/obshtina-kyustendil"
 
 TURTLE_HEADER = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in iris.PREFIXES.items())
 TURTLE_HEADER += f"@prefix bgis: <{iris.SHAPES}> .\n@base <{iris.BASE}> .\n"
@@ -766,6 +768,14 @@ MUTATIONS: list[Mutation] = [
         "A district without its NUTS-3 region (a warning).",
         WARNING, "bgis:District-nutsRegion", "<id/place/oblast-sofia>",
         remove=["<id/place/oblast-sofia> bgi:nutsRegion <id/nuts/BG412>"],
+    ),
+    Mutation(
+        "131-kindergarten-branch-as-participant", "plan-projects",
+        "A kindergarten branch as a project's participant (the partner is its kindergarten).",
+        VIOLATION, "bgis:KindergartenBranch-notAParticipant",
+        "<id/org/dg-mechta-kyustendil-filial-kvartal-iztok>",
+        remove=[f"{INDEPENDENT_LIVING}> bgi:participant <id/org/obshtina-kyustendil>"],
+        add=[f"{INDEPENDENT_LIVING}> bgi:participant <id/org/dg-mechta-kyustendil-filial-kvartal-iztok>"],
     ),
     Mutation(
         "78-kindergarten-branch-of-nothing", "plan-projects",
