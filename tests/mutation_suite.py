@@ -32,6 +32,8 @@ VIOLATION, WARNING = "Violation", "Warning"
 
 #: The partner participation of the Kyustendil project, too long an IRI to write out in the table.
 DRINOV = "<id/project/BG05M9OP001-2.018-0031/participation/partner/ou-prof-marin-drinov-kyustendil"
+#: The beneficiary participation of the independent-living project (plan-projects fixture).
+INDEPENDENT_LIVING = "<id/project/BG05M9OP001-2.002-0131/participation/beneficiary/obshtina-kyustendil"
 
 TURTLE_HEADER = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in iris.PREFIXES.items())
 TURTLE_HEADER += f"@prefix bgis: <{iris.SHAPES}> .\n@base <{iris.BASE}> .\n"
@@ -695,6 +697,86 @@ MUTATIONS: list[Mutation] = [
         VIOLATION, "bgis:Place-notWithinItself", "<id/place/kyustendil>",
         remove=["<id/place/kyustendil> bgi:within <id/place/obshtina-kyustendil>"],
         add=["<id/place/kyustendil> bgi:within <id/place/kyustendil>"],
+    ),
+    # ------------------------------------------------------------------ registry ids, NUTS regions (issue 20)
+    Mutation(
+        "120-registry-id-bad-check-digit", "grants-kyustendil",
+        "An ЕИК/БУЛСТАТ whose ninth digit is not the check digit of the first eight.",
+        VIOLATION, "bgis:RegistryIdCheckDigits", "<id/org/obshtina-kyustendil>",
+        add=['<id/org/obshtina-kyustendil> bgi:registryId "000696328"'],
+    ),
+    Mutation(
+        "121-registry-id-13-digits-bad-check-digit", "grants-kyustendil",
+        "A 13-digit БУЛСТАТ whose last digit is not the check digit of digits 9-12.",
+        VIOLATION, "bgis:RegistryIdCheckDigits", "<id/org/obshtina-kyustendil>",
+        add=['<id/org/obshtina-kyustendil> bgi:registryId "0006963270015"'],
+    ),
+    Mutation(
+        "122-registry-id-not-9-or-13-digits", "grants-kyustendil",
+        "A registry id of 8 digits.",
+        VIOLATION, "bgis:Organisation-registryId", "<id/org/obshtina-kyustendil>",
+        add=['<id/org/obshtina-kyustendil> bgi:registryId "00069632"'],
+    ),
+    Mutation(
+        "123-official-name-not-bulgarian", "grants-kyustendil",
+        "An official name in English (the official name is the Bulgarian form).",
+        VIOLATION, "bgis:Organisation-officialName", "<id/org/obshtina-kyustendil>",
+        add=['<id/org/obshtina-kyustendil> bgi:officialName "Kyustendil Municipality"@en'],
+    ),
+    Mutation(
+        "124-nuts-code-does-not-fit-level", "reference-nuts",
+        "A NUTS-3 region (code of 5 characters) said to be of level 2.",
+        VIOLATION, "bgis:NutsRegion", "<id/nuts/BG415>",
+        remove=["<id/nuts/BG415> bgi:nutsLevel 3"],
+        add=["<id/nuts/BG415> bgi:nutsLevel 2"],
+    ),
+    Mutation(
+        "125-nuts-broader-not-a-prefix", "reference-nuts",
+        "A NUTS-3 region whose broader region's code is not a prefix of its own.",
+        VIOLATION, "bgis:NutsRegion", "<id/nuts/BG412>",
+        add=["<id/nuts/BG412> skos:broader <id/nuts/BG4>"],
+        remove=["<id/nuts/BG412> skos:broader <id/nuts/BG41>"],
+    ),
+    Mutation(
+        "126-nuts-region-outside-its-scheme", "reference-nuts",
+        "A NUTS region that is not in the nuts-2021 scheme.",
+        VIOLATION, "bgis:NutsRegion-scheme", "<id/nuts/BG415>",
+        also=[("bgis:Concept-scheme", "<id/nuts/BG415>")],
+        remove=["<id/nuts/BG415> skos:inScheme <id/scheme/nuts-2021>"],
+    ),
+    Mutation(
+        "127-place-nuts-region-not-a-region", "reference-nuts",
+        "A district whose NUTS region is a place, not a NUTS region (and so no NUTS-3 region: a warning).",
+        VIOLATION, "bgis:Place-nutsRegion", "<id/place/oblast-kyustendil>",
+        remove=["<id/place/oblast-kyustendil> bgi:nutsRegion <id/nuts/BG415>"],
+        add=["<id/place/oblast-kyustendil> bgi:nutsRegion <id/place/bulgaria>"],
+    ),
+    Mutation(
+        "128-iso-code-malformed", "reference-nuts",
+        "A district's ISO 3166-2 code without its hyphen.",
+        VIOLATION, "bgis:Place-isoCode", "<id/place/oblast-kyustendil>",
+        remove=['<id/place/oblast-kyustendil> bgi:iso31662Code "BG-10"'],
+        add=['<id/place/oblast-kyustendil> bgi:iso31662Code "BG10"'],
+    ),
+    Mutation(
+        "129-municipality-in-no-district", "reference-nuts",
+        "A municipality's territory within no district (a warning).",
+        WARNING, "bgis:MunicipalityTerritory-district", "<id/place/obshtina-kyustendil>",
+        remove=["<id/place/obshtina-kyustendil> bgi:within <id/place/oblast-kyustendil>"],
+    ),
+    Mutation(
+        "130-district-without-nuts-region", "reference-nuts",
+        "A district without its NUTS-3 region (a warning).",
+        WARNING, "bgis:District-nutsRegion", "<id/place/oblast-sofia>",
+        remove=["<id/place/oblast-sofia> bgi:nutsRegion <id/nuts/BG412>"],
+    ),
+    Mutation(
+        "131-kindergarten-branch-as-participant", "plan-projects",
+        "A kindergarten branch as a project's participant (the partner is its kindergarten).",
+        VIOLATION, "bgis:KindergartenBranch-notAParticipant",
+        "<id/org/dg-mechta-kyustendil-filial-kvartal-iztok>",
+        remove=[f"{INDEPENDENT_LIVING}> bgi:participant <id/org/obshtina-kyustendil>"],
+        add=[f"{INDEPENDENT_LIVING}> bgi:participant <id/org/dg-mechta-kyustendil-filial-kvartal-iztok>"],
     ),
     Mutation(
         "78-kindergarten-branch-of-nothing", "plan-projects",

@@ -33,7 +33,11 @@ from kg.records.schema import ENUM_SCHEMES, KIND_CLASSES, Field
 
 Triple = tuple[URIRef, URIRef, Node]
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
+DCTERMS_TYPE = URIRef("http://purl.org/dc/terms/type")
 TARGET_GROUP_SCHEME = "target-groups"
+NUTS_SCHEME = "nuts-2021"
+#: Who keeps the ЕИК/БУЛСТАТ registers (adms:schemeAgency of every registry identifier).
+REGISTRY_AGENCY = Literal("Агенция по вписванията", lang="bg")
 
 
 def record_triples(record: Record, labels: LabelIndex, language: str = "bg"
@@ -47,6 +51,9 @@ def record_triples(record: Record, labels: LabelIndex, language: str = "bg"
     if record.type.name == "TargetGroup":
         yield subject, RDF.type, SKOS.Concept
         yield subject, SKOS.inScheme, iris.scheme(TARGET_GROUP_SCHEME)
+    if record.type.name == "NutsRegion":
+        yield subject, SKOS.inScheme, iris.scheme(NUTS_SCHEME)
+        yield subject, SKOS.exactMatch, iris.EU_NUTS[str(record.values["code"].text)]
     yield from _label_triples(record, subject, labels, language)
     for name, value in record.values.items():
         spec = record.type.field_named(name)
@@ -115,8 +122,7 @@ def _field_triples(subject: URIRef, spec: Field, value: Any, record: Record,
     elif kind == "code":
         yield subject, predicate, raw_literal(value)
     elif kind == "registry-id":
-        yield subject, predicate, Literal(normalize.parse_registry_id(value.text))
-        yield subject, as_written_property(predicate), raw_literal(value)
+        yield from _registry_id_triples(subject, predicate, value)
     elif kind == "money":
         yield from _money_triples(subject, predicate, value)
     elif kind == "date":
@@ -177,6 +183,23 @@ def _texts_triples(subject: URIRef, spec: Field, predicate: URIRef, values: list
         yield node, RDFS.label, text_literal(value, language)
         yield node, iris.BGI.position, Literal(position, datatype=XSD.integer)
         yield subject, predicate, node
+
+
+def _registry_id_triples(subject: URIRef, predicate: URIRef, value: Verbatim
+                         ) -> Iterator[Triple]:
+    """An ЕИК/БУЛСТАТ: the digits as a plain literal (``bgi:registryId``, for easy queries) and as
+    an ADMS identifier node (``adms:identifier``: skos:notation, scheme agency, dcterms:type)."""
+    digits = normalize.parse_registry_id(value.text)
+    yield subject, predicate, Literal(digits)
+    yield subject, as_written_property(predicate), raw_literal(value)
+    node = iris.child(subject, "registry-id")
+    yield subject, iris.ADMS.identifier, node
+    yield node, RDF.type, iris.ADMS.Identifier
+    yield node, SKOS.notation, Literal(digits)
+    yield node, iris.ADMS.schemeAgency, REGISTRY_AGENCY
+    yield node, DCTERMS_TYPE, iris.concept("identifier-schemes", "eik-bulstat")
+    yield node, RDFS.label, Literal(f"ЕИК/БУЛСТАТ {digits}", lang="bg")
+    yield node, RDFS.label, Literal(f"UIC/BULSTAT {digits}", lang="en")
 
 
 def _money_triples(subject: URIRef, predicate: URIRef, value: Verbatim) -> Iterator[Triple]:

@@ -42,6 +42,7 @@ GRAPHS: dict[str, list[str]] = {
     "grants-vidin": ["vidin-integrated-approach"],
     "plan-housing": ["kyustendil-roma-action-plan-2022-2024"],
     "plan-projects": ["kyustendil-roma-action-plan-2022-2024", "kyustendil-independent-living"],
+    "reference-nuts": ["nuts-2021-bg"],
 }
 
 #: Seeds of each valid fixture (ids under id/); a seed ending in "/" takes every resource below it.
@@ -76,6 +77,7 @@ SEEDS: dict[str, list[str]] = {
         "service/tsentar-za-uslugi-hab-1-kyustendil", "service/hab-2-kyustendil",
         "org/dg-mechta-kyustendil-filial-kvartal-iztok", "fund/esif",
     ],
+    "reference-nuts": ["place/obshtina-kyustendil", "place/obshtina-chelopech"],
 }
 
 
