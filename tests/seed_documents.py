@@ -26,10 +26,10 @@ SEED_SOURCES = (
 #: Triples in each seed document's named graph, as the build reports them.
 SEED_GRAPH_TRIPLES = {
     "alos-equal-opportunities": 287,
-    "kyustendil-equal-opportunities": 1062,
-    "kyustendil-independent-living": 519,
-    "kyustendil-roma-action-plan-2022-2024": 4410,
-    "vidin-integrated-approach": 735,
+    "kyustendil-equal-opportunities": 1067,
+    "kyustendil-independent-living": 520,
+    "kyustendil-roma-action-plan-2022-2024": 4414,
+    "vidin-integrated-approach": 742,
 }
 
 #: What OWL-RL entails from each seed document's graph alone with the ontology and code lists:
@@ -37,9 +37,9 @@ SEED_GRAPH_TRIPLES = {
 #: larger than each and depends on every document).
 SEED_INFERRED_TRIPLES = {
     "alos-equal-opportunities": 133,
-    "kyustendil-equal-opportunities": 426,
+    "kyustendil-equal-opportunities": 427,
     "kyustendil-independent-living": 169,
-    "kyustendil-roma-action-plan-2022-2024": 2336,
+    "kyustendil-roma-action-plan-2022-2024": 2338,
     "vidin-integrated-approach": 367,
 }
 
