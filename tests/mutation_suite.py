@@ -429,20 +429,21 @@ MUTATIONS: list[Mutation] = [
     ),
     # ------------------------------------------------------------------ grant structure
     Mutation(
-        "40-contract-without-procedure", "grants-kyustendil",
-        "A grant contract that belongs to no procedure.",
+        "40-contract-under-an-organisation-as-procedure", "grants-kyustendil",
+        "A grant contract whose procedure is an organisation (a contract may name no procedure).",
         VIOLATION, "bgis:GrantContract-procedure", "<id/contract/BG05M9OP001-2.018-0031-C01>",
         remove=[
             "<id/contract/BG05M9OP001-2.018-0031-C01> bgi:underProcedure <id/procedure/BG05M9OP001-2.018>",
         ],
+        add=["<id/contract/BG05M9OP001-2.018-0031-C01> bgi:underProcedure <id/org/obshtina-kyustendil>"],
     ),
     Mutation(
-        "41-contract-without-programme", "grants-kyustendil",
-        "A grant contract that belongs to no programme.",
+        "41-contract-under-two-programmes", "grants-kyustendil",
+        "A grant contract under two programmes (a contract may name none, never two).",
         VIOLATION, "bgis:GrantContract-programme", "<id/contract/BG05M9OP001-2.018-0031-2014BG05M2OP001-C01>",
-        remove=[
+        add=[
             "<id/contract/BG05M9OP001-2.018-0031-2014BG05M2OP001-C01> bgi:underProgramme "
-            "<id/programme/2014BG05M2OP001>",
+            "<id/programme/2014BG05M9OP001>",
         ],
     ),
     Mutation(
@@ -663,7 +664,7 @@ MUTATIONS: list[Mutation] = [
         remove=[
             "<id/plan/kyustendil-roma-2022-2024> bgi:documentKind <id/concept/document-kinds/action-plan>",
         ],
-        add=["<id/plan/kyustendil-roma-2022-2024> bgi:documentKind <id/concept/document-kinds/report>"],
+        add=["<id/plan/kyustendil-roma-2022-2024> bgi:documentKind <id/concept/document-kinds/leaflet>"],
     ),
     Mutation(
         "72-decision-by-no-body", "plan-housing",
