@@ -142,17 +142,18 @@ def test_roles_with_their_basis_and_strand(fixture_dataset):
 
 def test_a_decision_with_protocol_legal_basis_chair_and_votes(fixture_dataset):
     rows = _select(fixture_dataset, """
-        SELECT ?protocolDate ?basis ?act ?chair ?for ?against ?abstained ?plan WHERE {
+        SELECT ?protocolDate ?basis ?act ?chair ?for ?against ?abstained ?plan ?item WHERE {
           id:decision/obshtinski-savet-primerovo/123 bgi:protocolDate ?protocolDate ;
               bgi:legalBasisAsWritten ?basis ; bgi:legalBasis/bgi:abbreviation ?act ;
               bgi:signedBy/rdfs:label ?chair ; bgi:votesFor ?for ; bgi:votesAgainst ?against ;
-              bgi:votesAbstained ?abstained ; bgi:adopts ?plan .
+              bgi:votesAbstained ?abstained ; bgi:adopts ?plan ; bgi:decisionItem ?item .
         }""")
     assert len(rows) == 1
     row = rows[0]
     assert str(row["protocolDate"]) == "2020-05-28" and row["act"] == "ЗМСМА"
     assert row["basis"] == "чл. 21, ал. 1, т. 12 от ЗМСМА" and row["chair"] == "Иван Иванов"
     assert (row["for"], row["against"], row["abstained"]) == (25, 2, 1)
+    assert row["item"] == "прие Плана за действие 2020-2022"
 
 
 def test_a_plan_is_an_instance_of_the_plan_class(fixture_dataset, dataset):
