@@ -193,3 +193,32 @@ def test_the_data_cube_structure_has_the_new_dimensions(fixture_dataset):
         SELECT ?dimension WHERE { bgi:documentStatisticsStructure qb:component/qb:dimension ?dimension }""")
     dimensions = {r["dimension"].rsplit("#", 1)[1] for r in rows}
     assert {"measuredQuantity", "refPeriodStart", "refPeriodEnd", "schoolYear"} <= dimensions
+
+
+def test_cost_items_with_different_labels_and_changes_are_not_superseded(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    records = data / "records" / "primerovo-zaedno-napred.yaml"
+    extra = ""
+    for n, label in ((1, "Летен лагер"), (2, "информационна среща")):
+        extra += f"""
+  - id: project/BG05M9OP001-2.018-0077/amount/cost-item-{n}
+    type: Amount
+    line: 5
+    of: project/BG05M9OP001-2.018-0077
+    component: cost-item
+    label: {{raw: '{label}', line: {6 if n == 1 else 9}}}
+    value: '20 000,00 лв.'
+    stated_after: project/BG05M9OP001-2.018-0077/amendment/2
+  - id: project/BG05M9OP001-2.018-0077/amount/change-{n}
+    type: Amount
+    line: 5
+    of: project/BG05M9OP001-2.018-0077
+    component: change
+    direction: increase
+    value: '20 000,00 лв.'
+    stated_after: project/BG05M9OP001-2.018-0077/amendment/2
+"""
+    records.write_text(records.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    corpus = load_corpus(data)  # no error: different labels, and changes are deltas
+    assert sum(record.values.get("component") == "cost-item" for record in corpus.records) == 2
