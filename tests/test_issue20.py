@@ -162,6 +162,12 @@ def test_a_plan_is_an_instance_of_the_plan_class(fixture_dataset, dataset):
     assert dataset.query(PREFIXES + _expand(ask % "kyustendil-roma-2022-2024")).askAnswer
 
 
+def test_an_event_is_not_taken_for_a_project_activity(fixture_dataset):
+    event = _expand("id:event/primerovo-zaedno-napred/1")
+    assert not fixture_dataset.query(PREFIXES + f"ASK {{ {event} a bgi:Activity }}").askAnswer
+    assert fixture_dataset.query(PREFIXES + f"ASK {{ {event} a schema:Event }}").askAnswer
+
+
 def test_an_event_of_a_project_with_its_own_date(fixture_dataset):
     rows = _select(fixture_dataset, """
         SELECT ?name ?date ?organiser WHERE {
