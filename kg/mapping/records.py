@@ -7,6 +7,7 @@ record says where in its source it is stated (``bgi:statedAt`` an RFC 5147 line 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,6 +62,11 @@ def record_triples(record: Record, labels: LabelIndex, language: str = "bg"
         yield from _field_triples(subject, spec, value, record, language)
     for name, _line, reason in review_flags(record):
         yield subject, iris.BGI.reviewFlag, Literal(f"{name}: {reason}", lang="en")
+    if record.type.name == "Amount" and "current" not in record.values:
+        # Every amount says whether it is current, so "the current value" is one pattern.
+        yield subject, iris.BGI.isCurrent, Literal(True, datatype=XSD.boolean)
+    if record.type.name == "Observation":
+        yield from _school_year_triples(subject, record)
     yield subject, DCTERMS_SOURCE, iris.source_document(record.source)
     for span in sorted(_spans_of(record), key=lambda span: (span.first, span.last)):
         yield from location_triples(subject, record.source, span)
@@ -81,6 +87,18 @@ def _label_triples(record: Record, subject: URIRef, labels: LabelIndex, language
         yield subject, RDFS.label, Literal(bg, lang="bg")
         if "label_en" not in record.values:
             yield subject, RDFS.label, Literal(en, lang="en")
+
+
+_SCHOOL_YEAR = re.compile(r"(?<!\d)(\d{4})\s*/\s*(\d{4})(?!\d)")
+
+
+def _school_year_triples(subject: URIRef, record: Record) -> Iterator[Triple]:
+    """A period written as a school year (``2022/2023``, two consecutive years) is published
+    as ``bgi:schoolYear "2022/2023"`` beside its start and end."""
+    period = record.values.get("period")
+    match = _SCHOOL_YEAR.search(period.text) if isinstance(period, Verbatim) else None
+    if match and int(match.group(2)) == int(match.group(1)) + 1:
+        yield subject, iris.BGI.schoolYear, Literal(f"{match.group(1)}/{match.group(2)}")
 
 
 def _spans_of(record: Record) -> set[LineSpan]:
