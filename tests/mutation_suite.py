@@ -840,9 +840,9 @@ MUTATIONS: list[Mutation] = [
     ),
     # ------------------------------------------------------------------ labels
     Mutation(
-        "85-missing-bg-label", "grants-vidin",
-        "An activity without its Bulgarian label.",
-        VIOLATION, "bgis:Label-bg", "<id/project/BG05M9OP001-2.056-0025/activity/1>",
+        "85-missing-label", "grants-vidin",
+        "An activity without a label in Bulgarian or English.",
+        VIOLATION, "bgis:Label-any", "<id/project/BG05M9OP001-2.056-0025/activity/1>",
         remove=[
             '<id/project/BG05M9OP001-2.056-0025/activity/1> rdfs:label "Активиране на неактивни лица и '
             'трудова медиация"@bg',

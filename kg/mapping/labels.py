@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kg.records import normalize
 from kg.records.corpus import Corpus
+from kg.records.field_values import canonical_identifier
 from kg.records.model import Record, Verbatim
 
 ROLE_NAMES = {"beneficiary": ("бенефициент", "beneficiary"),
@@ -67,13 +68,13 @@ def generated_labels(record: Record, labels: LabelIndex) -> tuple[str, str] | No
         if "number" not in values:
             project_bg, project_en = labels.pair(values["project"])
             return f"Договор по „{project_bg}“", f"Grant contract of “{project_en}”"
-        number = values["number"].normalised or normalize.normalise_identifier(values["number"].text)
+        number = values["number"].normalised or canonical_identifier(values["number"].text)
         return f"Договор {number}", f"Grant contract {number}"
     if kind == "Programme" and "code" in values:  # a programme the text gives only by its code
-        code = normalize.normalise_identifier(values["code"].text)
+        code = values["code"].normalised or canonical_identifier(values["code"].text)
         return f"Програма {code}", f"Programme {code}"
     if kind == "Procedure":
-        code = values["code"].normalised or normalize.normalise_identifier(values["code"].text)
+        code = values["code"].normalised or canonical_identifier(values["code"].text)
         return f"Процедура {code}", f"Procedure {code}"
     if kind == "Amendment":
         if "number" not in values:
