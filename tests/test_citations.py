@@ -6,7 +6,7 @@ import hashlib
 
 from seed_documents import SEED_SOURCES
 
-from kg.records.citations import check_citations
+from kg.records.citations import check_citations, source_text_path
 from kg.records.corpus import load_corpus
 from kg.records.model import Verbatim
 
@@ -23,13 +23,14 @@ def test_each_source_names_its_text_by_sha256(data_dir, seeds_dir):
     assert [source.id for source in corpus.sources.values()
             if not source.file and source.kind != "curation"] == []  # every document names its text
     for source in documents:
-        digest = hashlib.sha256((seeds_dir / source.file).read_bytes()).hexdigest()
+        digest = hashlib.sha256(source_text_path(source, seeds_dir, corpus.data_dir).read_bytes()).hexdigest()
         assert source.sha256 == digest, source.id
 
 
 def test_every_record_cites_a_line_inside_its_document(data_dir, seeds_dir):
     corpus = load_corpus(data_dir)
-    lengths = {source.id: len((seeds_dir / source.file).read_text(encoding="utf-8").split("\n"))
+    lengths = {source.id: len(source_text_path(source, seeds_dir, corpus.data_dir)
+                              .read_text(encoding="utf-8").split("\n"))
                for source in corpus.sources.values() if source.file}
     for record in corpus.records:
         if record.source in lengths:

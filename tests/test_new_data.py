@@ -146,6 +146,7 @@ def extended(data_dir: Path, seeds_dir: Path, tmp_path_factory) -> Extended:
     seeds.mkdir()
     for text in seeds_dir.glob("*.txt"):  # copied one by one: the seed directory may be read-only
         shutil.copyfile(text, seeds / text.name)
+    shutil.copytree(seeds_dir.parent / "ingest-dev", root / "ingest-dev")  # the other corpus
     (seeds / TEXT_FILE).write_bytes(TEXT.encode("utf-8"))
 
     sources_file = data / "sources.yaml"

@@ -46,6 +46,8 @@ def describe_source(source: Source) -> Iterator[Triple]:
         yield checksum, iris.SPDX.checksumValue, Literal(source.sha256, datatype=XSD.hexBinary)
     if source.publisher:
         yield document, DCTERMS.publisher, iris.thing(source.publisher)
+    if source.url:
+        yield document, iris.SCHEMA.url, Literal(source.url, datatype=XSD.anyURI)
     if source.date:
         issued = _DATE_TYPES[normalize.date_datatype(source.date)]  # checked when read (kg.records.sources)
         yield document, DCTERMS.issued, Literal(source.date, datatype=issued)
