@@ -71,13 +71,14 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     # Every view queries through the guard: worker processes, time limit, caps (docs/security.md).
     app.config["KG_STORE"] = guard(app.config["KG_STORE"], app.config.get("KG_LIMITS") or QueryLimits())
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
-         allow_headers=["Content-Type", "Accept"],
+         allow_headers=["Content-Type", "Accept", "Prefer"],
          expose_headers=["Content-Type", "Vary", "Retry-After", TRUNCATION_HEADER,
-                         "KG-Result-Streamed"])
+                         "KG-Result-Streamed", "Preference-Applied"])
     Compress(app)
 
     # deferred: the views, once the guard has started the query workers: they load while a
     # process of the pool counts the store's quads, which /healthz then reports from the start
+    from server.http.cut_answers import install as install_cut_answers
     from server.http.query_errors import install as install_query_errors
     from server.http.request_limits import install as install_limits
     from server.views.api import blueprint as api
@@ -94,6 +95,7 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     app.register_blueprint(publishing)
     install_limits(app)
     install_query_errors(app)
+    install_cut_answers(app)
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -84,10 +84,12 @@ def local(built: Path) -> OxigraphStore:
     return OxigraphStore.open_read_only(built / "store")
 
 
-def fetch(endpoint: Endpoint, query: str, fmt: str, **headers: str) -> tuple[http.client.HTTPResponse, bytes]:
+def fetch(endpoint: Endpoint, query: str, fmt: str, truncate: bool = False,
+          **headers: str) -> tuple[http.client.HTTPResponse, bytes]:
+    """GET ``query`` in ``fmt``; ``truncate``: ask for a cut answer rather than an error."""
     connection = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=60)
-    connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query, "format": fmt}),
-                       headers=headers)
+    parameters = {"query": query, "format": fmt, **({"truncate": "1"} if truncate else {})}
+    connection.request("GET", "/sparql?" + urllib.parse.urlencode(parameters), headers=headers)
     response = connection.getresponse()
     body = response.read()  # http.client raises IncompleteRead on a cut chunked body
     connection.close()
@@ -161,7 +163,7 @@ def test_a_small_answer_is_still_sent_whole_with_its_length(endpoint):
 
 
 def test_the_row_cap_cuts_a_streamed_json_answer_and_says_so_at_its_end(endpoint):
-    response, body = fetch(endpoint, ALL_TRIPLES, "json")
+    response, body = fetch(endpoint, ALL_TRIPLES, "json", truncate=True)
     document = json.loads(body)
     assert len(document["results"]["bindings"]) == MAX_ROWS
     assert document["truncated"] == f"rows={MAX_ROWS}"
@@ -177,7 +179,7 @@ def test_the_row_cap_cuts_a_streamed_json_answer_and_says_so_at_its_end(endpoint
     ("csv", lambda body: csv.reader(io.StringIO(body.decode("utf-8"), newline=""))),
 ])
 def test_the_row_cap_cuts_streamed_tables_at_exactly_max_rows(endpoint, fmt, parse):
-    _, body = fetch(endpoint, ALL_TRIPLES, fmt)
+    _, body = fetch(endpoint, ALL_TRIPLES, fmt, truncate=True)
     rows = list(parse(body))
     assert len(rows) == MAX_ROWS + (1 if fmt == "csv" else 0)  # CSV: plus its header line
     if fmt == "xml":
@@ -186,9 +188,35 @@ def test_the_row_cap_cuts_streamed_tables_at_exactly_max_rows(endpoint, fmt, par
 
 
 def test_the_row_cap_cuts_a_streamed_graph_with_a_closing_comment(endpoint):
-    _, body = fetch(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }", "turtle")
+    _, body = fetch(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }", "turtle", truncate=True)
     assert len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))) == MAX_ROWS
     assert body.endswith(f"# truncated: rows={MAX_ROWS} (the answer was cut at this limit)\n".encode())
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "turtle"])
+def test_without_opt_in_a_streamed_answer_the_cap_cuts_never_ends(endpoint, fmt):
+    """The status (200) left before the cap was reached: the body ends without its end (no
+    closing chunk), so the client's read fails rather than returning a short answer."""
+    query = "CONSTRUCT WHERE { ?s ?p ?o }" if fmt == "turtle" else ALL_TRIPLES
+    restarts = endpoint.restarts()
+    connection = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=60)
+    connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query, "format": fmt}))
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Transfer-Encoding") == "chunked"
+    with pytest.raises(http.client.IncompleteRead) as raised:
+        response.read()
+    connection.close()
+    assert b"truncated" not in raised.value.partial[-200:]
+    assert endpoint.restarts() == restarts  # the worker had finished: it is reused
+    response, _ = fetch(endpoint, "ASK { ?s ?p ?o }", "json")
+    assert response.status == 200
+
+
+def test_without_opt_in_urllib_cannot_read_a_streamed_cut_answer(endpoint):
+    url = endpoint.base + "/sparql?" + urllib.parse.urlencode({"query": ALL_TRIPLES, "format": "json"})
+    with urllib.request.urlopen(url, timeout=60) as response, \
+            pytest.raises(http.client.IncompleteRead):
+        response.read()
 
 
 # --- workers are freed: clients that leave, HEAD, the time limit --------------------------

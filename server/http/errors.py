@@ -46,7 +46,7 @@ def not_acceptable(offers: list[str]) -> Response:
 def _reason(status: int) -> str:
     return {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",
             406: "not acceptable", 413: "payload too large", 414: "URI too long",
-            415: "unsupported media type", 429: "too many requests",
+            415: "unsupported media type", 422: "unprocessable content", 429: "too many requests",
             431: "request header fields too large", 500: "internal error",
             503: "service unavailable"}.get(status, "error")
 

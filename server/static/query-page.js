@@ -9,6 +9,10 @@
  *   link to their Linked Data pages on this server (/id/…, /ontology…);
  * - download buttons fetch the current query's answer again from /sparql in CSV, TSV, JSON, XML
  *   (tables) or Turtle, N-Triples, JSON-LD, RDF/XML (graphs), besides YASR's own download icon.
+ * - an answer over the server's row cap: the table asks for it cut (truncate=1) and says so above
+ *   the results; a download does not ask, so a file is never a silently cut answer: the
+ *   server's 422 message (how to page with ORDER BY, LIMIT, OFFSET) shows instead
+ *   (docs/decisions/0019-cut-answers-are-refused-unless-asked.md).
  */
 (function () {
   "use strict";
@@ -88,6 +92,7 @@
       method: "POST",
       acceptHeaderSelect: "application/sparql-results+json",
       acceptHeaderGraph: "text/turtle",
+      args: [{ name: "truncate", value: "1" }],
     },
     endpointCatalogueOptions: {
       getData: function () {
@@ -194,7 +199,30 @@
     });
   }
 
+  // Say when the table holds a cut answer (KG-Result-Truncated, sent because the page asks with
+  // truncate=1). The listener's arguments differ between YASGUI versions: find the response.
+  function watchCuts() {
+    var yasqe = currentTab() && currentTab().getYasqe();
+    if (!status || !yasqe || yasqe.kgWatchesCuts) {
+      return;
+    }
+    yasqe.kgWatchesCuts = true;
+    yasqe.on("queryResponse", function () {
+      var cut = null;
+      Array.prototype.forEach.call(arguments, function (argument) {
+        if (argument && argument.headers && typeof argument.headers.get === "function") {
+          cut = argument.headers.get("KG-Result-Truncated");
+        }
+      });
+      status.textContent = cut
+        ? "Отговорът е съкратен (" + cut + "): подредете с ORDER BY и четете на страници с LIMIT/OFFSET. " +
+          "The answer was cut (" + cut + "): ORDER BY, then page with LIMIT and OFFSET."
+        : "";
+    });
+  }
+
   drawDownloads();
-  yasgui.on("query", drawDownloads);
-  yasgui.on("tabSelect", function () { setTimeout(drawDownloads, 0); });
+  watchCuts();
+  yasgui.on("query", function () { watchCuts(); drawDownloads(); });
+  yasgui.on("tabSelect", function () { setTimeout(function () { watchCuts(); drawDownloads(); }, 0); });
 })();

@@ -10,6 +10,8 @@ not write SPARQL.
 * Formats: SPARQL JSON results by default (also for ``Accept: */*`` and for browsers), CSV for
   ``Accept: text/csv``, and SPARQL XML and TSV by content negotiation; ``format=json|csv|tsv|xml``
   overrides the ``Accept`` header (for links).
+* An answer over the row cap is 422, as on ``/sparql``, unless the call asks for the first rows
+  with ``truncate=1`` (or ``Prefer: truncate``); the name is reserved, no query declares it.
 * ``GET /api/openapi.json`` — the OpenAPI 3.1 document generated from the ``#+`` headers, and
   ``GET /api`` — the catalogue as an HTML page.
 
@@ -26,6 +28,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.common.formats import by_key, content_type
 from kg.query.catalogue import ParameterError, SavedQuery, catalogue
+from server.http.cut_answers import OptInError, cut_allowed
 from server.http.errors import error_response, not_acceptable
 from server.http.formats import (
     API_GRAPH_KEYS,
@@ -39,6 +42,7 @@ from server.http.formats import (
 from server.http.negotiation import choose
 from server.views.openapi import openapi_document
 from server.workers.answers import answer_response
+from server.workers.limits import CUT_PARAMETER
 
 blueprint = Blueprint("api", __name__)
 
@@ -107,6 +111,11 @@ def run(name: str) -> Response:
             return _error(400, f"parameter {key[:80]!r} is given {len(values)} times; give it once")
         given[key] = values[0]
     override = given.pop("format", None)
+    truncate = given.pop(CUT_PARAMETER, None)
+    try:
+        allowed = cut_allowed([] if truncate is None else [truncate], request)
+    except OptInError as error:
+        return _error(400, str(error))
     try:
         bindings = saved.bindings(given)
     except ParameterError as error:
@@ -117,7 +126,7 @@ def run(name: str) -> Response:
         return chosen
     key, media_type = chosen
     result = current_app.config["KG_STORE"].query(saved.text, bindings=bindings)
-    response = answer_response(result, key)
+    response = answer_response(result, key, allowed)  # over the row cap: 422 unless asked
     response.headers["Content-Type"] = content_type(media_type)
     response.headers["Vary"] = "Accept"
     if key == "csv" or key == "tsv":

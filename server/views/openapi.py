@@ -22,11 +22,16 @@ Parameters are checked against their type and allowed values and bound as RDF te
 pasted into the query); a wrong, unknown or repeated parameter gets 400 with the reason.
 Answers are SPARQL JSON results by default (also for `Accept: */*`), CSV with
 `Accept: text/csv`, SPARQL XML and TSV by content negotiation; `format=` overrides `Accept`.
+An answer with more rows than the server's cap (10 000 by default) is refused with 422 and how
+to page, unless the call asks for the first rows with `truncate=1` (or `Prefer: truncate`):
+then it is 200 with the header `KG-Result-Truncated: rows=N`.
 
 Всяка записана заявка към графа на знанието като REST извикване, без SPARQL. Параметрите се
 проверяват по тип и допустими стойности и се свързват като RDF термини; грешен, непознат или
 повторен параметър води до 400 с причината. Отговорът е SPARQL JSON по подразбиране, CSV с
-`Accept: text/csv`, SPARQL XML и TSV чрез договаряне на съдържанието."""
+`Accept: text/csv`, SPARQL XML и TSV чрез договаряне на съдържанието. Отговор с повече редове от
+границата на сървъра (10 000 по подразбиране) се отказва с 422, освен ако извикването не поиска
+първите редове с `truncate=1` (или `Prefer: truncate`)."""
 
 
 #: What any request may meet from the server's limits (docs/security.md), whatever the query:
@@ -93,6 +98,7 @@ def _responses(saved: SavedQuery) -> dict:
         "200": {"description": "the answer / отговорът", "content": content},
         "400": {"$ref": "#/components/responses/BadRequest"},
         "406": {"$ref": "#/components/responses/NotAcceptable"},
+        "422": {"$ref": "#/components/responses/TooManyRows"},
         **LIMIT_RESPONSES,
     }
 
@@ -105,7 +111,7 @@ def _operation(saved: SavedQuery, example: str) -> dict:
         "operationId": operation_id(saved.name), "tags": ["queries"],
         "summary": saved.title, "description": description,
         "parameters": [_parameter(parameter) for parameter in saved.parameters]
-        + [{"$ref": "#/components/parameters/format"}],
+        + [{"$ref": "#/components/parameters/format"}, {"$ref": "#/components/parameters/truncate"}],
         "responses": _responses(saved),
         "x-sparql-query": saved.text,
     }}
@@ -138,11 +144,22 @@ def _components() -> dict:
         "parameters": {"format": {
             "name": "format", "in": "query", "required": False,
             "description": "overrides the Accept header / замества заглавката Accept",
-            "schema": {"type": "string", "enum": list(API_TABLE_KEYS)}}},
+            "schema": {"type": "string", "enum": list(API_TABLE_KEYS)}},
+            "truncate": {
+                "name": "truncate", "in": "query", "required": False,
+                "description": "1: an answer over the row cap comes cut to its first rows (200, "
+                               "KG-Result-Truncated) instead of 422 / 1: отговор над границата "
+                               "на редовете идва съкратен вместо 422",
+                "schema": {"type": "string", "enum": ["0", "1", "false", "true"]}}},
         "responses": {
             "BadRequest": {"description": "a wrong, unknown or repeated parameter, with the reason",
                            "content": {"application/json": {
                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+            "TooManyRows": {"description": "the answer has more rows than the server's cap and "
+                                           "`truncate=1` was not given; the message says how to "
+                                           "page with ORDER BY, LIMIT and OFFSET",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}}}},
             "NotAcceptable": {"description": "no offered media type is acceptable",
                               "content": {"application/json": {
                                   "schema": {"$ref": "#/components/schemas/Error"}}}},

@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl
 from flask import Request
 
 from kg.common.query_text import QueryRefusedError, TextLimits, check_shape
+from server.http.cut_answers import OptInError, cut_allowed
+from server.workers.limits import CUT_PARAMETER
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
@@ -38,6 +40,8 @@ class SparqlRequest:
     named_graph_uris: list[str] = field(default_factory=list)
     format_values: list[str] = field(default_factory=list)
     timeout: float | None = None
+    #: The client asked for a cut answer rather than a 422 (``truncate=1``, ``Prefer: truncate``).
+    cut_allowed: bool = False
 
 
 def _utf8(data: bytes, what: str) -> str:
@@ -118,9 +122,14 @@ def read_request(request: Request, limits: TextLimits | None = None) -> SparqlRe
             check_shape(queries[0], limits or TextLimits())
         except QueryRefusedError as error:
             raise ProtocolError(error.status, error.message) from None
+    try:
+        allowed = cut_allowed([value for name, value in parameters if name == CUT_PARAMETER], request)
+    except OptInError as error:
+        raise ProtocolError(400, str(error)) from None
     return SparqlRequest(
         query=queries[0] if queries else None,
         default_graph_uris=[value for name, value in parameters if name == "default-graph-uri"],
         named_graph_uris=[value for name, value in parameters if name == "named-graph-uri"],
         format_values=[value for name, value in parameters if name in FORMAT_PARAMETERS],
-        timeout=_timeout([value for name, value in parameters if name == "timeout"]))
+        timeout=_timeout([value for name, value in parameters if name == "timeout"]),
+        cut_allowed=allowed)

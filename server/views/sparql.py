@@ -62,10 +62,10 @@ def sparql() -> WerkzeugResponse:  # a redirect is werkzeug's Response, the othe
         if is_update(sparql_request.query):
             return error_response(403, "this endpoint is read-only: SPARQL Update is not accepted")
         return error_response(400, f"SPARQL syntax error: {error.message}", error.line, error.column)
-    return _result_response(result, override)
+    return _result_response(result, override, sparql_request.cut_allowed)
 
 
-def _result_response(result, override: str | None) -> Response:
+def _result_response(result, override: str | None, cut_allowed: bool) -> Response:
     graph = result.kind == "graph"
     if override:
         key = OVERRIDES[override][1 if graph else 0]
@@ -80,8 +80,9 @@ def _result_response(result, override: str | None) -> Response:
             return not_acceptable(offers)
         key = (GRAPH_MEDIA if graph else RESULT_MEDIA)[chosen]
         media_type = chosen
-    # Whole, or streamed chunk by chunk when longer than the read-ahead (server/workers/answers.py).
-    response = answer_response(result, key)
+    # Whole, or streamed chunk by chunk when longer than the read-ahead (server/workers/answers.py);
+    # over the row cap, 422 unless the client asked for a cut answer (server/http/cut_answers.py).
+    response = answer_response(result, key, cut_allowed)
     response.headers["Content-Type"] = content_type(media_type)
     response.headers["Vary"] = "Accept"
     return response

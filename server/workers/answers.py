@@ -9,6 +9,11 @@ asked for as it arrives and drops it, so memory stays bounded whatever the row c
 headers are gone before the end is known, so a cut is said in the body only
 (:func:`marked`; docs/security.md, docs/decisions/0011-streamed-answers.md).
 
+A cut answer is sent only to a client that asked for one (``cut_allowed``): otherwise
+:func:`answer_response` raises :class:`AnswerCutError` (422) before any byte of it, and a
+streamed answer that turns out cut ends without its end, so the client's read fails
+(docs/decisions/0019-cut-answers-are-refused-unless-asked.md).
+
 Each chunk is serialised by pyoxigraph on its own and *framed*: the head of the document (the
 SPARQL JSON ``head``, the CSV header line, Turtle's prefixes …) is sent once, the rows of every
 chunk follow (joined by a comma in the JSON formats), and the tail closes the document.
@@ -29,6 +34,7 @@ from flask import Response, g, has_request_context, stream_with_context
 from kg.common import formats
 from kg.common.limits import MAX_ANSWER_BYTES, MAX_ROWS
 from kg.store.results import WORKER_ROWS, WORKER_TRIPLES, in_bytes, serialize_triples
+from server.workers.limits import AnswerCutError
 
 STREAMED_HEADER = "KG-Result-Streamed"
 #: Where the rows go in the serialisation of an empty answer: before the last occurrence.
@@ -203,12 +209,14 @@ class GuardedResult:
     def stream(self) -> Iterator[tuple[str | None, ...]]:
         return iter(self.rows())
 
-    def chunks(self, format_key: str) -> Iterator[bytes]:
+    def chunks(self, format_key: str, cut_allowed: bool = False) -> Iterator[bytes]:
         """The answer serialised piece by piece as the worker sends it; the worker is released
         at the end, or stopped when the consumer closes this early (the client went away).
 
         A time-out or an engine failure midway raises (QueryTimeoutError, QueryEngineError):
-        the server then cuts the body without its end (docs/security.md).
+        the server then cuts the body without its end (docs/security.md). So does a row cap
+        reached when the client did not ask for a cut answer (AnswerCutError, raised instead
+        of the tail): the status (200) is gone, but the body never ends as if complete.
         """
         frame = frame_of(self.kind, format_key, tuple(self.variables))
         try:
@@ -220,6 +228,8 @@ class GuardedResult:
                     yield (frame.separator + rows) if started else rows
                     started = True
             tail = frame.tail
+            if self.truncated and not cut_allowed:
+                raise AnswerCutError(self.max_rows)
             yield marked(tail, format_key, self.truncated, streamed=True) if self.truncated else tail
         finally:
             self.close()
@@ -258,8 +268,11 @@ class GuardedResult:
         return payload
 
 
-def answer_response(result: Any, format_key: str) -> Response:
+def answer_response(result: Any, format_key: str, cut_allowed: bool = False) -> Response:
     """The 200 response carrying ``result``: the whole body, or for a streamed answer its chunks.
+
+    A whole answer that the row cap cut raises :class:`AnswerCutError` (answered 422) unless
+    ``cut_allowed``, the client's opt-in; a streamed one is cut short in :meth:`GuardedResult.chunks`.
 
     The chunks keep the request context, so the client's in-flight count (server/http/request_limits.py)
     lasts as long as the stream; ``call_on_close`` releases the worker even when the body is
@@ -267,8 +280,12 @@ def answer_response(result: Any, format_key: str) -> Response:
     the body, and at which row count.
     """
     if not getattr(result, "streamed", False):
+        if getattr(result, "truncated", None) and not cut_allowed:
+            if has_request_context():
+                g.pop("kg_truncated", None)  # nothing is sent, so nothing was cut
+            raise AnswerCutError(getattr(result, "max_rows", MAX_ROWS))
         return Response(result.serialize(format_key), status=200)
-    response = Response(stream_with_context(result.chunks(format_key)), status=200)
+    response = Response(stream_with_context(result.chunks(format_key, cut_allowed)), status=200)
     response.call_on_close(result.close)
     response.headers[STREAMED_HEADER] = f"max-rows={result.max_rows}"
     return response

@@ -21,13 +21,14 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from kg.common.query_text import check_query
+from kg.common.query_text import QueryRefusedError, check_query
+from kg.store.results import QuerySyntaxError
 from server.workers.answers import GuardedResult
 from server.workers.forkserver import start_worker_server
 from server.workers.limits import ASKER, QueryLimits, QueryTimeoutError, ReloadError
 from server.workers.pool import Worker, WorkerPool
 from server.workers.reply import WorkerReply, result_of
-from server.workers.worker import QueryTask, StoreSource
+from server.workers.worker import ENGINE_REFUSALS, QueryTask, StoreSource, engine_refusal
 
 __all__ = ["CheckedStore", "GuardedStore", "guard"]
 
@@ -148,7 +149,12 @@ class CheckedStore:
         options: dict[str, Any] = {"base_iri": base_iri}
         if bindings:
             options["bindings"] = bindings
-        return self.store.query(text, default_graph_uris, named_graph_uris, **options)
+        try:
+            return self.store.query(text, default_graph_uris, named_graph_uris, **options)
+        except QuerySyntaxError:
+            raise
+        except ENGINE_REFUSALS as error:  # as a worker answers it: the query's fault, 400
+            raise QueryRefusedError(400, engine_refusal(error)) from None
 
     def graph_names(self) -> list[str]:
         return self.store.graph_names()

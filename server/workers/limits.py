@@ -17,6 +17,26 @@ from kg.common.query_text import TextLimits
 
 #: The response header that says the row cap cut the answer (its value: ``rows=N``).
 TRUNCATION_HEADER = "KG-Result-Truncated"
+#: How a client asks for a cut answer rather than an error: the request parameter
+#: ``truncate=1`` or the header ``Prefer: truncate`` (RFC 7240), answered with
+#: ``Preference-Applied: truncate``.
+CUT_PARAMETER = "truncate"
+CUT_PREFERENCE = "truncate"
+
+
+class AnswerCutError(KgError):
+    """The answer has more rows than the cap and the client did not ask for a cut one: answered
+    422 before any byte of it, or, when it was already streaming, by ending the body without
+    its end (docs/decisions/0019-cut-answers-are-refused-unless-asked.md)."""
+
+    def __init__(self, max_rows: int) -> None:
+        super().__init__(
+            f"the answer has more than {max_rows} rows, the most this server sends for one "
+            f"query. Page through it: ORDER BY enough variables to make the order unique, then "
+            f"LIMIT {max_rows} OFFSET 0, LIMIT {max_rows} OFFSET {max_rows}, … until a page "
+            f"has fewer rows. Or ask for the first {max_rows} rows, marked as cut, with the "
+            f"parameter {CUT_PARAMETER}=1 or the header 'Prefer: {CUT_PREFERENCE}'")
+        self.max_rows = max_rows
 
 
 class QueryTimeoutError(KgError):

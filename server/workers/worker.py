@@ -219,7 +219,7 @@ def run_task(store: Any, task: QueryTask, connection: Any) -> None:
         return
     except Exception as error:  # evaluation errors surface while streaming
         if chunker.first and isinstance(error, ENGINE_REFUSALS):  # nothing sent yet: say whose
-            connection.send(("refused", 400, _engine_refusal(error)))
+            connection.send(("refused", 400, engine_refusal(error)))
         else:
             connection.send(("error", f"the query failed while running: {_one_line(error)}"))
         return
@@ -241,12 +241,12 @@ def start_query(store: Any, task: QueryTask) -> Any:
     except RecursionError:
         return ("refused", 400, "the query is nested too deeply to parse")
     except ENGINE_REFUSALS as error:  # the engine cannot evaluate this query: the client's error
-        return ("refused", 400, _engine_refusal(error))
+        return ("refused", 400, engine_refusal(error))
     except Exception as error:  # anything else is ours: a 500, but this worker lives on
         return ("error", f"the query failed before running: {_one_line(error)}")
 
 
-def _engine_refusal(error: Exception) -> str:
+def engine_refusal(error: Exception) -> str:
     return f"the query engine cannot evaluate this query: {_one_line(error)}"
 
 

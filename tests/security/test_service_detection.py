@@ -185,3 +185,15 @@ def test_whatever_the_engine_runs_as_service_the_lexer_finds(engine):
     assert missed == []
     dotted_service = re.compile(r"ex:[^\s{.]*\.+[^\s{.]*\.[a-z_]*service", re.IGNORECASE)
     assert all(dotted_service.search(query) for query in refused), refused
+
+
+def test_a_store_built_in_code_answers_an_engine_refusal_with_400_too():
+    """A store without an origin is queried in the web process (CheckedStore), not by a
+    worker; the engine's refusal must still be the client's error, with the engine's words."""
+    store = OxigraphStore(ox.Store(), "in memory, built in code")
+    assert store.origin is None
+    app = create_app(store, config={"TESTING": True})
+    response = _post(app.test_client(), "SELECT (<http://example/f>(?x) AS ?F) {}")
+    assert response.status_code == 400, response.get_data(as_text=True)
+    message = response.get_json()["message"]
+    assert "the query engine cannot evaluate this query" in message and "<http://example/f>" in message
