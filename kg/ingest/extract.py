@@ -1,0 +1,920 @@
+"""Facts of a grant announcement, each with the exact string it was read from and its line.
+
+Rules are written for the genre (Bulgarian announcements of EU/EEA-funded projects, public
+register records in English, municipal council decisions), not for any one text. They run one
+line at a time, so every fact's ``as_written`` is a substring of its line; :func:`extract`
+checks that and drops a fact that is not (it never reaches the caller). Nothing is invented:
+an inferred fact says so (``inferred`` and ``basis``), no year is filled in, amounts are never
+summed or corrected, and a number is money only with a currency or an explicit money label.
+Doubtful facts carry review ``flags``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from kg.ingest.text import Document
+from kg.records.normalize import (
+    CYRILLIC_LOOKALIKES,
+    DASHES,
+    NormalisationError,
+    check_calendar,
+    parse_duration,
+    parse_registry_id,
+)
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass
+class Fact:
+    kind: str  # identifier, beneficiary, partner, registry-id, title, programme, fund, amount,
+    #            date, duration, place, target-group, activity, amendment, legal-basis,
+    #            adopted-document, vote, chair
+    as_written: str
+    line: int
+    value: Any = None
+    label: str | None = None
+    inferred: bool = False
+    basis: str | None = None
+    flags: list[str] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "as_written": self.as_written, "line": self.line,
+                               "value": self.value}
+        if self.label:
+            out["label"] = self.label
+        if self.inferred:
+            out["inferred"] = True
+            out["basis"] = self.basis
+        if self.flags:
+            out["flags"] = list(self.flags)
+        out.update(self.attrs)
+        return out
+
+
+@dataclass
+class Extraction:
+    document: Document
+    facts: list[Fact]
+    dropped: int = 0  # facts whose as_written was not on their line (a bug; never emitted)
+
+    def of_kind(self, kind: str) -> list[Fact]:
+        return [fact for fact in self.facts if fact.kind == kind]
+
+    @property
+    def flagged(self) -> list[Fact]:
+        return [fact for fact in self.facts if fact.flags]
+
+
+# --------------------------------------------------------------------------- shared patterns
+
+Q_OPEN = "„“\"«"
+Q_CLOSE = "“”\"»"
+QUOTES = "„“”\"«»"
+_DASH = DASHES + "-"
+SEP = rf"\s*[{_DASH}]\s*"
+MONTHS_BG = {"януари": 1, "февруари": 2, "март": 3, "април": 4, "май": 5, "юни": 6, "юли": 7,
+             "август": 8, "септември": 9, "октомври": 10, "ноември": 11, "декември": 12}
+MONTHS_EN = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+             "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTH_BG = "|".join(MONTHS_BG)
+_MONTH_EN = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_LOOK = "A-Z" + "".join(char for char in CYRILLIC_LOOKALIKES if char.isupper())
+_PROG_CODE = rf"BG\s?\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}|BGLD"
+
+# --------------------------------------------------------------------------- identifiers
+
+KNOWN_PROGRAMME_CODES = {
+    "BG05M9OP001": "2014BG05M9OP001",  # ОП РЧР 2014-2020
+    "BG05M2OP001": "2014BG05M2OP001",  # ОП НОИР 2014-2020
+    "BG05SFPR002": "BG05SFPR002",  # ПРЧР 2021-2027
+    "BG05SFPR003": "BG05SFPR003",  # ПХОМП 2021-2027
+    "BGLD": "BGLD",  # EEA/Norway Grants: Local development, poverty reduction, Roma inclusion
+}
+_ID = re.compile(
+    rf"(?<![A-Za-z0-9])(?P<prog>{_PROG_CODE}){SEP}(?P<proc>\d\.\d{{3}})(?![\d.])"
+    rf"(?:{SEP}(?P<serial>\d{{3,4}})(?![\d.]))?"
+    rf"(?:{SEP}(?:(?P<cci>\d{{4}}BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}){SEP})?(?P<c>[CС]\d{{2,3}})(?!\d))?")
+_PROG_ALONE = re.compile(rf"(?<![A-Za-z0-9{_DASH}])(?:\d{{4}})?BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}(?![\w{_DASH}])")  # noqa: E501
+_ISUN = re.compile(r"^(?:BG\d\d[A-Z0-9]{4}\d{3}|BGLD)-\d\.\d{3}(?:-\d{4})?"
+                   r"(?:-(?:\d{4}BG\d\d[A-Z0-9]{4}\d{3}-)?C\d{2,3})?$")
+_DECISION = re.compile(r"(?<![А-Яа-я])(Решение|РЕШЕНИЕ|решение)\s*(?:№\s*)?(\d{1,5})(?!\d)")
+_PROTOCOL = re.compile(r"(?<![А-Яа-я])(Протокол|ПРОТОКОЛ|протокол)\s*(?:№\s*)?(\d{1,4})(?!\d)")
+
+
+def latinise(raw: str) -> tuple[str, bool]:
+    """Latin letters for Cyrillic look-alikes, '-' for any dash, no spaces; and whether a
+    letter (not just a dash or space) was replaced."""
+    out, letters = [], False
+    for char in raw:
+        if char in CYRILLIC_LOOKALIKES:
+            out.append(CYRILLIC_LOOKALIKES[char])
+            letters = True
+        elif char in DASHES:
+            out.append("-")
+        elif char.isspace():
+            continue
+        else:
+            out.append(char)
+    return "".join(out), letters
+
+
+_ZERO_FOR_O = re.compile(r"(?<=M\d)0(?=P\d{3})")
+
+
+def programme_code(raw: str) -> tuple[str, list[str]]:
+    """Canonical programme code (BG05M9OP001) of a written one, with the corrections made."""
+    latin, letters = latinise(raw)
+    latin = latin.upper()
+    flags = []
+    if letters:
+        flags.append("corrected id: Cyrillic look-alike letters")
+    fixed = _ZERO_FOR_O.sub("O", latin)
+    if fixed != latin:
+        flags.append("corrected id: digit 0 written for the letter O")
+    return fixed, flags
+
+
+def _identifiers(line: str, number: int, facts: list[Fact], spans: list[tuple[int, int]]) -> None:
+    for match in _ID.finditer(line):
+        prog, flags = programme_code(match["prog"])
+        proc = match["proc"]
+        value = f"{prog}-{proc}"
+        kind = "procedure"
+        if match["serial"]:
+            serial = match["serial"]
+            if len(serial) == 3:
+                serial = "0" + serial
+                flags.append("corrected id: 3-digit serial padded to 4")
+            value += f"-{serial}"
+            kind = "project"
+        if match["c"]:
+            cci = ""
+            if match["cci"]:
+                cci_code, cci_flags = programme_code(match["cci"])
+                flags += [flag for flag in cci_flags if flag not in flags]
+                cci = cci_code + "-"
+            suffix, letters = latinise(match["c"])
+            if letters and "corrected id: Cyrillic look-alike letters" not in flags:
+                flags.append("corrected id: Cyrillic look-alike letters")
+            value += f"-{cci}{suffix}"
+            kind = "contract"
+        if not _ISUN.match(value):
+            continue
+        facts.append(Fact("identifier", match.group(0), number, value, label=kind, flags=flags,
+                          attrs={"id_kind": kind, "programme_code": prog}))
+        spans.append(match.span())
+    for match in _PROG_ALONE.finditer(line):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
+        value, flags = programme_code(match.group(0))
+        facts.append(Fact("identifier", match.group(0), number, value, label="programme",
+                          flags=flags, attrs={"id_kind": "programme"}))
+    for pattern, word in ((_DECISION, "Решение"), (_PROTOCOL, "Протокол")):
+        for match in pattern.finditer(line):
+            facts.append(Fact("identifier", match.group(0), number, f"{word} № {match[2]}",
+                              label="other", attrs={"id_kind": "other",
+                                                    "subkind": word.lower()}))
+
+
+def _reconcile_programme_codes(facts: list[Fact]) -> None:
+    """A procedure code whose programme part is no known programme, while a contract of the
+    same document has the same procedure number under a known one, takes that code (flagged:
+    the written code is kept in as_written)."""
+    ids = [fact for fact in facts if fact.kind == "identifier" and "programme_code" in fact.attrs]
+    for fact in ids:
+        prog = fact.attrs["programme_code"]
+        if prog in KNOWN_PROGRAMME_CODES:
+            continue
+        procedure = fact.value[len(prog):].split("-")[1]
+        for other in ids:
+            other_prog = other.attrs["programme_code"]
+            if (other_prog in KNOWN_PROGRAMME_CODES and other.value[len(other_prog):].split("-")[1]
+                    == procedure and sum(a != b for a, b in zip(prog, other_prog, strict=False)) <= 1
+                    and len(prog) == len(other_prog)):
+                fact.value = other_prog + fact.value[len(prog):]
+                fact.attrs["programme_code"] = other_prog
+                fact.flags.append(f"corrected id: programme code {prog} is unknown; the document's "
+                                  f"{other.value} has the same procedure under {other_prog}")
+                break
+        else:
+            fact.flags.append(f"unknown programme code {prog}")
+
+
+# --------------------------------------------------------------------------- programmes, funds
+
+PROGRAMMES = {
+    "2014BG05M9OP001": "ОП „Развитие на човешките ресурси“ 2014-2020",
+    "2014BG05M2OP001": "ОП „Наука и образование за интелигентен растеж“ 2014-2020",
+    "BG05SFPR002": "Програма „Развитие на човешките ресурси“ 2021-2027",
+    "BG05SFPR003": "Програма за храни и основно материално подпомагане 2021-2027",
+    "BGLD": "EEA Grants: Местно развитие, намаляване на бедността и подобрено включване на уязвими групи",
+}
+_YEARS = rf"(?:\s*\d{{4}}{SEP}\d{{4}}(?:\s*г\.)?)?"
+_NAMED_OP = re.compile(
+    rf"(?:Оперативна(?:та)? програма|ОП)\s*[{Q_OPEN}]\s*(?P<name>[^{QUOTES}]+?)\s*[{Q_CLOSE}]"
+    rf"(?:\s*\((?:ОП\s?)?[А-Я]{{3,6}}\))?{_YEARS}")
+_NAMED_PROGRAMME = re.compile(
+    rf"(?<![А-Яа-я])[Пп]рограма(?:та)?:?\s*[{Q_OPEN}]\s*(?P<name>[^{QUOTES}]+?)\s*[{Q_CLOSE}]{_YEARS}")
+_UNQUOTED_PROGRAMME = re.compile(
+    r"(?<![А-Яа-я])Програма(?:та)?\s+(?:за\s+)?храни\s+и\s+основно\s+материално\s+подпомагане"
+    r"|(?<![А-Яа-я])Програма(?:та)?\s+„?Развитие\s+на\s+човешките\s+ресурси“?\s+2021\s*[-–]\s*2027")
+_ABBREVIATION = re.compile(rf"(?<![А-Яа-я])(?P<abbr>ОП\s?РЧР|ОП\s?НОИР|ПРЧР|ПХОМП){_YEARS}(?![А-Яа-я])")
+_BARE_OP = re.compile(r"(?<![А-Яа-я])Оперативна(?:та)? програма(?!\s*[„“\"«]|\s+[А-Я„])")
+_CLLD = re.compile(r"(?:[Сс]тратегия(?:та)?\s+за\s+)?(?:ВОМР|[Вв]одено\s+от\s+общностите\s+местно\s+развитие)"
+                   r"(?:\s+на\s+МИГ(?:\s+[А-ЯA-Z0-9][^\s,.;„“”\"]*){1,3})?")
+
+
+def programme_of_name(name: str, whole: str) -> str | None:
+    low = " ".join(name.lower().split())
+    if "човешките ресурси" in low:
+        if re.search(r"2021\s*[-–]\s*2027", whole):
+            return "BG05SFPR002"
+        if "оперативна" in whole.lower() or whole.startswith("ОП") or re.search(r"2014\s*[-–]\s*2020", whole):
+            return "2014BG05M9OP001"
+        return None
+    if "наука и образование" in low:
+        return "2014BG05M2OP001"
+    if "храни и основно материално" in low:
+        return "BG05SFPR003"
+    if "намаляване на бедността" in low and "уязвими групи" in low:
+        return "BGLD"
+    return None
+
+
+def _programmes(line: str, number: int, facts: list[Fact]) -> None:
+    spans: list[tuple[int, int]] = []
+
+    def free(match: re.Match[str]) -> bool:
+        return not any(s < match.end() and match.start() < e for s, e in spans)
+
+    for match in _NAMED_OP.finditer(line):
+        value = programme_of_name(match["name"], match.group(0))
+        flags = [] if value else ["programme not identified from its name"]
+        facts.append(Fact("programme", match.group(0), number, value, flags=flags))
+        spans.append(match.span())
+    for match in _NAMED_PROGRAMME.finditer(line):
+        if not free(match):
+            continue
+        value = programme_of_name(match["name"], match.group(0))
+        if value is None and "програм" not in line[max(0, match.start() - 30):match.start() + 12].lower():
+            continue
+        as_written = match["name"]  # the name as quoted, without "програма „"
+        flags = [] if value else ["programme not identified from its name"]
+        facts.append(Fact("programme", as_written, number, value, flags=flags))
+        spans.append(match.span())
+    for match in _UNQUOTED_PROGRAMME.finditer(line):
+        if free(match):
+            facts.append(Fact("programme", match.group(0), number,
+                              programme_of_name(match.group(0), match.group(0))))
+            spans.append(match.span())
+    for match in _ABBREVIATION.finditer(line):
+        if not free(match):
+            continue
+        abbr = match["abbr"].replace(" ", "")
+        value = {"ОПРЧР": "2014BG05M9OP001", "ОПНОИР": "2014BG05M2OP001", "ПРЧР": "BG05SFPR002",
+                 "ПХОМП": "BG05SFPR003"}[abbr]
+        facts.append(Fact("programme", match.group(0), number, value))
+        spans.append(match.span())
+    for match in _BARE_OP.finditer(line):
+        if free(match):
+            facts.append(Fact("programme", match.group(0), number, None,
+                              flags=["programme not named (the text says only 'Оперативна програма')"]))
+    for match in _CLLD.finditer(line):
+        facts.append(Fact("programme", match.group(0), number, "CLLD", label="funding approach",
+                          attrs={"approach": "community-led local development"}))
+
+
+def _derived_programmes(facts: list[Fact]) -> list[Fact]:
+    """A programme named only by an identifier's prefix: emitted as derived, never as named."""
+    named = {fact.value for fact in facts if fact.kind == "programme" and fact.value}
+    out, seen = [], set()
+    for fact in facts:
+        code = fact.attrs.get("programme_code")
+        if fact.kind != "identifier" or code not in KNOWN_PROGRAMME_CODES:
+            continue
+        canonical = KNOWN_PROGRAMME_CODES[code]
+        if canonical in named or canonical in seen:
+            continue
+        seen.add(canonical)
+        raw = fact.as_written
+        prefix = re.match(rf"(?:{_PROG_CODE})", raw)
+        out.append(Fact("programme", prefix.group(0) if prefix else raw, fact.line, canonical,
+                        inferred=True, basis=f"derived from the code prefix {code} of {fact.value}",
+                        flags=["programme derived from a code prefix only"]))
+    return out
+
+
+_FUNDS = (
+    (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд\s+плюс|(?<![А-Яа-я])ЕСФ\s?\+|European Social Fund Plus"), "ESF+"),  # noqa: E501
+    (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд(?!\s+плюс)|(?<![А-Яа-я])ЕСФ(?![А-Яа-я+]|\s\+)"
+                r"|European Social Fund(?! Plus)"), "ESF"),
+    (re.compile(r"Европейски(?:те)?\s+структурни\s+и\s+инвестиционни\s+фондове|(?<![А-Яа-я])ЕСИФ(?![А-Яа-я])"
+                r"|European Structural and Investment Funds"), "ESIF"),
+    (re.compile(r"Финансови(?:я|ят)?\s+механизъм\s+на\s+Европейското\s+икономическо\s+пространство"
+                rf"(?:\s*\(ФМ на ЕИП\))?{_YEARS}|(?<![А-Яа-я])ФМ на ЕИП|EEA Financial Mechanism"), "EEA FM"),
+    (re.compile(r"Норвежки(?:я|ят)?\s+финансов\s+механизъм|Norwegian Financial Mechanism"), "Norway FM"),
+)
+
+
+def _funds(line: str, number: int, facts: list[Fact]) -> None:
+    spans: list[tuple[int, int]] = []
+    for pattern, value in _FUNDS:
+        for match in pattern.finditer(line):
+            if any(s < match.end() and match.start() < e for s, e in spans):
+                continue
+            spans.append(match.span())
+            facts.append(Fact("fund", match.group(0), number, value))
+
+
+# --------------------------------------------------------------------------- money
+
+_NUMBER = (r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d{1,2})?"
+           r"|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?)")
+_CURRENCY_AFTER = r"\s*(?P<cur>лв\.?|лева|BGN|евро|EUR|€)(?![А-Яа-яA-Za-z])"
+_MONEY = re.compile(rf"(?P<num>{_NUMBER}){_CURRENCY_AFTER}")
+_MONEY_BEFORE = re.compile(rf"(?<![А-Яа-яA-Za-z])(?P<cur>BGN|EUR|€|лв\.)\s*(?P<num>{_NUMBER})(?![\d%])")
+_CURRENCY = {"лв": "BGN", "лв.": "BGN", "лева": "BGN", "BGN": "BGN", "евро": "EUR", "EUR": "EUR",
+             "€": "EUR"}
+_MONEY_LABEL = re.compile(
+    r"^\s*(?P<label>Total cost|Total eligible cost|Grant|Self[ -]?financ\w*|Total paid|Budget|"
+    r"EU contribution|National contribution|Обща стойност|Стойност|Бюджет|БФП|Размер на БФП|"
+    r"Общ размер на БФП|Безвъзмездна финансова помощ|Собствен принос|Изплатени средства)"
+    rf"\s*[:|]\s*(?P<num>{_NUMBER})\s*(?:\||$)", re.IGNORECASE)
+_COMPONENTS_BEFORE = (
+    ("total", r"обща(?:та)? стойност|общ(?:ият)? бюджет|общ(?:ият)? размер|обща сума|стойност(?:та)?"
+              r"|бюджет|total cost|total"),
+    ("grant", r"бфп|безвъзмездна|grant"),
+    ("self-financing", r"собствен|self[ -]?financ"),
+    ("paid", r"изплатен|paid"),
+    ("cost item", r"за храна|разходи|за [а-я]+ мерки"),
+    ("amendment change", r"увелич|намал"),
+)
+_COMPONENTS_AFTER = (
+    ("eu-share", r"^[\s,.]*(?:\S+\s+){0,1}(?:европейско|от европейския|ес\b)"),
+    ("national-share", r"^[\s,.]*(?:\S+\s+){0,1}национално"),
+    ("programme share", r"^[\s,.]*по\s+(?:ОП|Оперативна|програма|ПРЧР|ПХОМП)"),
+)
+
+
+def parse_amount(raw: str) -> tuple[Decimal, list[str]]:
+    """The value of a written number (either decimal mark; spaces, commas or dots grouping)."""
+    text = re.sub(r"[ \u00a0\u202f\u2009]", "", raw)
+    flags: list[str] = []
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        text = text.replace(thousands, "").replace(decimal_mark, ".")
+    elif "," in text:
+        if re.fullmatch(r"\d+,\d{1,2}", text):
+            text = text.replace(",", ".")
+        else:
+            if re.fullmatch(r"\d{1,3},\d{3}", text):
+                flags.append(f"ambiguous amount {raw!r}: comma read as a thousands separator")
+            text = text.replace(",", "")
+    elif "." in text and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+        if re.fullmatch(r"\d{1,3}\.\d{3}", text):
+            flags.append(f"ambiguous amount {raw!r}: dot read as a thousands separator")
+        text = text.replace(".", "")
+    try:
+        return Decimal(text), flags
+    except InvalidOperation as error:  # pragma: no cover - the patterns admit only digits
+        raise NormalisationError(f"{raw!r} is not a number") from error
+
+
+def _component(line: str, start: int, end: int) -> tuple[str | None, str | None]:
+    after = line[end:end + 40]
+    for name, pattern in _COMPONENTS_AFTER:
+        if match := re.search(pattern, after, re.IGNORECASE):
+            return name, match.group(0).strip(" ,.")
+    before = line[max(0, start - 70):start]
+    best: tuple[int, str, str] | None = None
+    for name, pattern in _COMPONENTS_BEFORE:
+        for match in re.finditer(pattern, before, re.IGNORECASE):
+            if best is None or match.start() > best[0]:
+                best = (match.start(), name, match.group(0))
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _money(line: str, number: int, facts: list[Fact], taken: list[tuple[int, int]]) -> None:
+    found: list[tuple[int, int, str, str | None]] = []
+    for match in _MONEY.finditer(line):
+        found.append((match.start(), match.end(), match["num"], _CURRENCY[match["cur"]]))
+    for match in _MONEY_BEFORE.finditer(line):
+        if not any(s < match.end() and match.start() < e for s, e, *_ in found):
+            found.append((match.start(), match.end(), match["num"], _CURRENCY[match["cur"]]))
+    if (match := _MONEY_LABEL.match(line)) and not found:
+        found.append((match.start("num"), match.end("num"), match["num"], None))
+    for start, end, num, currency in sorted(found):
+        if any(s < end and start < e for s, e in taken):
+            continue
+        value, flags = parse_amount(num)
+        component, label = _component(line, start, end)
+        if match and currency is None:
+            label = match["label"]
+            component = _component(line, match.end("label"), match.end("label"))[0] or component
+            flags.append("no currency stated")
+        facts.append(Fact("amount", line[start:end].strip(), number, str(value), label=label,
+                          flags=flags, attrs={"currency": currency, "component": component}))
+
+
+# --------------------------------------------------------------------------- dates
+
+_Y = r"(?:\s*(?:година|г\.|год\.?|г(?![А-Яа-я])))?"
+_DATE_DMY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d])" + _Y, re.IGNORECASE)
+_DATE_ISO = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?![\d-])")
+_DATE_WORDS = re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_BG})(?:\s+(\d{{4}})(?!\d){_Y})?(?![А-Яа-я])",
+                         re.IGNORECASE)
+_DATE_MONTH_YEAR = re.compile(rf"(?<![А-Яа-я])({_MONTH_BG})\s*(\d{{4}})(?!\d){_Y}",
+                              re.IGNORECASE)
+_DATE_EN = re.compile(rf"(?<![\d])(\d{{1,2}})\s+({_MONTH_EN}),?\s+(\d{{4}})(?!\d)")
+_DATE_EN_MDY = re.compile(rf"(?<![A-Za-z])({_MONTH_EN})\s+(\d{{1,2}}),\s+(\d{{4}})(?!\d)")
+_DATE_RELATIVE = re.compile(
+    r"(?:до\s+)?(?:средата|началото|края)\s+на\s+(?:следващата|текущата|тази|миналата|настоящата)\s+година"
+    r"|(?:до\s+)?(?:края|средата|началото)\s+на\s+годината", re.IGNORECASE)
+_DATE_LABELS = (
+    ("signed", r"подпис|адбфп|договор|contract date|споразумение|signed"),
+    ("start", r"стартира|начало|започна|start date|от$|started"),
+    ("end", r"приключ|край|end date|до$|удълж"),
+    ("protocol", r"заседание|проведено|протокол|решение"),
+    ("event", r"проведен|утре|събитие|представи|ще се проведе"),
+    ("period", r"период"),
+    ("publication", r"публикува|published"),
+)
+
+
+def _date_label(line: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    before = line[max(0, start - 45):start].lower().rstrip()
+    if re.search(r"^\s*$", line[:start]) and re.search(r"^\s*$", line[end:]):
+        return "publication"
+    if any(e <= start and start - e <= 5 for _, e in spans) and before.endswith("от"):
+        return "signed"
+    s_start, s_end = _sentence_bounds(line, start)
+    if re.search(r"проведен", line[s_start:s_end].lower()) and not re.search(r"процедура", line[s_start:start].lower()):  # noqa: E501
+        return "event"
+    best: tuple[int, str] | None = None
+    for name, pattern in _DATE_LABELS:
+        for match in re.finditer(pattern, before):
+            if best is None or match.end() >= best[0]:
+                best = (match.end(), name)
+    if re.search(r"\d\s*(?:г\.)?\s*[-–—]\s*$", line[max(0, start - 8):start]):
+        return "end"
+    if re.match(r"^\s*[-–—]\s*\d{1,2}\.\d{1,2}\.\d{4}", line[end:]) and best and best[1] in ("end", "date"):
+        return "start"
+    return best[1] if best else "date"
+
+
+def _dates(line: str, number: int, facts: list[Fact], id_spans: list[tuple[int, int]]) -> None:
+    spans: list[tuple[int, int]] = []
+
+    def add(match: re.Match[str], iso: str | None, flags: list[str], precision: str,
+            **attrs: Any) -> None:
+        if any(s < match.end() and match.start() < e for s, e in spans + id_spans):
+            return
+        spans.append(match.span())
+        label = _date_label(line, match.start(), match.end(), id_spans)
+        facts.append(Fact("date", match.group(0).strip(), number, iso, label=label, flags=flags,
+                          attrs={"precision": precision, **attrs}))
+
+    def full(match: re.Match[str], year: str, month: int, day: str) -> None:
+        try:
+            check_calendar(match.group(0), int(year), month, int(day))
+        except NormalisationError:
+            return
+        add(match, f"{int(year):04d}-{month:02d}-{int(day):02d}", [], "day")
+
+    for match in _DATE_ISO.finditer(line):
+        full(match, match[1], int(match[2]), match[3])
+    for match in _DATE_DMY.finditer(line):
+        full(match, match[3], int(match[2]), match[1])
+    for match in _DATE_EN.finditer(line):
+        full(match, match[3], MONTHS_EN[match[2][:3].lower()], match[1])
+    for match in _DATE_EN_MDY.finditer(line):
+        full(match, match[3], MONTHS_EN[match[1][:3].lower()], match[2])
+    for match in _DATE_WORDS.finditer(line):
+        month = MONTHS_BG[match[2].lower()]
+        if match[3]:
+            full(match, match[3], month, match[1])
+        elif 1 <= int(match[1]) <= 31:
+            add(match, None, ["date without a year: the year is not filled in"], "month-day",
+                month_day=f"--{month:02d}-{int(match[1]):02d}")
+    for match in _DATE_MONTH_YEAR.finditer(line):
+        add(match, f"{int(match[2]):04d}-{MONTHS_BG[match[1].lower()]:02d}", [], "month")
+    for match in _DATE_RELATIVE.finditer(line):
+        add(match, None, ["relative date: no calendar date is given"], "relative")
+
+
+_DURATION = re.compile(r"(?:[Пп]родължителност|[Сс]рок)[^.\d]{0,40}?(?P<d>\d{1,3}\s*(?:месеца|месец|месеци|"
+                       r"години|година|дни|седмици))(?![А-Яа-я])"
+                       r"|Duration\s*[:|]?\s*(?P<e>\d{1,3}\s*months?)", re.IGNORECASE)
+
+
+def _durations(line: str, number: int, facts: list[Fact]) -> None:
+    for match in _DURATION.finditer(line):
+        if match["d"]:
+            try:
+                value = parse_duration(match["d"])
+            except NormalisationError:
+                continue
+            facts.append(Fact("duration", match["d"], number, value))
+        else:
+            facts.append(Fact("duration", match["e"], number, f"P{int(match['e'].split()[0])}M"))
+
+
+# --------------------------------------------------------------------------- organisations
+
+_ORG_FORMS = (r"Община|Сдружение|Фондация|Асоциация|Читалище|НЧ|ДГ|ЦДГ|ОДЗ|СУ|ОУ|ПГ|НУ|"
+              r"Целодневна детска градина|Детска градина|Народно читалище|Областна администрация|"
+              r"Агенция|Университет(?:ът)?|Кооперация")
+_NAME_BODY = r"(?:[^„“”\".]|\.(?!\s)|(?<=\bс)\.|(?<=\bгр)\.)+?"
+_ORG = re.compile(
+    rf"(?<![А-Яа-я])(?P<form>{_ORG_FORMS})\s*[{Q_OPEN}]\s*(?P<name>{_NAME_BODY})\s*"
+    rf"(?P<close>[{Q_CLOSE}]|(?=\.(?:\s|$))(?<!\bс)(?<!\bгр)|$)"
+    rf"(?P<loc>(?:\s*,?\s*(?:в\s+)?(?:с\.|гр\.)\s*[А-Я][а-я]+(?:\s+(?!и\b|на\b|в\b|с\b|за\b|от\b|а\b)[а-я]{{3,}})?)?)")
+_MUNICIPALITY = re.compile(
+    rf"(?<![А-Яа-я])[Оо]бщина\s+(?:[{Q_OPEN}]\s*[А-Я][^{QUOTES}]*[{Q_CLOSE}]|[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)")  # noqa: E501
+_LEGAL_FORM = re.compile(r"\b(ЕООД|ООД|ЕАД|АД|ЕТ|СД|КД)\b")
+_ORG_KINDS = (("municipality", r"^(?:[Оо]бщина|municipality)"), ("association", r"^(?:Сдружение|Асоциация)"),
+              ("foundation", r"^Фондация"), ("kindergarten", r"^(?:ДГ|ЦДГ|ОДЗ|.*детска градина)"),
+              ("school", r"^(?:СУ|ОУ|ПГ|НУ)"), ("community centre", r"^(?:НЧ|Читалище|Народно читалище)"))
+
+
+def org_kind(name: str) -> str | None:
+    for kind, pattern in _ORG_KINDS:
+        if re.search(pattern, name, re.IGNORECASE):
+            return kind
+    if _LEGAL_FORM.search(name):
+        return "company"
+    return None
+
+
+def _org_attrs(name: str) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"org_kind": org_kind(name)}
+    if legal := _LEGAL_FORM.search(name):
+        attrs["legal_form"] = legal.group(1)
+    return attrs
+
+
+def _org_fact(kind: str, match: re.Match[str] | None, text: str, number: int, line: str,
+              last_line: bool, **extra: Any) -> Fact:
+    flags = list(extra.pop("flags", []))
+    if match is not None and match.group("close") == "":
+        if last_line and match.end("name") >= len(line.rstrip()) - 1:
+            flags.append("name cut off at the truncated end of the text")
+        else:
+            flags.append("name with no closing quote")
+    return Fact(kind, text.strip(" ,;"), number, " ".join(text.strip(" ,;").split()),
+                attrs=_org_attrs(text), flags=flags, **extra)
+
+
+def _orgs_in(segment: str) -> list[re.Match[str]]:
+    found = list(_ORG.finditer(segment))
+    for match in _MUNICIPALITY.finditer(segment):
+        if not any(m.start() <= match.start() < m.end() for m in found):
+            found.append(match)
+    return sorted(found, key=lambda m: m.start())
+
+
+_SENTENCE_END = re.compile(r"(?<!\bс)(?<!\bгр)(?<!\bул)\.\s+(?=[А-ЯA-Z\"„])")
+
+
+def _sentence_bounds(line: str, position: int) -> tuple[int, int]:
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        if match.end() <= position:
+            start = match.end()
+        else:
+            return start, match.start() + 1
+    return start, len(line)
+
+
+_PARTNER_KEY = re.compile(r"в\s+партньорство\s+с(?:ъс)?|(?<![А-Яа-я])[Пп]артньори(?:те)?(?:\s+по\s+проекта)?"
+                          r"(?:\s+са)?\s*:|[Аа]социирани?(?:ят|те)?\s+партньори?\s*:?")
+_AS_PARTNER = re.compile(r"\s*,?\s*като\s+(?P<assoc>асоцииран\s+)?партньор")
+_PARTICIPANT_CONTEXT = re.compile(r"деца|ученици|участ|групи\s+на")
+_EN_PARTNERS = re.compile(r"partners?\s+(?:municipalities|municipality|organisations|organizations)\s+"
+                          r"(?P<list>[A-Z][\w-]*(?:\s*,\s*[A-Z][\w-]*)*)")
+_EN_DONOR_PARTNER = re.compile(r"(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+)\s*,\s*(?P<country>[A-Z][a-z]+)\s+"
+                               r"as\s+a\s+partner(?P<donor>\s+from\s+the\s+donor\s+[Cc]ountry)?")
+_EN_BENEFICIARY = re.compile(r"(?P<name>municipality\s+of\s+[A-Z][\w-]+|[Mm]unicipality\s+[A-Z][\w-]+)\s+as\s+"  # noqa: E501
+                             r"(?:a\s+|the\s+)?benefic\w*")
+_LABELLED = re.compile(r"^\s*(?P<label>Бенефициент|Бенефициер|Beneficiary|Партньори|Partners|"
+                       r"Асоциирани партньори|Associated partners)\s*[:|]\s*(?P<value>.+?)\s*\|?\s*$")
+
+
+def _split_list(value: str) -> list[str]:
+    """Split 'A , B “X”, с. Y' on commas outside quotes that do not start a place."""
+    parts, depth, current = [], 0, ""
+    i = 0
+    while i < len(value):
+        char = value[i]
+        if char in "„«":
+            depth += 1
+        elif char in "“”»" and depth:
+            depth -= 1
+        if char == "," and not depth and not re.match(r"\s*(?:с\.|гр\.|село|град)\s", value[i + 1:]):
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    parts.append(current)
+    return [part.strip(" ;.") for part in parts if part.strip(" ;.")]
+
+
+def _parties(lines: list[str], facts: list[Fact]) -> None:
+    beneficiaries: list[Fact] = []
+    partners: list[Fact] = []
+    last = len(lines)
+    while last and not lines[last - 1].strip():
+        last -= 1
+    for index, line in enumerate(lines):
+        number = index + 1
+        is_last = number == last
+        if match := _LABELLED.match(line):
+            label, value = match["label"].lower(), match["value"]
+            if label.startswith(("бенефици", "benefici")):
+                beneficiaries.append(_org_fact("beneficiary", None, value, number, line, is_last,
+                                               basis="labelled field", label=match["label"]))
+            else:
+                role = "associated-partner" if label.startswith(("асоц", "assoc")) else "partner"
+                for part in _split_list(value):
+                    fact = _org_fact("partner", None, part, number, line, is_last)
+                    fact.attrs["role"] = role
+                    partners.append(fact)
+            continue
+        # explicit beneficiary in a sentence
+        for pattern, basis in (
+            (rf"[Бб]енефициент(?:ът)?(?:\s+е)?\s+(?P<o>{_MUNICIPALITY.pattern})", "named the beneficiary"),
+            (rf"(?:се\s+)?изпълнява\s+от\s+(?P<o>{_MUNICIPALITY.pattern})", "the project is carried out by it"),  # noqa: E501
+            (rf"(?<![А-Яа-я])(?P<o>{_MUNICIPALITY.pattern})\s+(?:стартира|започна|изпълнява|реализира|спечели|"
+             r"има\s+одобрени|получи|ще\s+изпълнява|в\s+партньорство)", "subject of the project sentence"),
+            (rf"[Кк]мет(?:ът)?\s+на\s+(?P<o>{_MUNICIPALITY.pattern}).{{0,80}}?подписа[^.]{{0,120}}"
+             r"(?:договор|споразумение)", "its mayor signed the project's contract"),
+        ):
+            for found in re.finditer(pattern, line):
+                name = found["o"]
+                beneficiaries.append(Fact("beneficiary", name, number, " ".join(name.split()),
+                                          basis=basis, attrs=_org_attrs(name)))
+        if found := _EN_BENEFICIARY.search(line):
+            beneficiaries.append(Fact("beneficiary", found["name"], number, found["name"],
+                                      basis="named the beneficiary", attrs={"org_kind": "municipality"}))
+        # an organisation presenting or starting its new project (implied, doubtful)
+        for found in re.finditer(rf"^(?P<o>(?:Сдружение|Фондация|Асоциация)\s*[{Q_OPEN}][^{QUOTES}]+[{Q_CLOSE}])"  # noqa: E501
+                                 r"(?P<rest>[^.]*?(?:представи|представя|стартира|започна|изпълнява|реализира)"
+                                 r"[^.]*?(?:нов|своя|свой)\s+проект)", line):
+            if "партньор" not in found["rest"]:
+                beneficiaries.append(Fact("beneficiary", found["o"], number, found["o"], inferred=True,
+                                          basis="implied: the organisation presents its own project",
+                                          flags=["doubtful role: the beneficiary is implied, not stated"],
+                                          attrs=_org_attrs(found["o"])))
+        # partners: "в партньорство с …", "Партньори: …", "асоциирани партньори"
+        for key in _PARTNER_KEY.finditer(line):
+            _start, end = _sentence_bounds(line, key.end())
+            role = "associated-partner" if key.group(0).lower().startswith("асоц") else "partner"
+            segment_start = key.end()
+            segment = line[segment_start:end]
+            for org in _orgs_in(segment):
+                text = org.group(0)
+                if "МИГ" in text:
+                    continue
+                fact = _org_fact("partner", org if "close" in org.groupdict() else None, text, number, line,
+                                 is_last)
+                fact.attrs["role"] = role
+                partners.append(fact)
+        for org in _orgs_in(line):
+            if after := _AS_PARTNER.match(line, org.end()):
+                fact = _org_fact("partner", org if "close" in org.groupdict() else None, org.group(0),
+                                 number, line, is_last)
+                fact.attrs["role"] = "associated-partner" if after["assoc"] else "partner"
+                partners.append(fact)
+        # "сътрудничество между A и B": B is a partner (A is usually the beneficiary)
+        for found in re.finditer(r"(?:сътрудничество|партньорство)\s+между\s+(?P<a>[^.]+?)\s+и\s+"
+                                 r"(?P<b>[А-ЯA-Z][^,.;„“”\"()]{3,120}?)(?=\s*,|\s*\(|\s+от\s|\.|$)", line):
+            fact = Fact("partner", found["b"].strip(), number, " ".join(found["b"].split()),
+                        flags=["doubtful role: partner read from 'сътрудничество между … и …'"],
+                        attrs={"role": "partner", "org_kind": org_kind(found["b"])})
+            if "транснационал" in line.lower():
+                fact.attrs["strand"] = "transnational"
+            partners.append(fact)
+        # participants: schools/kindergartens whose children take part (not called partners)
+        if not _PARTNER_KEY.search(line) and "партньор" not in line:
+            for org in _ORG.finditer(line):
+                if org["form"] not in ("ДГ", "ЦДГ", "ОДЗ", "СУ", "ОУ", "НУ", "ПГ", "Детска градина",
+                                       "Целодневна детска градина"):
+                    continue
+                s, _e = _sentence_bounds(line, org.start())
+                if _PARTICIPANT_CONTEXT.search(line[s:org.start()]):
+                    fact = _org_fact("partner", org, org.group(0), number, line, is_last,
+                                     flags=["doubtful role: takes part, not named a partner"])
+                    fact.attrs["role"] = "participant"
+                    partners.append(fact)
+        # English register records
+        for found in _EN_PARTNERS.finditer(line):
+            offset = found.start("list")
+            for part in re.finditer(r"[A-Z][\w-]*", found["list"]):
+                name = part.group(0)
+                partners.append(Fact("partner", line[offset + part.start():offset + part.end()], number,
+                                     name, attrs={"role": "partner", "org_kind": "municipality"}))
+        for found in _EN_DONOR_PARTNER.finditer(line):
+            fact = Fact("partner", found["name"], number, found["name"],
+                        attrs={"role": "partner", "country": found["country"], "org_kind": None})
+            if found["donor"]:
+                fact.attrs["strand"] = "donor-country partner"
+            partners.append(fact)
+    for fact in partners:
+        fact.attrs.setdefault("role", "partner")
+    names = {fact.value for fact in beneficiaries}
+    seen: set[tuple[int, str]] = set()
+    for fact in partners:
+        key = (fact.line, fact.as_written)
+        if fact.value in names or key in seen:
+            continue
+        seen.add(key)
+        facts.append(fact)
+    seen = set()
+    for fact in beneficiaries:
+        if (fact.line, fact.as_written) not in seen:
+            seen.add((fact.line, fact.as_written))
+            facts.append(fact)
+
+
+# --------------------------------------------------------------------------- titles
+
+_TITLE = re.compile(
+    rf"(?<![А-Яа-я])(?:[Пп]роект(?:а|ът)?|[Пп]роцедура|ПРОЕКТ)\s*(?:№\s*)?[{Q_OPEN}]?\s*"
+    rf"(?:(?P<id>{_ID.pattern})\s*(?:[-–]\s*)?)?"
+    rf"(?:\s*от\s+\d{{1,2}}\.\d{{1,2}}\.\d{{4}}\s*(?:г\.)?)?\s*[{Q_OPEN}]\s*(?P<title>[^{QUOTES}]{{3,300}}?)\s*"
+    rf"(?P<close>[{Q_CLOSE}]|$)")
+_TITLE_AFTER_ID = re.compile(
+    rf"(?P<id>{_ID.pattern})\s*(?:[-–]\s*)?[{Q_OPEN}]\s*(?P<title>[^{QUOTES}]{{3,300}}?)\s*(?P<close>[{Q_CLOSE}]|$)")
+_HEADING_TITLE = re.compile(rf"^\s*[{Q_OPEN}](?P<title>[^{QUOTES}]{{3,200}})[{Q_CLOSE}]\s*$")
+_EN_TITLE = re.compile(r"^\s*(?:Project title|Title|Наименование на проекта|Име на проекта)\s*[:|]\s*"
+                       r"(?P<title>[^|]{3,300}?)\s*\|?\s*$")
+
+
+def _titles(lines: list[str], facts: list[Fact]) -> None:
+    seen: set[tuple[int, str]] = set()
+    first_text = next((i for i, line in enumerate(lines) if line.strip()), None)
+    for index, line in enumerate(lines):
+        number = index + 1
+        found: list[tuple[re.Match[str], str | None]] = []
+        for match in _TITLE.finditer(line):
+            found.append((match, None))
+        for match in _TITLE_AFTER_ID.finditer(line):
+            found.append((match, "title following an identifier"))
+        if index == first_text and (match := _HEADING_TITLE.match(line)):
+            found.append((match, "quoted heading of the page"))
+        if match := _EN_TITLE.match(line):
+            found.append((match, None))
+        for match, basis in found:
+            title = match["title"].strip()
+            if _SENTENCE_END.search(title) or len(title) < 3:
+                continue
+            flags = []
+            close = match.groupdict().get("close")
+            if close == "":
+                if index == len(lines) - 1:
+                    flags.append("title cut off at the truncated end of the text")
+                else:
+                    continue
+            if basis == "quoted heading of the page":
+                flags.append("title taken from a quoted heading")
+            key = (number, title)
+            if key in seen:
+                continue
+            seen.add(key)
+            facts.append(Fact("title", title, number, " ".join(title.split()), flags=flags,
+                              basis=basis))
+
+
+_IN_MUNICIPALITY = re.compile(r"(?<![А-Яа-я])в\s+(?P<o>[Оо]бщина\s+[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)\s*$")
+
+
+def _implied_beneficiaries(facts: list[Fact], lines: list[str]) -> None:
+    explicit = [fact for fact in facts if fact.kind == "beneficiary"]
+    if any(not fact.inferred for fact in explicit):
+        return
+    implied = []
+    for fact in facts:
+        if fact.kind == "title" and (match := _IN_MUNICIPALITY.search(fact.as_written)):
+            implied.append((fact.line, match["o"], "implied by the project title"))
+    for index, line in enumerate(lines):
+        for match in re.finditer(r"(?:проект\s+[^.,]{1,60}?\s+на|партньор\s+на)\s+"
+                                 r"(?P<o>Община\s+[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)", line):
+            implied.append((index + 1, match["o"], "implied by '" + match.group(0).split()[0] + " … на'"))
+    if explicit:
+        return
+    seen = set()
+    for number, name, basis in implied:
+        key = " ".join(name.lower().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        facts.append(Fact("beneficiary", name, number, " ".join(name.split()), inferred=True, basis=basis,
+                          attrs={"org_kind": "municipality"}))
+
+
+# --------------------------------------------------------------------------- the rest
+
+_REGISTRY = re.compile(r"(?:ЕИК|БУЛСТАТ|EIK|UIC|Булстат)\s*(?:/\s*(?:ЕИК|БУЛСТАТ)\s*)?[:№]?\s*\d{9}(?:\d{4})?(?!\d)")  # noqa: E501
+_PLACE = re.compile(r"(?<![А-Яа-я])(?P<kind>гр\.|с\.|село|град)\s*(?P<name>[А-Я][а-я]+(?:\s+[А-Я][а-я]+)?)")
+_TARGET = re.compile(r"(?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група)(?:\s+на\s+проекта)?"
+                     r"\s*(?::|са|е|включва|обхваща)\s*(?P<g>(?:[^.;]|(?<=\bгр)\.|(?<=\bс)\.){3,300})|Target groups?\s*[:|]\s*(?P<e>[^|]{3,300})")  # noqa: E501
+_ACTIVITY = re.compile(r"(?<![А-Яа-я])[Дд]ейност\s*(?:№\s*)?(?P<n>\d{1,2})(?!\d)\s*[.:\-–]?\s*"
+                       r"(?P<t>[^,;]{3,200}?)(?=,|\s+по\s+проект|\s*/|[;]|\.\s|$)")
+_AMENDMENT = re.compile(r"(?:(?P<ord>първо|второ|трето|четвърто|пето|шесто|седмо|осмо|девето|десето)\s+)?"
+                        r"(?P<what>допълнително\s+споразумение|[Аа]некс)(?:\s*№\s*(?P<num>\d+))?")
+_ORDINALS = {"първо": 1, "второ": 2, "трето": 3, "четвърто": 4, "пето": 5, "шесто": 6, "седмо": 7,
+             "осмо": 8, "девето": 9, "десето": 10}
+_LEGAL_BASIS = re.compile(r"чл\.\s*\d+[^.]*?(?:\.[^.]*?)*?от\s+ЗМСМА")
+_ADOPTED = re.compile(r"(?:[Пп]риема|[Оо]добрява|да\s+бъде\s+приет(?:а|о)?(?:\s+така\s+предложени(?:ят|ата|ото))?)"  # noqa: E501
+                      r"\s+(?P<d>(?:План|Доклад|Програма|Стратегия|Отчет|Общински\s+план)[^;]*?)"
+                      r"(?=\s+в\s+изпълнение|\s+във\s+връзка|;|\.(?:\s+[А-Я]|\s*$)|$)")
+_VOTE = re.compile(r"[„\"“]?(?P<what>ЗА|ПРОТИВ|ВЪЗДЪРЖАЛ[И]?\s+СЕ)[\"“”]?\s*[-–—:]\s*(?P<n>\d{1,3})(?!\d)")
+_CHAIR = re.compile(r"^\s*/\s*(?P<n>[А-Я][а-я]+(?:\s+[А-Я][а-я]+){1,2})\s*/\s*$")
+
+
+def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
+    chair_after = None
+    for index, line in enumerate(lines):
+        number = index + 1
+        for match in _REGISTRY.finditer(line):
+            try:
+                facts.append(Fact("registry-id", match.group(0), number, parse_registry_id(match.group(0))))
+            except NormalisationError as error:
+                facts.append(Fact("registry-id", match.group(0), number, None, flags=[str(error)]))
+        for match in _PLACE.finditer(line):
+            facts.append(Fact("place", match.group(0), number, match["name"],
+                              attrs={"place_kind": "village" if match["kind"] in ("с.", "село") else "town"}))
+        for match in _TARGET.finditer(line):
+            group = (match["g"] or match["e"]).strip()
+            facts.append(Fact("target-group", group, number, " ".join(group.split())))
+        for match in _ACTIVITY.finditer(line):
+            title = match["t"].strip()
+            facts.append(Fact("activity", match.group(0).strip(), number, title, attrs={"number": int(match["n"])}))  # noqa: E501
+        for match in _AMENDMENT.finditer(line):
+            attrs: dict[str, Any] = {"amendment_kind": "annex" if match["what"].lower() == "анекс"
+                                     else "additional agreement"}
+            if match["ord"]:
+                attrs["ordinal"] = _ORDINALS[match["ord"]]
+            if match["num"]:
+                attrs["number"] = match["num"]
+            facts.append(Fact("amendment", match.group(0), number, attrs["amendment_kind"], attrs=attrs))
+        if not council:
+            continue
+        for match in _LEGAL_BASIS.finditer(line):
+            facts.append(Fact("legal-basis", match.group(0), number, " ".join(match.group(0).split())))
+        for match in _ADOPTED.finditer(line):
+            text = match["d"].strip()
+            if line[match.end("d"):].startswith(".") and text.endswith(" г"):
+                text += "."
+            facts.append(Fact("adopted-document", text, number, " ".join(text.split())))
+        for match in _VOTE.finditer(line):
+            facts.append(Fact("vote", match.group(0).strip(), number, int(match["n"]),
+                              label={"ЗА": "for", "ПРОТИВ": "against"}.get(match["what"], "abstained")))
+        if "ПРЕДСЕДАТЕЛ" in line.upper():
+            chair_after = number
+        if chair_after and number - chair_after <= 4 and (match := _CHAIR.match(line)):
+            facts.append(Fact("chair", match["n"], number, match["n"]))
+            chair_after = None
+
+
+_COUNCIL = re.compile(r"ЗМСМА|[Оо]бщински(?:ят)?\s+съвет|ОБЩИНСКИ\s+СЪВЕТ")
+
+
+def extract(document: Document) -> Extraction:
+    """Every fact the rules find in ``document``; see the module's docstring."""
+    lines = list(document.lines)
+    facts: list[Fact] = []
+    council = bool(_COUNCIL.search(document.text)) and bool(_DECISION.search(document.text))
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        number = index + 1
+        id_spans: list[tuple[int, int]] = []
+        _identifiers(line, number, facts, id_spans)
+        _programmes(line, number, facts)
+        _funds(line, number, facts)
+        _money(line, number, facts, id_spans)
+        _dates(line, number, facts, id_spans)
+        _durations(line, number, facts)
+    _reconcile_programme_codes(facts)
+    facts += _derived_programmes(facts)
+    _parties(lines, facts)
+    _titles(lines, facts)
+    _implied_beneficiaries(facts, lines)
+    _rest(lines, facts, council)
+    kept, dropped = [], 0
+    for fact in facts:
+        if fact.as_written and 1 <= fact.line <= len(lines) and fact.as_written in lines[fact.line - 1]:
+            kept.append(fact)
+        else:
+            dropped += 1
+    kept.sort(key=lambda fact: fact.line)
+    return Extraction(document, kept, dropped)

@@ -1,0 +1,154 @@
+"""kg.ingest: rules of the announcement genre on short synthetic sentences, bad inputs, and the
+development set (every as_written on its line, 0 invented, recall >= 0.90)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.ingest.extract import extract
+from kg.ingest.score import score_gold
+from kg.ingest.text import IngestInputError, read_bytes, read_path
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "ingest-dev"
+needs_dev = pytest.mark.skipif(not (DEV / "gold.json").is_file(), reason="no ../shared/ingest-dev")
+
+
+def facts(text: str, kind: str):
+    return extract(read_bytes(text.encode("utf-8"), "t")).of_kind(kind)
+
+
+def test_corrupted_contract_id_is_normalised_and_flagged():
+    [fact] = facts("Договор № BG 05M9ОР001 – 1.234- 045 – С01 е подписан.", "identifier")
+    assert fact.value == "BG05M9OP001-1.234-0045-C01"
+    assert fact.as_written == "BG 05M9ОР001 – 1.234- 045 – С01"
+    assert any("corrected id" in flag for flag in fact.flags)
+
+
+def test_zero_for_o_and_cci_suffix():
+    [fact] = facts("проект BG05M9OP001-2.111-0001-2014BG05M20P001-C02 тече", "identifier")
+    assert fact.value == "BG05M9OP001-2.111-0001-2014BG05M2OP001-C02"
+
+
+def test_no_suffix_is_added_to_a_procedure():
+    ids = facts("по процедура BG05M2OP001-1.999 „Нещо“", "identifier")
+    assert [fact.value for fact in ids] == ["BG05M2OP001-1.999"]
+
+
+def test_money_needs_a_currency_or_a_label():
+    text = "Над 300 деца на 6-12 години, 45.5% от тях; общата стойност е 12 345,60 лв."
+    [amount] = facts(text, "amount")
+    assert (amount.value, amount.attrs["currency"], amount.attrs["component"]) == ("12345.60", "BGN", "total")
+
+
+def test_amounts_are_not_summed_and_shares_labelled():
+    text = "Бюджет 1 000 лв., от които 900,00лв. европейско и 50,00 лв. национално съфинансиране."
+    amounts = facts(text, "amount")
+    assert [a.value for a in amounts] == ["1000", "900.00", "50.00"]
+    assert [a.attrs["component"] for a in amounts][1:] == ["eu-share", "national-share"]
+
+
+def test_labelled_amount_without_currency_keeps_currency_none():
+    [amount] = facts("Grant | 1,250.50 |", "amount")
+    assert amount.value == "1250.50" and amount.attrs["currency"] is None
+
+
+def test_a_date_without_a_year_stays_without_one():
+    [date] = facts("Срещата е на 5 март в залата.", "date")
+    assert date.value is None and date.flags
+
+
+def test_dates_full_month_and_english():
+    dates = facts("Начало: 01.02.2020 г., отчет през юни 2021г., Start date | 3 Mar, 2022 |", "date")
+    assert [d.value for d in dates] == ["2020-02-01", "2022-03-03", "2021-06"] or \
+        sorted(d.value for d in dates) == ["2020-02-01", "2021-06", "2022-03-03"]
+
+
+def test_programme_fund_and_beneficiary():
+    text = ("Община Тест стартира проект „Нов шанс“, финансиран от Оперативна програма "
+            "„Наука и образование за интелигентен растеж“, чрез Европейския социален фонд.")
+    assert facts(text, "programme")[0].value == "2014BG05M2OP001"
+    assert facts(text, "fund")[0].value == "ESF"
+    [beneficiary] = facts(text, "beneficiary")
+    assert beneficiary.as_written == "Община Тест" and not beneficiary.inferred
+    assert facts(text, "title")[0].as_written == "Нов шанс"
+
+
+def test_beneficiary_implied_by_title_is_marked_inferred():
+    [beneficiary] = facts("Изпълнява се проект „Грижа в община Примерно“.", "beneficiary")
+    assert beneficiary.inferred and beneficiary.basis
+
+
+def test_partners_after_partnership_phrase():
+    text = "Проектът е в партньорство със Сдружение „Мост“ и Фондация „Бъдеще“ гр. Сливен."
+    partners = facts(text, "partner")
+    assert [p.as_written for p in partners] == ["Сдружение „Мост“", "Фондация „Бъдеще“ гр. Сливен"]
+
+
+def test_cut_off_partner_is_flagged():
+    partners = facts("Изпълнява се в партньорство с Фондация „Център за разви", "partner")
+    assert partners and partners[0].flags
+
+
+def test_programme_only_from_a_code_is_derived():
+    progs = facts("по процедура BG05SFPR002-9.999 „Грижа“", "programme")
+    assert progs and all(p.inferred for p in progs)
+
+
+def test_council_decision():
+    text = ("РЕШЕНИЕ № 12\nНа основание чл. 21, ал. 1, т. 12 от ЗМСМА Общински съвет – Х приема "
+            "План за действие на Община Х за периода 2024 – 2025 г.\n„ЗА\" - 10 „ПРОТИВ\" - 1")
+    extraction = extract(read_bytes(text.encode(), "t"))
+    assert extraction.of_kind("identifier")[0].value == "Решение № 12"
+    assert extraction.of_kind("legal-basis") and extraction.of_kind("adopted-document")
+    assert [v.value for v in extraction.of_kind("vote")] == [10, 1]
+    assert not extraction.of_kind("amount") and not extraction.of_kind("programme")
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def test_binary_is_refused():
+    with pytest.raises(IngestInputError, match="binary"):
+        read_bytes(b"\x89PNG\x00\x00\x01", "x.png")
+
+
+def test_cp1251_is_read():
+    document = read_bytes("Община Тест стартира проект „Грижа“.".encode("cp1251"), "t")
+    assert document.encoding == "cp1251" and "Община Тест" in document.text
+
+
+def test_utf8_bom_and_html():
+    html = "\ufeff<html><head><style>p{}</style></head><body><p>Бюджет: 5 лв.</p><script>x=1</script>" \
+           "<p>Фонд &amp; програма</p></body></html>"
+    document = read_bytes(html.encode("utf-8"), "t.html")
+    assert document.lines == ("Бюджет: 5 лв.", "", "Фонд & програма") or "script" not in document.text
+    assert "x=1" not in document.text and "Фонд & програма" in document.text
+
+
+def test_empty_input_gives_empty_result():
+    assert extract(read_bytes(b"  \n\n ", "t")).facts == []
+
+
+def test_oversized_input_is_refused(tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: no 50 MB written
+    with pytest.raises(IngestInputError, match="over the limit"):
+        read_path(big)
+
+
+# ---------------------------------------------------------------- development set
+
+
+@needs_dev
+def test_dev_set_every_fact_on_its_line_recall_and_nothing_invented():
+    for path in sorted(DEV.glob("doc*.txt")):
+        extraction = extract(read_path(path))
+        assert extraction.dropped == 0, path
+        for fact in extraction.facts:
+            assert fact.as_written in extraction.document.lines[fact.line - 1], (path, fact)
+    report = score_gold(DEV / "gold.json")
+    assert report.invented == 0, report.details()
+    assert report.recall >= 0.90, report.table()
