@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from kg.ingest.text import Document
@@ -22,7 +22,11 @@ from kg.records.normalize import (
     DASHES,
     NormalisationError,
     check_calendar,
+    identifier_corrections,
+    normalise_identifier,
+    normalise_programme_code,
     parse_duration,
+    parse_money,
     parse_registry_id,
 )
 
@@ -101,80 +105,47 @@ _ID = re.compile(
     rf"(?:{SEP}(?P<serial>\d{{3,4}})(?![\d.]))?"
     rf"(?:{SEP}(?:(?P<cci>\d{{4}}BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}){SEP})?(?P<c>[CС]\d{{2,3}})(?!\d))?")
 _PROG_ALONE = re.compile(rf"(?<![A-Za-z0-9{_DASH}])(?:\d{{4}})?BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}(?![\w{_DASH}])")  # noqa: E501
-_ISUN = re.compile(r"^(?:BG\d\d[A-Z0-9]{4}\d{3}|BGLD)-\d\.\d{3}(?:-\d{4})?"
-                   r"(?:-(?:\d{4}BG\d\d[A-Z0-9]{4}\d{3}-)?C\d{2,3})?$")
 _DECISION = re.compile(r"(?<![А-Яа-я])(Решение|РЕШЕНИЕ|решение)\s*(?:№\s*)?(\d{1,5})(?!\d)")
 _PROTOCOL = re.compile(r"(?<![А-Яа-я])(Протокол|ПРОТОКОЛ|протокол)\s*(?:№\s*)?(\d{1,4})(?!\d)")
 
 
-def latinise(raw: str) -> tuple[str, bool]:
-    """Latin letters for Cyrillic look-alikes, '-' for any dash, no spaces; and whether a
-    letter (not just a dash or space) was replaced."""
-    out, letters = [], False
-    for char in raw:
-        if char in CYRILLIC_LOOKALIKES:
-            out.append(CYRILLIC_LOOKALIKES[char])
-            letters = True
-        elif char in DASHES:
-            out.append("-")
-        elif char.isspace():
-            continue
-        else:
-            out.append(char)
-    return "".join(out), letters
+_CORRECTION_FLAGS = (
+    ("Cyrillic look-alike", "corrected id: Cyrillic look-alike letters"),
+    ("zero written for the letter O", "corrected id: digit 0 written for the letter O"),
+    ("project serial padded", "corrected id: 3-digit serial padded to 4"),
+    ("contract suffix written with 3 digits", "corrected id: contract suffix cut to C and 2 digits"),
+)
 
 
-_ZERO_FOR_O = re.compile(r"(?<=M\d)0(?=P\d{3})")
-
-
-def programme_code(raw: str) -> tuple[str, list[str]]:
-    """Canonical programme code (BG05M9OP001) of a written one, with the corrections made."""
-    latin, letters = latinise(raw)
-    latin = latin.upper()
-    flags = []
-    if letters:
-        flags.append("corrected id: Cyrillic look-alike letters")
-    fixed = _ZERO_FOR_O.sub("O", latin)
-    if fixed != latin:
-        flags.append("corrected id: digit 0 written for the letter O")
-    return fixed, flags
+def correction_flags(raw: str) -> list[str]:
+    """The review flags for the corrections :func:`normalise_identifier` makes to ``raw``
+    (dashes and spaces are layout, not corrections worth a flag)."""
+    reasons = [correction.reason for correction in identifier_corrections(raw)]
+    return [flag for prefix, flag in _CORRECTION_FLAGS
+            if any(reason.startswith(prefix) for reason in reasons)]
 
 
 def _identifiers(line: str, number: int, facts: list[Fact], spans: list[tuple[int, int]]) -> None:
     for match in _ID.finditer(line):
-        prog, flags = programme_code(match["prog"])
-        proc = match["proc"]
-        value = f"{prog}-{proc}"
-        kind = "procedure"
-        if match["serial"]:
-            serial = match["serial"]
-            if len(serial) == 3:
-                serial = "0" + serial
-                flags.append("corrected id: 3-digit serial padded to 4")
-            value += f"-{serial}"
-            kind = "project"
-        if match["c"]:
-            cci = ""
-            if match["cci"]:
-                cci_code, cci_flags = programme_code(match["cci"])
-                flags += [flag for flag in cci_flags if flag not in flags]
-                cci = cci_code + "-"
-            suffix, letters = latinise(match["c"])
-            if letters and "corrected id: Cyrillic look-alike letters" not in flags:
-                flags.append("corrected id: Cyrillic look-alike letters")
-            value += f"-{cci}{suffix}"
-            kind = "contract"
-        if not _ISUN.match(value):
+        try:
+            value = normalise_identifier(match.group(0))
+            prog = normalise_programme_code(match["prog"])
+        except NormalisationError:
             continue
-        facts.append(Fact("identifier", match.group(0), number, value, label=kind, flags=flags,
+        kind = "contract" if match["c"] else "project" if match["serial"] else "procedure"
+        facts.append(Fact("identifier", match.group(0), number, value, label=kind,
+                          flags=correction_flags(match.group(0)),
                           attrs={"id_kind": kind, "programme_code": prog}))
         spans.append(match.span())
     for match in _PROG_ALONE.finditer(line):
         if any(start <= match.start() < end for start, end in spans):
             continue
-        value, flags = programme_code(match.group(0))
+        try:
+            value = normalise_programme_code(match.group(0))
+        except NormalisationError:
+            continue
         facts.append(Fact("identifier", match.group(0), number, value, label="programme",
-                          flags=flags, attrs={"id_kind": "programme"}))
+                          flags=correction_flags(match.group(0)), attrs={"id_kind": "programme"}))
     for pattern, word in ((_DECISION, "Решение"), (_PROTOCOL, "Протокол")):
         for match in pattern.finditer(line):
             facts.append(Fact("identifier", match.group(0), number, f"{word} № {match[2]}",
@@ -362,31 +333,6 @@ _COMPONENTS_AFTER = (
 )
 
 
-def parse_amount(raw: str) -> tuple[Decimal, list[str]]:
-    """The value of a written number (either decimal mark; spaces, commas or dots grouping)."""
-    text = re.sub(r"[ \u00a0\u202f\u2009]", "", raw)
-    flags: list[str] = []
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        text = text.replace(thousands, "").replace(decimal_mark, ".")
-    elif "," in text:
-        if re.fullmatch(r"\d+,\d{1,2}", text):
-            text = text.replace(",", ".")
-        else:
-            if re.fullmatch(r"\d{1,3},\d{3}", text):
-                flags.append(f"ambiguous amount {raw!r}: comma read as a thousands separator")
-            text = text.replace(",", "")
-    elif "." in text and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
-        if re.fullmatch(r"\d{1,3}\.\d{3}", text):
-            flags.append(f"ambiguous amount {raw!r}: dot read as a thousands separator")
-        text = text.replace(".", "")
-    try:
-        return Decimal(text), flags
-    except InvalidOperation as error:  # pragma: no cover - the patterns admit only digits
-        raise NormalisationError(f"{raw!r} is not a number") from error
-
-
 def _component(line: str, start: int, end: int) -> tuple[str | None, str | None]:
     after = line[end:end + 40]
     for name, pattern in _COMPONENTS_AFTER:
@@ -413,13 +359,19 @@ def _money(line: str, number: int, facts: list[Fact], taken: list[tuple[int, int
     for start, end, num, currency in sorted(found):
         if any(s < end and start < e for s, e in taken):
             continue
-        value, flags = parse_amount(num)
+        flags: list[str] = []
+        try:
+            value: Decimal | None = parse_money(num).value
+        except NormalisationError as error:  # ambiguous (1,234) or malformed: not guessed
+            value = None
+            flags.append(f"amount not read: {error}")
         component, label = _component(line, start, end)
         if match and currency is None:
             label = match["label"]
             component = _component(line, match.end("label"), match.end("label"))[0] or component
             flags.append("no currency stated")
-        facts.append(Fact("amount", line[start:end].strip(), number, str(value), label=label,
+        facts.append(Fact("amount", line[start:end].strip(), number,
+                          None if value is None else str(value), label=label,
                           flags=flags, attrs={"currency": currency, "component": component}))
 
 
@@ -528,14 +480,22 @@ def _durations(line: str, number: int, facts: list[Fact]) -> None:
 
 # --------------------------------------------------------------------------- organisations
 
-_ORG_FORMS = (r"Община|Сдружение|Фондация|Асоциация|Читалище|НЧ|ДГ|ЦДГ|ОДЗ|СУ|ОУ|ПГ|НУ|"
+_ORG_FORMS = (r"Община|НЧ|ДГ|ЦДГ|ОДЗ|СУ|ОУ|ПГ|НУ|(?i:Сдружение|Фондация|Асоциация|Читалище|"
               r"Целодневна детска градина|Детска градина|Народно читалище|Областна администрация|"
-              r"Агенция|Университет(?:ът)?|Кооперация")
+              r"Основно училище|Средно училище|Начално училище|Профилирана гимназия|"
+              r"Професионална гимназия|Гимназия|Агенция|Университет(?:ът)?|Кооперация|филиал)")
 _NAME_BODY = r"(?:[^„“”\".]|\.(?!\s)|(?<=\bс)\.|(?<=\bгр)\.)+?"
+_PLACE_AFTER = r"(?:\s*(?:,|[-–—])?\s*(?:в\s+)?(?:с\.|гр\.)\s*[А-Я][а-я]+" \
+               r"(?:\s+(?!и\b|на\b|в\b|с\b|за\b|от\b|а\b)[а-я]{3,})?)?"
 _ORG = re.compile(
-    rf"(?<![А-Яа-я])(?P<form>{_ORG_FORMS})\s*[{Q_OPEN}]\s*(?P<name>{_NAME_BODY})\s*"
-    rf"(?P<close>[{Q_CLOSE}]|(?=\.(?:\s|$))(?<!\bс)(?<!\bгр)|$)"
-    rf"(?P<loc>(?:\s*,?\s*(?:в\s+)?(?:с\.|гр\.)\s*[А-Я][а-я]+(?:\s+(?!и\b|на\b|в\b|с\b|за\b|от\b|а\b)[а-я]{{3,}})?)?)")
+    rf"""(?<![А-Яа-я])(?P<form>{_ORG_FORMS})\s*[{Q_OPEN}]\s*
+    (?P<name>[^{QUOTES}]{{1,150}}?(?=\s*[{Q_CLOSE}])   # closed: any text up to the quote
+      |{_NAME_BODY})                                  # unclosed: up to a sentence end
+    \s*(?P<close>[{Q_CLOSE}]|(?=\.(?:\s|$))(?<!\bс)(?<!\bгр)|$)
+    (?P<loc>{_PLACE_AFTER})""", re.VERBOSE)
+#: A company written with its name quoted first and its legal form after: „Име“ ООД.
+_COMPANY = re.compile(rf"[{Q_OPEN}]\s*(?P<name>[^{QUOTES}]{{2,80}}?)\s*[{Q_CLOSE}]\s*"
+                      r"(?P<form>ЕООД|ООД|ЕАД|АД|ЕТ|СД|КД)(?![А-Яа-я])")
 _MUNICIPALITY = re.compile(
     rf"(?<![А-Яа-я])[Оо]бщина\s+(?:[{Q_OPEN}]\s*[А-Я][^{QUOTES}]*[{Q_CLOSE}]|[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)")  # noqa: E501
 _LEGAL_FORM = re.compile(r"\b(ЕООД|ООД|ЕАД|АД|ЕТ|СД|КД)\b")
@@ -574,6 +534,9 @@ def _org_fact(kind: str, match: re.Match[str] | None, text: str, number: int, li
 
 def _orgs_in(segment: str) -> list[re.Match[str]]:
     found = list(_ORG.finditer(segment))
+    for match in _COMPANY.finditer(segment):
+        if not any(m.start() <= match.start() < m.end() for m in found):
+            found.append(match)
     for match in _MUNICIPALITY.finditer(segment):
         if not any(m.start() <= match.start() < m.end() for m in found):
             found.append(match)
@@ -593,8 +556,12 @@ def _sentence_bounds(line: str, position: int) -> tuple[int, int]:
     return start, len(line)
 
 
-_PARTNER_KEY = re.compile(r"в\s+партньорство\s+с(?:ъс)?|(?<![А-Яа-я])[Пп]артньори(?:те)?(?:\s+по\s+проекта)?"
-                          r"(?:\s+са)?\s*:|[Аа]социирани?(?:ят|те)?\s+партньори?\s*:?")
+_PARTNER_KEY = re.compile(r"""
+    в\s+партньорство\s+с(?:ъс)?
+    | (?<![А-Яа-я])[Пп]артньори(?:те)?            # Партньори [на …] [по проекта] [са]:
+      (?:\s+на\s+[^:.;]{1,60}?)?(?:\s+по\s+проекта)?(?:\s+са)?\s*:
+    | [Аа]социирани?(?:ят|те)?\s+партньори?(?:\s+по\s+проекта)?(?:\s+са)?\s*:?
+    """, re.VERBOSE)
 _AS_PARTNER = re.compile(r"\s*,?\s*като\s+(?P<assoc>асоцииран\s+)?партньор")
 _PARTICIPANT_CONTEXT = re.compile(r"деца|ученици|участ|групи\s+на")
 _EN_PARTNERS = re.compile(r"partners?\s+(?:municipalities|municipality|organisations|organizations)\s+"

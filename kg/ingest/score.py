@@ -110,7 +110,8 @@ def score_document(doc: str, gold: dict[str, Any], extraction: Extraction) -> Do
                item["as_written"])
     amounts = _facts(extraction, "amount")
     for item in gold.get("money", []):
-        hit = any(abs(Decimal(f.value) - Decimal(str(item["value"]))) < Decimal("0.005")
+        hit = any(f.value is not None
+                  and abs(Decimal(f.value) - Decimal(str(item["value"]))) < Decimal("0.005")
                   and f.attrs.get("currency") == item["currency"] for f in amounts)
         _count(score, "money", hit, f"{item['as_written']} ({item['value']} {item['currency']})")
     dates = _facts(extraction, "date")
