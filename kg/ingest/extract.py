@@ -481,9 +481,9 @@ def _durations(line: str, number: int, facts: list[Fact]) -> None:
 # --------------------------------------------------------------------------- organisations
 
 _ORG_FORMS = (r"Община|НЧ|ДГ|ЦДГ|ОДЗ|СУ|ОУ|ПГ|НУ|(?i:Сдружение|Фондация|Асоциация|Читалище|"
-              r"Целодневна детска градина|Детска градина|Народно читалище|Областна администрация|"
-              r"Основно училище|Средно училище|Начално училище|Профилирана гимназия|"
-              r"Професионална гимназия|Гимназия|Агенция|Университет(?:ът)?|Кооперация|филиал)")
+              r"Целодневна\s+детска\s+градина|Детска\s+градина|Народно\s+читалище|Областна\s+администрация|"
+              r"Основно\s+училище|Средно\s+училище|Начално\s+училище|Профилирана\s+гимназия|"
+              r"Професионална\s+гимназия|Гимназия|Агенция|Университет(?:ът)?|Кооперация|филиал)")
 _NAME_BODY = r"(?:[^„“”\".]|\.(?!\s)|(?<=\bс)\.|(?<=\bгр)\.)+?"
 _PLACE_AFTER = r"(?:\s*(?:,|[-–—])?\s*(?:в\s+)?(?:с\.|гр\.)\s*[А-Я][а-я]+" \
                r"(?:\s+(?!и\b|на\b|в\b|с\b|за\b|от\b|а\b)[а-я]{3,})?)?"
@@ -549,6 +549,9 @@ _SENTENCE_END = re.compile(r"(?<!\bс)(?<!\bгр)(?<!\bул)\.\s+(?=[А-ЯA-Z\"�
 def _sentence_bounds(line: str, position: int) -> tuple[int, int]:
     start = 0
     for match in _SENTENCE_END.finditer(line):
+        before = line[:match.start()]
+        if before.count("„") > before.count("“") + before.count("”"):
+            continue  # inside „…“: "Св. св. Кирил" is not a sentence end
         if match.end() <= position:
             start = match.end()
         else:
@@ -592,6 +595,18 @@ def _split_list(value: str) -> list[str]:
         i += 1
     parts.append(current)
     return [part.strip(" ;.") for part in parts if part.strip(" ;.")]
+
+
+_UNQUOTED_ITEM = re.compile(r"[А-ЯA-Z][^\d:;„“”\"()]{2,100}")
+
+
+def _unquoted_items(segment: str) -> list[str]:
+    """The names of a list written without quotes after 'партньори … са:' — split on commas
+    and a final ' и ' before a capital; each item a capitalised phrase of at most 10 words."""
+    items = []
+    for part in _split_list(segment):
+        items += [piece.strip(" ;.") for piece in re.split(r"\s+и\s+(?=[А-ЯA-Z])", part)]
+    return [item for item in items if _UNQUOTED_ITEM.fullmatch(item) and len(item.split()) <= 10]
 
 
 def _parties(lines: list[str], facts: list[Fact]) -> None:
@@ -654,6 +669,11 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                                  is_last)
                 fact.attrs["role"] = role
                 partners.append(fact)
+            if key.group(0).rstrip().endswith(":") and not _orgs_in(segment):
+                for item in _unquoted_items(segment):
+                    fact = _org_fact("partner", None, item, number, line, is_last)
+                    fact.attrs["role"] = role
+                    partners.append(fact)
         for org in _orgs_in(line):
             if after := _AS_PARTNER.match(line, org.end()):
                 fact = _org_fact("partner", org if "close" in org.groupdict() else None, org.group(0),
