@@ -609,15 +609,61 @@ def _unquoted_items(segment: str) -> list[str]:
     return [item for item in items if _UNQUOTED_ITEM.fullmatch(item) and len(item.split()) <= 10]
 
 
+#: A line that announces a list of partners on the lines below ("За партньори по ОП X … бяха
+#: избрани следните кандидати:", "Партньори по проекта:"); the colon may come a line later.
+_LIST_HEADING = re.compile(r"(?<![А-Яа-я])(?:[Пп]артньори|ПАРТНЬОРИ|[Аа]социирани\s+партньори)"
+                           r"(?![А-Яа-я])")
+_STRAND = re.compile(r"(?<![А-Яа-я])по\s+(?P<s>ОП\s?[А-Я]{3,5}|ПРЧР|ПХОМП|[Кк]омпонент\s+\d)"
+                     r"(?![А-Яа-я])")
+_BULLET = re.compile(r"^\s*(?:[•●▪◦*\-–—]|\d{1,2}[.)])?\s*")
+
+
+def _list_item(line: str) -> re.Match[str] | None:
+    """The organisation a list line names, when the line is nothing but one organisation
+    (after a bullet or number; ending in ';', ',', '.', a dash or nothing)."""
+    text = _BULLET.sub("", line, count=1).rstrip().rstrip(";,.–—-").rstrip()
+    orgs = _orgs_in(text)
+    if len(orgs) == 1 and orgs[0].start() == 0 and orgs[0].end() >= len(text) - 1:
+        return orgs[0]
+    return None
+
+
 def _parties(lines: list[str], facts: list[Fact]) -> None:
     beneficiaries: list[Fact] = []
     partners: list[Fact] = []
     last = len(lines)
     while last and not lines[last - 1].strip():
         last -= 1
+    listing: dict[str, Any] | None = None  # an open vertical list of partners
+    pending: dict[str, Any] | None = None  # a partner heading still waiting for its colon
     for index, line in enumerate(lines):
         number = index + 1
         is_last = number == last
+        if not line.strip():
+            continue
+        if listing is not None:
+            if item := _list_item(line):
+                fact = _org_fact("partner", item if "close" in item.groupdict() else None,
+                                 item.group(0), number, line, is_last)
+                fact.attrs["role"] = listing["role"]
+                if listing["strand"]:
+                    fact.attrs["strand"] = listing["strand"]
+                partners.append(fact)
+                continue
+            listing = None
+        heading = pending
+        if _LIST_HEADING.search(line):
+            heading = {"role": "associated-partner" if re.search(r"[Аа]социир", line) else "partner",
+                       "strand": None}
+        if heading is not None:
+            if strand := _STRAND.search(line):
+                heading["strand"] = strand["s"]
+            if line.rstrip().endswith(":"):
+                listing, pending = heading, None
+            elif _SENTENCE_END.search(line) or line.rstrip().endswith("."):
+                pending = None
+            else:
+                pending = heading
         if match := _LABELLED.match(line):
             label, value = match["label"].lower(), match["value"]
             if label.startswith(("бенефици", "benefici")):
