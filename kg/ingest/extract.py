@@ -565,6 +565,12 @@ _PARTNER_KEY = re.compile(r"""
       (?:\s+на\s+[^:.;]{1,60}?)?(?:\s+по\s+проекта)?(?:\s+са)?\s*:
     | [Аа]социирани?(?:ят|те)?\s+партньори?(?:\s+по\s+проекта)?(?:\s+са)?\s*:?
     """, re.VERBOSE)
+#: "Център АЛОС е партньор на …", "Сдружение „Х“ – партньор на …": a named organisation (a
+#: capitalised word and an acronym or a quoted name) said to be a partner of another.
+_PARTNER_OF = re.compile(rf"""(?<![А-Яа-я])(?P<o>[А-Я][а-я]+
+    (?:\s+[А-Я]{{2,}}(?:\s+[А-Я]{{2,}})?(?![а-я])      # Център АЛОС
+      |\s*[{Q_OPEN}][^{QUOTES}]{{2,80}}[{Q_CLOSE}]))    # Сдружение „Име“
+    \s*(?:е|[-–—])\s+партньор\s+на(?![А-Яа-я])""", re.VERBOSE)
 _AS_PARTNER = re.compile(r"\s*,?\s*като\s+(?P<assoc>асоцииран\s+)?партньор")
 _PARTICIPANT_CONTEXT = re.compile(r"деца|ученици|участ|групи\s+на")
 _EN_PARTNERS = re.compile(r"partners?\s+(?:municipalities|municipality|organisations|organizations)\s+"
@@ -615,6 +621,7 @@ _LIST_HEADING = re.compile(r"(?<![А-Яа-я])(?:[Пп]артньори|ПАРТ
                            r"(?![А-Яа-я])")
 _STRAND = re.compile(r"(?<![А-Яа-я])по\s+(?P<s>ОП\s?[А-Я]{3,5}|ПРЧР|ПХОМП|[Кк]омпонент\s+\d)"
                      r"(?![А-Яа-я])")
+_CONTINUATION = re.compile(r"[-–—]?\s*[А-ЯA-Z0-9][А-ЯA-Z0-9 .\-]{0,30}[;,.]?")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦*\-–—]|\d{1,2}[.)])?\s*")
 
 
@@ -650,6 +657,8 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                     fact.attrs["strand"] = listing["strand"]
                 partners.append(fact)
                 continue
+            if _CONTINUATION.fullmatch(line.strip()):
+                continue  # the tail of a name wrapped onto its own line ("АЛОС;")
             listing = None
         heading = pending
         if _LIST_HEADING.search(line):
@@ -720,6 +729,10 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                     fact = _org_fact("partner", None, item, number, line, is_last)
                     fact.attrs["role"] = role
                     partners.append(fact)
+        for found in _PARTNER_OF.finditer(line):
+            fact = _org_fact("partner", None, found["o"], number, line, is_last)
+            fact.attrs["role"] = "partner"
+            partners.append(fact)
         for org in _orgs_in(line):
             if after := _AS_PARTNER.match(line, org.end()):
                 fact = _org_fact("partner", org if "close" in org.groupdict() else None, org.group(0),
@@ -799,6 +812,13 @@ def _titles(lines: list[str], facts: list[Fact]) -> None:
         found: list[tuple[re.Match[str], str | None]] = []
         for match in _TITLE.finditer(line):
             found.append((match, None))
+        if index and re.match(rf"\s*[{Q_OPEN}]", line):  # "… стартира проект" ⏎ „Заглавие“
+            previous = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip()), "")
+            tail = previous.rstrip()[-40:]
+            if re.search(r"(?<![А-Яа-я])(?:[Пп]роект(?:а|ът)?|ПРОЕКТ)$", tail):
+                for match in _TITLE.finditer(f"{tail} {line}"):
+                    if match.start("title") > len(tail):
+                        found.append((match, "title after 'проект' at the end of the line before"))
         for match in _TITLE_AFTER_ID.finditer(line):
             found.append((match, "title following an identifier"))
         if index == first_text and (match := _HEADING_TITLE.match(line)):
