@@ -565,10 +565,10 @@ _PARTNER_KEY = re.compile(r"""
       (?:\s+на\s+[^:.;]{1,60}?)?(?:\s+по\s+проекта)?(?:\s+са)?\s*:
     | [Аа]социирани?(?:ят|те)?\s+партньори?(?:\s+по\s+проекта)?(?:\s+са)?\s*:?
     """, re.VERBOSE)
-#: "Център АЛОС е партньор на …", "Сдружение „Х“ – партньор на …": a named organisation (a
+#: "Център ПРИМЕР е партньор на …", "Сдружение „Х“ – партньор на …": a named organisation (a
 #: capitalised word and an acronym or a quoted name) said to be a partner of another.
 _PARTNER_OF = re.compile(rf"""(?<![А-Яа-я])(?P<o>[А-Я][а-я]+
-    (?:\s+[А-Я]{{2,}}(?:\s+[А-Я]{{2,}})?(?![а-я])      # Център АЛОС
+    (?:\s+[А-Я]{{2,}}(?:\s+[А-Я]{{2,}})?(?![а-я])      # Център ПРИМЕР
       |\s*[{Q_OPEN}][^{QUOTES}]{{2,80}}[{Q_CLOSE}]))    # Сдружение „Име“
     \s*(?:е|[-–—])\s+партньор\s+на(?![А-Яа-я])""", re.VERBOSE)
 _AS_PARTNER = re.compile(r"\s*,?\s*като\s+(?P<assoc>асоцииран\s+)?партньор")
@@ -658,7 +658,7 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                 partners.append(fact)
                 continue
             if _CONTINUATION.fullmatch(line.strip()):
-                continue  # the tail of a name wrapped onto its own line ("АЛОС;")
+                continue  # the tail of a name wrapped onto its own line ("ЦЕНТЪР;")
             listing = None
         heading = pending
         if _LIST_HEADING.search(line):
