@@ -33,7 +33,10 @@ from kg.records.corpus import Corpus, load_corpus
 from kg.records.field_values import parsed_value
 from kg.records.model import Verbatim
 
-KINDS = ("identifiers", "beneficiary", "title", "programmes", "fund", "partners", "money", "dates")
+KINDS = ("identifiers", "beneficiary", "title", "programmes", "fund", "partners", "money", "dates",
+         "durations", "target groups", "activities")
+#: Kinds only the held-out gold (curated records) has; shown only where there are any.
+RECORD_ONLY_KINDS = ("durations", "target groups", "activities")
 
 
 def norm_name(text: str) -> str:
@@ -121,6 +124,13 @@ def score_document(doc: str, gold: dict[str, Any], extraction: Extraction) -> Do
         else:
             hit = any(f.value is None and same_name(item["as_written"], f.as_written) for f in dates)
         _count(score, "dates", hit, f"{item['as_written']} ({item['iso']})")
+    for gold_kind, kind, fact_kind in (("durations", "durations", "duration"),
+                                       ("target_groups", "target groups", "target-group"),
+                                       ("activities", "activities", "activity")):
+        emitted = _facts(extraction, fact_kind)
+        for item in gold.get(gold_kind, []):
+            hit = any(same_name(item, f.as_written) or same_name(item, str(f.value)) for f in emitted)
+            _count(score, kind, hit, item)
     score.invented = invented(gold, extraction)
     return score
 
@@ -195,7 +205,8 @@ def gold_from_records(corpus: Corpus, source_id: str) -> dict[str, Any]:
     Participation's ``name_as_written`` and role; title: the Project's title; programmes: the
     Programme records (matched by name or by canonical code); fund: the Fund record; money:
     every Amount (value as written, canonical value and currency); dates: every field of kind
-    ``date`` with its canonical value (a date without a year has none). Facts the curator took
+    ``date`` with its canonical value (a date without a year has none); also the Project's
+    duration, TargetGroup labels and Activity labels (kinds the development gold lacks). Facts the curator took
     across several lines are kept: the extractor, which reads one line at a time, misses them.
     """
     records = [record for record in corpus.records if record.source == source_id]
@@ -226,6 +237,12 @@ def gold_from_records(corpus: Corpus, source_id: str) -> dict[str, Any]:
             if names:
                 gold["programmes"].append({"as_written": names[0].text,
                                            "code": record.id.split("/", 1)[1]})
+        if record.type.name == "Project" and (values := _verbatims(record.values.get("duration"))):
+            gold.setdefault("durations", []).append(values[0].text)
+        if record.type.name in ("TargetGroup", "Activity") and (
+                labels := _verbatims(record.values.get("label"))):
+            key = "target_groups" if record.type.name == "TargetGroup" else "activities"
+            gold.setdefault(key, []).append(labels[0].text)
         if record.type.name == "Fund" and (names := _verbatims(record.values.get("name"))):
             gold["fund"] = {"as_written": names[0].text}
         if record.type.name == "Participation":
@@ -298,6 +315,8 @@ class Report:
     def table(self) -> str:
         rows = ["| kind | found / gold | recall |", "|---|---:|---:|"]
         for kind, (found, total) in self.totals().items():
+            if kind in RECORD_ONLY_KINDS and not total:
+                continue
             rows.append(f"| {kind} | {found} / {total} | {found / total:.0%} |" if total
                         else f"| {kind} | 0 / 0 | — |")
         found = sum(f for f, _ in self.totals().values())
