@@ -893,6 +893,72 @@ _VOTE = re.compile(r"[„\"“]?(?P<what>ЗА|ПРОТИВ|ВЪЗДЪРЖАЛ[И
 _CHAIR = re.compile(r"^\s*/\s*(?P<n>[А-Я][а-я]+(?:\s+[А-Я][а-я]+){1,2})\s*/\s*$")
 
 
+#: A heading alone on its line that opens a list of target groups or of activities on the
+#: lines below: "Целеви групи по ОП X са:", "2.1 Целева група по проекта", "Предвидени дейности
+#: за изпълнение:", "Основни дейности". A sub-heading "по ОП X:" inside the list names a strand.
+_LIST_HEADINGS = (
+    ("target-group", re.compile(r"""^\s*(?:\d+(?:\.\d+)*\.?\s*)?
+        (?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група|ЦЕЛЕВИ\s+ГРУПИ|ЦЕЛЕВА\s+ГРУПА)
+        (?:\s+(?:по|на)\s+проекта|\s+(?:по|на)\s+(?P<strand>[^:]{2,40}?))?(?:\s+са)?\s*:?\s*$""",
+        re.VERBOSE)),
+    ("activity", re.compile(r"""^\s*(?:\d+(?:\.\d+)*\.?\s*)?
+        (?:(?:[Оо]сновни|[Пп]редвидени|[Пп]ланирани|[Зз]аложени)\s+)?(?:[Дд]ейности|ДЕЙНОСТИ)
+        (?:\s+по\s+проекта)?(?:\s+за\s+изпълнение)?(?:\s+са)?\s*[:.]?\s*$""", re.VERBOSE)),
+)
+_SUB_STRAND = re.compile(r"^\s*по\s+(?P<strand>ОП\s?[А-Я]{3,5}|ПРЧР|ПХОМП|[Кк]омпонент\s+\d)\s*:\s*$")
+_ITEM_BULLET = re.compile(r"^\s*(?:[•●▪◦*\-–—]|\d{1,2}[.)](?!\d))\s*")
+_ITEM = re.compile(r"[А-ЯA-Z][^:]{2,400}?")
+
+
+def _lists(lines: list[str], facts: list[Fact]) -> None:
+    """Target groups and activities listed one a line under their heading. An item that runs
+    on to the next line is emitted as far as its line goes, with a review flag."""
+    kind: str | None = None
+    strand: str | None = None
+    position = 0
+    closed = False  # the last item ended with '.': only bulleted items may follow
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        heading = next(((name, m) for name, m in ((n, p.match(line)) for n, p in _LIST_HEADINGS)
+                        if m), None)
+        if heading:
+            kind, position, closed = heading[0], 0, False
+            strand = heading[1].groupdict().get("strand")
+            continue
+        if kind is None:
+            continue
+        if sub := _SUB_STRAND.match(line):
+            strand, position, closed = sub["strand"], 0, False
+            continue
+        bullet = _ITEM_BULLET.match(line)
+        text = line[bullet.end():] if bullet and bullet.group(0).strip() else line.lstrip()
+        body = text.rstrip().rstrip(";,.").rstrip()
+        if text[:1].islower() and not closed and position:
+            closed = text.rstrip().endswith(".")
+            continue  # the wrapped tail of the item before
+        if (closed and not (bullet and bullet.group(0).strip())) or not _ITEM.fullmatch(body) \
+                or _SENTENCE_END.search(body) or _LIST_HEADING.search(body):
+            kind = None
+            continue
+        position += 1
+        flags = [] if re.search(r"[;.,]\s*$", text) or index + 1 == len(lines) or \
+            not lines[index + 1][:1].islower() and _next_is_item(lines, index) else \
+            ["list item may continue on the next line"]
+        attrs: dict[str, Any] = {"position": position, "from_list": True}
+        if strand:
+            attrs["strand"] = strand.strip()
+        if kind == "activity":
+            attrs["number"] = position
+        facts.append(Fact(kind, body, index + 1, " ".join(body.split()), flags=flags, attrs=attrs))
+        closed = text.rstrip().endswith(".")
+
+
+def _next_is_item(lines: list[str], index: int) -> bool:
+    following = next((line for line in lines[index + 1:] if line.strip()), "")
+    return not following.lstrip()[:1].islower() or bool(_SUB_STRAND.match(following))
+
+
 def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
     chair_after = None
     for index, line in enumerate(lines):
@@ -963,6 +1029,7 @@ def extract(document: Document) -> Extraction:
     _titles(lines, facts)
     _implied_beneficiaries(facts, lines)
     _rest(lines, facts, council)
+    _lists(lines, facts)
     kept, dropped = [], 0
     for fact in facts:
         if fact.as_written and 1 <= fact.line <= len(lines) and fact.as_written in lines[fact.line - 1]:
