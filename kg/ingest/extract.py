@@ -879,8 +879,11 @@ _REGISTRY = re.compile(r"(?:ЕИК|БУЛСТАТ|EIK|UIC|Булстат)\s*(?:/
 _PLACE = re.compile(r"(?<![А-Яа-я])(?P<kind>гр\.|с\.|село|град)\s*(?P<name>[А-Я][а-я]+(?:\s+[А-Я][а-я]+)?)")
 _TARGET = re.compile(r"(?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група)(?:\s+на\s+проекта)?"
                      r"\s*(?::|са|е|включва|обхваща)\s*(?P<g>(?:[^.;]|(?<=\bгр)\.|(?<=\bс)\.){3,300})|Target groups?\s*[:|]\s*(?P<e>[^|]{3,300})")  # noqa: E501
-_ACTIVITY = re.compile(r"(?<![А-Яа-я])[Дд]ейност\s*(?:№\s*)?(?P<n>\d{1,2})(?!\d)\s*[.:\-–]?\s*"
-                       r"(?P<t>[^,;]{3,200}?)(?=,|\s+по\s+проект|\s*/|[;]|\.\s|$)")
+_ACTIVITY = re.compile(r"""(?<![А-Яа-я])[Дд]ейност\s*(?:№\s*)?(?P<n>\d{1,2})(?!\d)\s*[.:\-–]?\s*
+    (?P<t>[^;]{3,200}?)
+    (?=,\s*(?:и\s+)?[Дд]ейност\s*(?:№\s*)?\d   # the next activity of an inline list
+      |,\s+(?:по|за|които|като|с|чрез|в\s+които|в\s+който|където)\s  # a clause after it
+      |\s+по\s+проект|\s*/|;|\.\s|\.?\s*$)""", re.VERBOSE)
 _AMENDMENT = re.compile(r"(?:(?P<ord>първо|второ|трето|четвърто|пето|шесто|седмо|осмо|девето|десето)\s+)?"
                         r"(?P<what>допълнително\s+споразумение|[Аа]некс)(?:\s*№\s*(?P<num>\d+))?")
 _ORDINALS = {"първо": 1, "второ": 2, "трето": 3, "четвърто": 4, "пето": 5, "шесто": 6, "седмо": 7,
@@ -975,8 +978,13 @@ def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
             group = (match["g"] or match["e"]).strip()
             facts.append(Fact("target-group", group, number, " ".join(group.split())))
         for match in _ACTIVITY.finditer(line):
-            title = match["t"].strip()
-            facts.append(Fact("activity", match.group(0).strip(), number, title, attrs={"number": int(match["n"])}))  # noqa: E501
+            title = match["t"].strip().rstrip(",").rstrip()
+            flags = []
+            if match.end() >= len(line.rstrip()) and not re.search(r"[.;]\s*$", line) and \
+                    not _next_is_item(lines, index):
+                flags.append("activity may continue on the next line")
+            facts.append(Fact("activity", match.group(0).strip().rstrip(",").rstrip(), number, title,
+                              flags=flags, attrs={"number": int(match["n"])}))
         for match in _AMENDMENT.finditer(line):
             attrs: dict[str, Any] = {"amendment_kind": "annex" if match["what"].lower() == "анекс"
                                      else "additional agreement"}
