@@ -37,8 +37,9 @@ SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 #: (the honest "unseen" figure; kept here because later runs cannot reproduce it).
 HELD_OUT_BEFORE = (
     "identifiers 14/15, beneficiary 4/4, title 2/4, programmes 7/7, fund 1/1, partners 0/23, "
-    "money 14/14, dates 6/6: **48/74 (64.9 %)**, **1 invented** (the contract suffix `С001` kept "
-    "as `C001`, the curated canonical form is `C01`)")
+    "money 14/14, dates 6/6 (the development gold's kinds: 48/74, 64.9 %); durations 1/1, "
+    "target groups 0/9, activities 2/26; all **51/110 (46.4 %)**, **1 invented** (the contract "
+    "suffix `С001` kept as `C001`; the curated canonical form is `C01`)")
 
 
 def speed(gold: Path, runs: int) -> list[tuple[str, int, float]]:
@@ -115,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         "curators took some facts across wrapped lines (000 is a PDF capture with a line break "
         "every few words); the extractor reads one line at a time and misses those.",
         "",
-        f"Before any rule was written with these texts in view: {HELD_OUT_BEFORE}.",
+        f"Before any rule was written with these texts in view (main's extractor, same "
+        f"scorer): {HELD_OUT_BEFORE}. That is the honest figure for unseen announcements; the "
+        f"figures below were reached with these four texts in view (genre rules only, no names "
+        f"of places or organisations: `test_no_rule_names_a_place_or_organisation_of_the_texts`), "
+        f"so they are no longer a held-out measure.",
         "",
         "Now:",
         "",

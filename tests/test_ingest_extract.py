@@ -139,6 +139,36 @@ def test_title_after_project_at_the_end_of_the_previous_line():
     assert title.as_written == "Грижа за всеки в общината" and title.line == 2
 
 
+def test_target_groups_listed_under_their_heading_with_strand():
+    text = ("Целеви групи по ОП РЧР са:\n\nПредставители на общността;\n\nХора в риск и/или "
+            "жертва на дискриминация;\nХора, населяващи територии, в т.ч. селски и\n"
+            "изолирани райони.\nДейностите ще бъдат реализирани от партньор.")
+    groups = facts(text, "target-group")
+    assert [g.as_written for g in groups] == [
+        "Представители на общността", "Хора в риск и/или жертва на дискриминация",
+        "Хора, населяващи територии, в т.ч. селски и"]
+    assert {g.attrs["strand"] for g in groups} == {"ОП РЧР"}
+    assert groups[-1].flags and not groups[0].flags
+
+
+def test_numbered_target_groups_and_bulleted_activities_per_strand():
+    text = ("2.1 Целева група по проекта\n-Хора с увреждания;\n-Хора над 65 г. в риск.\n"
+            "Предвидени дейности за изпълнение:\nпо ОП РЧР:\n • Трудова медиация;\n"
+            " • Обучение\n\nпо ОП НОИР:\n • Кариерно ориентиране на ученици")
+    assert [g.as_written for g in facts(text, "target-group")] == ["Хора с увреждания",
+                                                                  "Хора над 65 г. в риск"]
+    activities = facts(text, "activity")
+    assert [(a.as_written, a.attrs["strand"], a.attrs["position"]) for a in activities] == [
+        ("Трудова медиация", "ОП РЧР", 1), ("Обучение", "ОП РЧР", 2),
+        ("Кариерно ориентиране на ученици", "ОП НОИР", 1)]
+    assert not any(a.flags for a in activities)
+
+
+def test_numbered_activity_title_runs_past_commas():
+    [activity] = facts("Дейност 6: Обучение, консултиране и супервизия на персонала", "activity")
+    assert activity.value == "Обучение, консултиране и супервизия на персонала"
+
+
 def test_cut_off_partner_is_flagged():
     partners = facts("Изпълнява се в партньорство с Фондация „Център за разви", "partner")
     assert partners and partners[0].flags
@@ -224,7 +254,11 @@ def test_gold_from_records_takes_the_curated_facts():
 def test_held_out_seed_announcements_nothing_invented_and_recall():
     report = score_held_out(DATA, SEEDS)
     assert report.invented == 0, report.details()
-    assert report.recall >= 0.97, report.table()  # 73/74 when written; 48/74 before its rules
+    totals = report.totals()
+    core = ("identifiers", "beneficiary", "title", "programmes", "fund", "partners", "money", "dates")
+    assert sum(totals[kind][0] for kind in core) >= 73, report.table()  # 48/74 before its rules
+    assert totals["partners"] == (23, 23), report.table()
+    assert report.recall >= 0.86, report.table()  # 95/110 when written; 51/110 before
 
 
 def test_no_rule_names_a_place_or_organisation_of_the_texts():

@@ -20,11 +20,12 @@ from kg.ingest.text import Document
 from kg.records.normalize import (
     CYRILLIC_LOOKALIKES,
     DASHES,
+    MONTHS,
     NormalisationError,
-    check_calendar,
     identifier_corrections,
     normalise_identifier,
     normalise_programme_code,
+    parse_date,
     parse_duration,
     parse_money,
     parse_registry_id,
@@ -82,11 +83,7 @@ Q_CLOSE = "“”\"»"
 QUOTES = "„“”\"«»"
 _DASH = DASHES + "-"
 SEP = rf"\s*[{_DASH}]\s*"
-MONTHS_BG = {"януари": 1, "февруари": 2, "март": 3, "април": 4, "май": 5, "юни": 6, "юли": 7,
-             "август": 8, "септември": 9, "октомври": 10, "ноември": 11, "декември": 12}
-MONTHS_EN = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-             "sep": 9, "oct": 10, "nov": 11, "dec": 12}
-_MONTH_BG = "|".join(MONTHS_BG)
+_MONTH_BG = "|".join(MONTHS)
 _MONTH_EN = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _LOOK = "A-Z" + "".join(char for char in CYRILLIC_LOOKALIKES if char.isupper())
 _PROG_CODE = rf"BG\s?\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}|BGLD"
@@ -433,30 +430,24 @@ def _dates(line: str, number: int, facts: list[Fact], id_spans: list[tuple[int, 
         facts.append(Fact("date", match.group(0).strip(), number, iso, label=label, flags=flags,
                           attrs={"precision": precision, **attrs}))
 
-    def full(match: re.Match[str], year: str, month: int, day: str) -> None:
+    def parsed(match: re.Match[str]) -> None:
+        """A date written in full: kg.records.normalize.parse_date reads it (an impossible
+        calendar day is no date at all)."""
         try:
-            check_calendar(match.group(0), int(year), month, int(day))
+            date = parse_date(match.group(0).strip())
         except NormalisationError:
             return
-        add(match, f"{int(year):04d}-{month:02d}-{int(day):02d}", [], "day")
-
-    for match in _DATE_ISO.finditer(line):
-        full(match, match[1], int(match[2]), match[3])
-    for match in _DATE_DMY.finditer(line):
-        full(match, match[3], int(match[2]), match[1])
-    for match in _DATE_EN.finditer(line):
-        full(match, match[3], MONTHS_EN[match[2][:3].lower()], match[1])
-    for match in _DATE_EN_MDY.finditer(line):
-        full(match, match[3], MONTHS_EN[match[1][:3].lower()], match[2])
-    for match in _DATE_WORDS.finditer(line):
-        month = MONTHS_BG[match[2].lower()]
-        if match[3]:
-            full(match, match[3], month, match[1])
-        elif 1 <= int(match[1]) <= 31:
+        if date.datatype == "gMonthDay":
             add(match, None, ["date without a year: the year is not filled in"], "month-day",
-                month_day=f"--{month:02d}-{int(match[1]):02d}")
+                month_day=date.lexical)
+        else:
+            add(match, date.lexical, [], "day")
+
+    for pattern in (_DATE_ISO, _DATE_DMY, _DATE_EN, _DATE_EN_MDY, _DATE_WORDS):
+        for match in pattern.finditer(line):
+            parsed(match)
     for match in _DATE_MONTH_YEAR.finditer(line):
-        add(match, f"{int(match[2]):04d}-{MONTHS_BG[match[1].lower()]:02d}", [], "month")
+        add(match, f"{int(match[2]):04d}-{MONTHS[match[1].lower()]:02d}", [], "month")
     for match in _DATE_RELATIVE.finditer(line):
         add(match, None, ["relative date: no calendar date is given"], "relative")
 
@@ -945,9 +936,8 @@ def _lists(lines: list[str], facts: list[Fact]) -> None:
             kind = None
             continue
         position += 1
-        flags = [] if re.search(r"[;.,]\s*$", text) or index + 1 == len(lines) or \
-            not lines[index + 1][:1].islower() and _next_is_item(lines, index) else \
-            ["list item may continue on the next line"]
+        runs_on = not re.search(r"[;.,]\s*$", text) and not _next_is_item(lines, index)
+        flags = ["list item may continue on the next line"] if runs_on else []
         attrs: dict[str, Any] = {"position": position, "from_list": True}
         if strand:
             attrs["strand"] = strand.strip()

@@ -206,8 +206,9 @@ def gold_from_records(corpus: Corpus, source_id: str) -> dict[str, Any]:
     Programme records (matched by name or by canonical code); fund: the Fund record; money:
     every Amount (value as written, canonical value and currency); dates: every field of kind
     ``date`` with its canonical value (a date without a year has none); also the Project's
-    duration, TargetGroup labels and Activity labels (kinds the development gold lacks). Facts the curator took
-    across several lines are kept: the extractor, which reads one line at a time, misses them.
+    duration, TargetGroup labels and Activity labels (kinds the development gold lacks).
+    Facts the curator took across several lines are kept: the extractor, which reads one line
+    at a time, misses them.
     """
     records = [record for record in corpus.records if record.source == source_id]
     gold: dict[str, Any] = {"identifiers": [], "programmes": [], "partners": [], "money": [],
