@@ -101,7 +101,9 @@ _ID = re.compile(
     rf"(?<![A-Za-z0-9])(?P<prog>{_PROG_CODE}){SEP}(?P<proc>\d\.\d{{3}})(?![\d.])"
     rf"(?:{SEP}(?P<serial>\d{{3,4}})(?![\d.]))?"
     rf"(?:{SEP}(?:(?P<cci>\d{{4}}BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}){SEP})?(?P<c>[CС]\d{{2,3}})(?!\d))?")
-_PROG_ALONE = re.compile(rf"(?<![A-Za-z0-9{_DASH}])(?:\d{{4}})?BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}(?![\w{_DASH}])")  # noqa: E501
+_PROG_ALONE = re.compile(rf"""(?<![A-Za-z0-9{_DASH}])
+    (?:\d{{4}})?BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}   # a programme code or CCI on its own
+    (?![\w{_DASH}])""", re.VERBOSE)
 _DECISION = re.compile(r"(?<![А-Яа-я])(Решение|РЕШЕНИЕ|решение)\s*(?:№\s*)?(\d{1,5})(?!\d)")
 _PROTOCOL = re.compile(r"(?<![А-Яа-я])(Протокол|ПРОТОКОЛ|протокол)\s*(?:№\s*)?(\d{1,4})(?!\d)")
 
@@ -279,7 +281,8 @@ def _derived_programmes(facts: list[Fact]) -> list[Fact]:
 
 
 _FUNDS = (
-    (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд\s+плюс|(?<![А-Яа-я])ЕСФ\s?\+|European Social Fund Plus"), "ESF+"),  # noqa: E501
+    (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд\s+плюс|(?<![А-Яа-я])ЕСФ\s?\+"
+                r"|European Social Fund Plus"), "ESF+"),
     (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд(?!\s+плюс)|(?<![А-Яа-я])ЕСФ(?![А-Яа-я+]|\s\+)"
                 r"|European Social Fund(?! Plus)"), "ESF"),
     (re.compile(r"Европейски(?:те)?\s+структурни\s+и\s+инвестиционни\s+фондове|(?<![А-Яа-я])ЕСИФ(?![А-Яа-я])"
@@ -404,7 +407,8 @@ def _date_label(line: str, start: int, end: int, spans: list[tuple[int, int]]) -
     if any(e <= start and start - e <= 5 for _, e in spans) and before.endswith("от"):
         return "signed"
     s_start, s_end = _sentence_bounds(line, start)
-    if re.search(r"проведен", line[s_start:s_end].lower()) and not re.search(r"процедура", line[s_start:start].lower()):  # noqa: E501
+    sentence = line[s_start:s_end].lower()
+    if "проведен" in sentence and "процедура" not in line[s_start:start].lower():
         return "event"
     best: tuple[int, str] | None = None
     for name, pattern in _DATE_LABELS:
@@ -488,7 +492,8 @@ _ORG = re.compile(
 _COMPANY = re.compile(rf"[{Q_OPEN}]\s*(?P<name>[^{QUOTES}]{{2,80}}?)\s*[{Q_CLOSE}]\s*"
                       r"(?P<form>ЕООД|ООД|ЕАД|АД|ЕТ|СД|КД)(?![А-Яа-я])")
 _MUNICIPALITY = re.compile(
-    rf"(?<![А-Яа-я])[Оо]бщина\s+(?:[{Q_OPEN}]\s*[А-Я][^{QUOTES}]*[{Q_CLOSE}]|[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)")  # noqa: E501
+    rf"(?<![А-Яа-я])[Оо]бщина\s+(?:[{Q_OPEN}]\s*[А-Я][^{QUOTES}]*[{Q_CLOSE}]"
+    r"|[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)")
 _LEGAL_FORM = re.compile(r"\b(ЕООД|ООД|ЕАД|АД|ЕТ|СД|КД)\b")
 _ORG_KINDS = (("municipality", r"^(?:[Оо]бщина|municipality)"), ("association", r"^(?:Сдружение|Асоциация)"),
               ("foundation", r"^Фондация"), ("kindergarten", r"^(?:ДГ|ЦДГ|ОДЗ|.*детска градина)"),
@@ -568,8 +573,14 @@ _EN_PARTNERS = re.compile(r"partners?\s+(?:municipalities|municipality|organisat
                           r"(?P<list>[A-Z][\w-]*(?:\s*,\s*[A-Z][\w-]*)*)")
 _EN_DONOR_PARTNER = re.compile(r"(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+)\s*,\s*(?P<country>[A-Z][a-z]+)\s+"
                                r"as\s+a\s+partner(?P<donor>\s+from\s+the\s+donor\s+[Cc]ountry)?")
-_EN_BENEFICIARY = re.compile(r"(?P<name>municipality\s+of\s+[A-Z][\w-]+|[Mm]unicipality\s+[A-Z][\w-]+)\s+as\s+"  # noqa: E501
-                             r"(?:a\s+|the\s+)?benefic\w*")
+_EN_BENEFICIARY = re.compile(r"""
+    (?P<name>municipality\s+of\s+[A-Z][\w-]+|[Mm]unicipality\s+[A-Z][\w-]+)
+    \s+as\s+(?:a\s+|the\s+)?benefic\w*""", re.VERBOSE)
+#: "Сдружение „Х“ представи своя нов проект": an organisation presenting its own project.
+_PRESENTS_PROJECT = re.compile(rf"""
+    ^(?P<o>(?:Сдружение|Фондация|Асоциация)\s*[{Q_OPEN}][^{QUOTES}]+[{Q_CLOSE}])
+    (?P<rest>[^.]*?(?:представи|представя|стартира|започна|изпълнява|реализира)
+      [^.]*?(?:нов|своя|свой)\s+проект)""", re.VERBOSE)
 _LABELLED = re.compile(r"^\s*(?P<label>Бенефициент|Бенефициер|Beneficiary|Партньори|Partners|"
                        r"Асоциирани партньори|Associated partners)\s*[:|]\s*(?P<value>.+?)\s*\|?\s*$")
 
@@ -679,7 +690,8 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
         # explicit beneficiary in a sentence
         for pattern, basis in (
             (rf"[Бб]енефициент(?:ът)?(?:\s+е)?\s+(?P<o>{_MUNICIPALITY.pattern})", "named the beneficiary"),
-            (rf"(?:се\s+)?изпълнява\s+от\s+(?P<o>{_MUNICIPALITY.pattern})", "the project is carried out by it"),  # noqa: E501
+            (rf"(?:се\s+)?изпълнява\s+от\s+(?P<o>{_MUNICIPALITY.pattern})",
+             "the project is carried out by it"),
             (rf"(?<![А-Яа-я])(?P<o>{_MUNICIPALITY.pattern})\s+(?:стартира|започна|изпълнява|реализира|спечели|"
              r"има\s+одобрени|получи|ще\s+изпълнява|в\s+партньорство)", "subject of the project sentence"),
             (rf"[Кк]мет(?:ът)?\s+на\s+(?P<o>{_MUNICIPALITY.pattern}).{{0,80}}?подписа[^.]{{0,120}}"
@@ -693,9 +705,7 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
             beneficiaries.append(Fact("beneficiary", found["name"], number, found["name"],
                                       basis="named the beneficiary", attrs={"org_kind": "municipality"}))
         # an organisation presenting or starting its new project (implied, doubtful)
-        for found in re.finditer(rf"^(?P<o>(?:Сдружение|Фондация|Асоциация)\s*[{Q_OPEN}][^{QUOTES}]+[{Q_CLOSE}])"  # noqa: E501
-                                 r"(?P<rest>[^.]*?(?:представи|представя|стартира|започна|изпълнява|реализира)"
-                                 r"[^.]*?(?:нов|своя|свой)\s+проект)", line):
+        for found in _PRESENTS_PROJECT.finditer(line):
             if "партньор" not in found["rest"]:
                 beneficiaries.append(Fact("beneficiary", found["o"], number, found["o"], inferred=True,
                                           basis="implied: the organisation presents its own project",
@@ -866,10 +876,13 @@ def _implied_beneficiaries(facts: list[Fact], lines: list[str]) -> None:
 
 # --------------------------------------------------------------------------- the rest
 
-_REGISTRY = re.compile(r"(?:ЕИК|БУЛСТАТ|EIK|UIC|Булстат)\s*(?:/\s*(?:ЕИК|БУЛСТАТ)\s*)?[:№]?\s*\d{9}(?:\d{4})?(?!\d)")  # noqa: E501
+_REGISTRY = re.compile(r"""(?:ЕИК|БУЛСТАТ|EIK|UIC|Булстат)\s*(?:/\s*(?:ЕИК|БУЛСТАТ)\s*)?
+    [:№]?\s*\d{9}(?:\d{4})?(?!\d)""", re.VERBOSE)
 _PLACE = re.compile(r"(?<![А-Яа-я])(?P<kind>гр\.|с\.|село|град)\s*(?P<name>[А-Я][а-я]+(?:\s+[А-Я][а-я]+)?)")
-_TARGET = re.compile(r"(?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група)(?:\s+на\s+проекта)?"
-                     r"\s*(?::|са|е|включва|обхваща)\s*(?P<g>(?:[^.;]|(?<=\bгр)\.|(?<=\bс)\.){3,300})|Target groups?\s*[:|]\s*(?P<e>[^|]{3,300})")  # noqa: E501
+_TARGET = re.compile(r"""
+    (?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група)(?:\s+на\s+проекта)?
+    \s*(?::|са|е|включва|обхваща)\s*(?P<g>(?:[^.;]|(?<=\bгр)\.|(?<=\bс)\.){3,300})
+    | Target\ groups?\s*[:|]\s*(?P<e>[^|]{3,300})""", re.VERBOSE)
 _ACTIVITY = re.compile(r"""(?<![А-Яа-я])[Дд]ейност\s*(?:№\s*)?(?P<n>\d{1,2})(?!\d)\s*[.:\-–]?\s*
     (?P<t>[^;]{3,200}?)
     (?=,\s*(?:и\s+)?[Дд]ейност\s*(?:№\s*)?\d   # the next activity of an inline list
@@ -880,9 +893,10 @@ _AMENDMENT = re.compile(r"(?:(?P<ord>първо|второ|трето|четвъ
 _ORDINALS = {"първо": 1, "второ": 2, "трето": 3, "четвърто": 4, "пето": 5, "шесто": 6, "седмо": 7,
              "осмо": 8, "девето": 9, "десето": 10}
 _LEGAL_BASIS = re.compile(r"чл\.\s*\d+[^.]*?(?:\.[^.]*?)*?от\s+ЗМСМА")
-_ADOPTED = re.compile(r"(?:[Пп]риема|[Оо]добрява|да\s+бъде\s+приет(?:а|о)?(?:\s+така\s+предложени(?:ят|ата|ото))?)"  # noqa: E501
-                      r"\s+(?P<d>(?:План|Доклад|Програма|Стратегия|Отчет|Общински\s+план)[^;]*?)"
-                      r"(?=\s+в\s+изпълнение|\s+във\s+връзка|;|\.(?:\s+[А-Я]|\s*$)|$)")
+_ADOPTED = re.compile(r"""
+    (?:[Пп]риема|[Оо]добрява|да\s+бъде\s+приет(?:а|о)?(?:\s+така\s+предложени(?:ят|ата|ото))?)
+    \s+(?P<d>(?:План|Доклад|Програма|Стратегия|Отчет|Общински\s+план)[^;]*?)
+    (?=\s+в\s+изпълнение|\s+във\s+връзка|;|\.(?:\s+[А-Я]|\s*$)|$)""", re.VERBOSE)
 _VOTE = re.compile(r"[„\"“]?(?P<what>ЗА|ПРОТИВ|ВЪЗДЪРЖАЛ[И]?\s+СЕ)[\"“”]?\s*[-–—:]\s*(?P<n>\d{1,3})(?!\d)")
 _CHAIR = re.compile(r"^\s*/\s*(?P<n>[А-Я][а-я]+(?:\s+[А-Я][а-я]+){1,2})\s*/\s*$")
 

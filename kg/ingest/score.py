@@ -160,9 +160,11 @@ def invented(gold: dict[str, Any], extraction: Extraction) -> list[str]:
             out += [f"{kind} {f.as_written!r}: {message}" for f in _facts(extraction, kind)
                     if not f.inferred]
     if not gold.get("fund"):
-        out += [f"fund {f.as_written!r}: a fund where the gold states none" for f in _facts(extraction, "fund")]  # noqa: E501
+        out += [f"fund {f.as_written!r}: a fund where the gold states none"
+                for f in _facts(extraction, "fund")]
     if not gold.get("project_title"):
-        out += [f"title {f.as_written!r}: a title where the gold has none" for f in _facts(extraction, "title")]  # noqa: E501
+        out += [f"title {f.as_written!r}: a title where the gold has none"
+                for f in _facts(extraction, "title")]
     if not gold.get("beneficiary"):
         out += [f"beneficiary {f.as_written!r}: the gold names none"
                 for f in _facts(extraction, "beneficiary")]
