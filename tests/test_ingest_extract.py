@@ -169,6 +169,54 @@ def test_numbered_activity_title_runs_past_commas():
     assert activity.value == "Обучение, консултиране и супервизия на персонала"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Партньор 1: Сдружение „Алфа“", ["Сдружение „Алфа“"]),
+    ("Партньор 2: „Бета“ ЕООД", ["„Бета“ ЕООД"]),
+    ("Партньори по проекта са Сдружение „Алфа“ и Фондация „Бета“.",
+     ["Сдружение „Алфа“", "Фондация „Бета“"]),
+    ("Проектът се изпълнява в партньорство с „Бета“ ЕООД и Община Гама.",
+     ["„Бета“ ЕООД", "Община Гама"]),
+])
+def test_partner_phrasings_of_the_genre(text, expected):
+    assert [p.as_written for p in facts(text, "partner")] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Бенефициент по проекта е Сдружение „Алфа“.",
+    "Проектът „Шанс“ се изпълнява от Сдружение „Алфа“ в партньорство с Община Гама.",
+])
+def test_an_organisation_named_the_beneficiary(text):
+    [beneficiary] = facts(text, "beneficiary")
+    assert beneficiary.as_written == "Сдружение „Алфа“" and not beneficiary.inferred
+
+
+def test_activity_carried_out_by_an_organisation_names_no_beneficiary():
+    assert facts("Дейност 2 се изпълнява от Сдружение „Алфа“.", "beneficiary") == []
+
+
+def test_lead_partner_is_a_flagged_beneficiary():
+    [beneficiary] = facts("Водещ партньор: Община Пример", "beneficiary")
+    assert beneficiary.flags and "lead partner" in beneficiary.basis
+
+
+def test_start_end_and_duration_phrasings():
+    dates = facts("Начална дата: 01.03.2023 г. Крайна дата: 31.08.2024 г.", "date")
+    assert [(d.value, d.label) for d in dates] == [("2023-03-01", "start"), ("2024-08-31", "end")]
+    dates = facts("Срок за изпълнение: 01.01.2024 – 31.12.2025 г.", "date")
+    assert [d.label for d in dates] == ["start", "end"]
+    [duration] = facts("Проектът ще се реализира в рамките на 24 месеца, считано от 15.02.2023 г.",
+                       "duration")
+    assert duration.value == "P24M"
+
+
+def test_amount_labels_of_the_genre():
+    text = ("Размер на безвъзмездната финансова помощ: 97 500,00 лв., от които 82 875,00 лв. "
+            "европейско и 14 625,00 лв. национално съфинансиране.")
+    amounts = facts(text, "amount")
+    assert [(a.value, a.attrs["component"]) for a in amounts] == [
+        ("97500.00", "grant"), ("82875.00", "eu-share"), ("14625.00", "national-share")]
+
+
 def test_cut_off_partner_is_flagged():
     partners = facts("Изпълнява се в партньорство с Фондация „Център за разви", "partner")
     assert partners and partners[0].flags

@@ -391,7 +391,7 @@ _DATE_RELATIVE = re.compile(
     r"|(?:до\s+)?(?:края|средата|началото)\s+на\s+годината", re.IGNORECASE)
 _DATE_LABELS = (
     ("signed", r"подпис|адбфп|договор|contract date|споразумение|signed"),
-    ("start", r"стартира|начало|започна|start date|от$|started"),
+    ("start", r"стартира|начало|начална|започна|start date|от$|started"),
     ("end", r"приключ|край|end date|до$|удълж"),
     ("protocol", r"заседание|проведено|протокол|решение"),
     ("event", r"проведен|утре|събитие|представи|ще се проведе"),
@@ -417,7 +417,8 @@ def _date_label(line: str, start: int, end: int, spans: list[tuple[int, int]]) -
                 best = (match.end(), name)
     if re.search(r"\d\s*(?:г\.)?\s*[-–—]\s*$", line[max(0, start - 8):start]):
         return "end"
-    if re.match(r"^\s*[-–—]\s*\d{1,2}\.\d{1,2}\.\d{4}", line[end:]) and best and best[1] in ("end", "date"):
+    if re.match(r"^\s*[-–—]\s*\d{1,2}\.\d{1,2}\.\d{4}", line[end:]) and (
+            best is None or best[1] in ("end", "date")):
         return "start"
     return best[1] if best else "date"
 
@@ -456,9 +457,10 @@ def _dates(line: str, number: int, facts: list[Fact], id_spans: list[tuple[int, 
         add(match, None, ["relative date: no calendar date is given"], "relative")
 
 
-_DURATION = re.compile(r"(?:[Пп]родължителност|[Сс]рок)[^.\d]{0,40}?(?P<d>\d{1,3}\s*(?:месеца|месец|месеци|"
-                       r"години|година|дни|седмици))(?![А-Яа-я])"
-                       r"|Duration\s*[:|]?\s*(?P<e>\d{1,3}\s*months?)", re.IGNORECASE)
+_DURATION = re.compile(r"""
+    (?:[Пп]родължителност|[Сс]рок|в\s+рамките\s+на)[^.\d]{0,40}?
+    (?P<d>\d{1,3}\s*(?:месеца|месец|месеци|години|година|дни|седмици))(?![А-Яа-я])
+    | Duration\s*[:|]?\s*(?P<e>\d{1,3}\s*months?)""", re.IGNORECASE | re.VERBOSE)
 
 
 def _durations(line: str, number: int, facts: list[Fact]) -> None:
@@ -558,7 +560,7 @@ def _sentence_bounds(line: str, position: int) -> tuple[int, int]:
 _PARTNER_KEY = re.compile(r"""
     в\s+партньорство\s+с(?:ъс)?
     | (?<![А-Яа-я])[Пп]артньори(?:те)?            # Партньори [на …] [по проекта] [са]:
-      (?:\s+на\s+[^:.;]{1,60}?)?(?:\s+по\s+проекта)?(?:\s+са)?\s*:
+      (?:\s+на\s+[^:.;]{1,60}?)?(?:\s+по\s+проекта)?(?:\s+са\s*:?|\s*:)
     | [Аа]социирани?(?:ят|те)?\s+партньори?(?:\s+по\s+проекта)?(?:\s+са)?\s*:?
     """, re.VERBOSE)
 #: "Център ПРИМЕР е партньор на …", "Сдружение „Х“ – партньор на …": a named organisation (a
@@ -581,8 +583,13 @@ _PRESENTS_PROJECT = re.compile(rf"""
     ^(?P<o>(?:Сдружение|Фондация|Асоциация)\s*[{Q_OPEN}][^{QUOTES}]+[{Q_CLOSE}])
     (?P<rest>[^.]*?(?:представи|представя|стартира|започна|изпълнява|реализира)
       [^.]*?(?:нов|своя|свой)\s+проект)""", re.VERBOSE)
-_LABELLED = re.compile(r"^\s*(?P<label>Бенефициент|Бенефициер|Beneficiary|Партньори|Partners|"
-                       r"Асоциирани партньори|Associated partners)\s*[:|]\s*(?P<value>.+?)\s*\|?\s*$")
+#: "Бенефициент по проекта е Сдружение „Х“", "Проектът … се изпълнява от Фондация „Х“".
+_BENEFICIARY_KEY = re.compile(r"(?P<named>[Бб]енефициент(?:ът)?(?:\s+по\s+проекта)?(?:\s+е)?\s+)"
+                              r"|(?:се\s+)?изпълнява\s+от\s+")
+_LABELLED = re.compile(r"""^\s*(?P<label>Бенефициент|Бенефициер|Beneficiary|Партньори|Partners
+    |Партньор\s*(?:№\s*)?\d{1,2}|Partner\s*\d{1,2}|Водещ\s+партньор|Lead\ partner
+    |Асоциирани?\s+партньори?(?:\s*(?:№\s*)?\d{1,2})?|Associated\ partners?)
+    \s*[:|]\s*(?P<value>.+?)\s*\|?\s*$""", re.VERBOSE)
 
 
 def _split_list(value: str) -> list[str]:
@@ -680,6 +687,11 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
             if label.startswith(("бенефици", "benefici")):
                 beneficiaries.append(_org_fact("beneficiary", None, value, number, line, is_last,
                                                basis="labelled field", label=match["label"]))
+            elif label.startswith(("водещ", "lead")):
+                beneficiaries.append(_org_fact(
+                    "beneficiary", None, value, number, line, is_last, basis="labelled lead partner",
+                    label=match["label"],
+                    flags=["doubtful role: the lead partner is read as the beneficiary"]))
             else:
                 role = "associated-partner" if label.startswith(("асоц", "assoc")) else "partner"
                 for part in _split_list(value):
@@ -687,6 +699,17 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                     fact.attrs["role"] = role
                     partners.append(fact)
             continue
+        # an organisation named the beneficiary, or carrying out the project, in a sentence
+        for key in _BENEFICIARY_KEY.finditer(line):
+            orgs = _orgs_in(line[key.end():])
+            s_start, _end = _sentence_bounds(line, key.start())
+            if orgs and orgs[0].start() == 0 and "close" in orgs[0].groupdict() and (
+                    key["named"] or re.search(r"[Пп]роект", line[s_start:key.start()])):
+                org = orgs[0]
+                text = org.group(0).strip(" ,;")
+                beneficiaries.append(Fact(
+                    "beneficiary", text, number, " ".join(text.split()), attrs=_org_attrs(text),
+                    basis="named the beneficiary" if key["named"] else "the project is carried out by it"))
         # explicit beneficiary in a sentence
         for pattern, basis in (
             (rf"[Бб]енефициент(?:ът)?(?:\s+е)?\s+(?P<o>{_MUNICIPALITY.pattern})", "named the beneficiary"),
