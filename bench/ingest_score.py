@@ -114,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         "Amounts, date fields). A project or procedure number the text writes only as the stem "
         "of a contract number counts as found when an emitted identifier extends it. The "
         "curators took some facts across wrapped lines (000 is a PDF capture with a line break "
-        "every few words); the extractor reads one line at a time and misses those.",
+        "every few words); the extractor cites such a fact on its first line and joins its "
+        "value from the lines it runs over (`fragments`, each checked to be on its line, and a "
+        "review flag).",
         "",
         f"Before any rule was written with these texts in view (main's extractor, same "
         f"scorer): {HELD_OUT_BEFORE}. That is the honest figure for unseen announcements; the "

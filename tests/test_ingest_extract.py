@@ -149,6 +149,9 @@ def test_target_groups_listed_under_their_heading_with_strand():
         "Хора, населяващи територии, в т.ч. селски и"]
     assert {g.attrs["strand"] for g in groups} == {"ОП РЧР"}
     assert groups[-1].flags and not groups[0].flags
+    # a wrapped item: cited on its first line, its value joined from the lines it runs over
+    assert groups[-1].value == "Хора, населяващи територии, в т.ч. селски и изолирани райони"
+    assert [piece["line"] for piece in groups[-1].attrs["fragments"]] == [6, 7]
 
 
 def test_numbered_target_groups_and_bulleted_activities_per_strand():
@@ -162,6 +165,22 @@ def test_numbered_target_groups_and_bulleted_activities_per_strand():
         ("Трудова медиация", "ОП РЧР", 1), ("Обучение", "ОП РЧР", 2),
         ("Кариерно ориентиране на ученици", "ОП НОИР", 1)]
     assert not any(a.flags for a in activities)
+
+
+def test_wrapped_title_and_numbered_activity_are_joined_and_flagged():
+    text = ("Общината изпълнява проект „Равни шансове за\n\nвсички деца и\n\nсемейства“ по "
+            "процедура.\n Дейност 3: Подбор на персонал за „Център за\nуслуги в общността”.\n"
+            " Дейност 4: Информиране и публичност")
+    [title] = facts(text, "title")
+    assert (title.as_written, title.line) == ("Равни шансове за", 1)
+    assert title.value == "Равни шансове за всички деца и семейства" and title.flags
+    activities = facts(text, "activity")
+    assert activities[0].value == "Подбор на персонал за „Център за услуги в общността”"
+    assert activities[0].flags and not activities[1].flags
+
+
+def test_a_quotation_that_never_closes_is_no_title():
+    assert facts("Изпълнява се проект „Равни шансове за\nвсички деца и още, и още.\nКрай.", "title") == []
 
 
 def test_numbered_activity_title_runs_past_commas():
@@ -304,9 +323,9 @@ def test_held_out_seed_announcements_nothing_invented_and_recall():
     assert report.invented == 0, report.details()
     totals = report.totals()
     core = ("identifiers", "beneficiary", "title", "programmes", "fund", "partners", "money", "dates")
-    assert sum(totals[kind][0] for kind in core) >= 73, report.table()  # 48/74 before its rules
+    assert sum(totals[kind][0] for kind in core) >= 74, report.table()  # 48/74 before its rules
     assert totals["partners"] == (23, 23), report.table()
-    assert report.recall >= 0.86, report.table()  # 95/110 when written; 51/110 before
+    assert report.recall >= 0.94, report.table()  # 104/110 when written; 51/110 before
 
 
 def test_no_rule_names_a_place_or_organisation_of_the_texts():

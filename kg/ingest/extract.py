@@ -854,10 +854,17 @@ def _titles(lines: list[str], facts: list[Fact]) -> None:
             if _SENTENCE_END.search(title) or len(title) < 3:
                 continue
             flags = []
+            attrs: dict[str, Any] = {}
+            value = " ".join(title.split())
             close = match.groupdict().get("close")
             if close == "":
                 if index == len(lines) - 1:
                     flags.append("title cut off at the truncated end of the text")
+                elif rest := _quoted_continuation(lines, index, len(title)):
+                    value = _joined(number, title, rest, attrs)
+                    if _SENTENCE_END.search(value):
+                        continue
+                    flags.append(f"title joined from {len(rest) + 1} wrapped lines: check the value")
                 else:
                     continue
             if basis == "quoted heading of the page":
@@ -866,8 +873,30 @@ def _titles(lines: list[str], facts: list[Fact]) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            facts.append(Fact("title", title, number, " ".join(title.split()), flags=flags,
-                              basis=basis))
+            facts.append(Fact("title", title, number, value, flags=flags, basis=basis, attrs=attrs))
+
+
+def _quoted_continuation(lines: list[str], index: int, length: int) -> list[tuple[int, str]]:
+    """The rest of a quotation left open at the end of line ``index`` (a wrapped text): the
+    following lines up to its closing quote, at most 5 lines and 300 characters; none when
+    another quotation opens first or the quote never closes."""
+    rest: list[tuple[int, str]] = []
+    for number in range(index + 2, min(len(lines), index + 13) + 1):
+        text = lines[number - 1].strip()
+        if not text:
+            continue
+        close = re.search(rf"[{Q_CLOSE}]", text)
+        piece = text[:close.start()].rstrip() if close else text
+        if "„" in piece or "«" in piece or len(rest) == 5:
+            return []
+        if piece:
+            rest.append((number, piece))
+            length += len(piece)
+        if length > 300:
+            return []
+        if close:
+            return rest
+    return []
 
 
 _IN_MUNICIPALITY = re.compile(r"(?<![А-Яа-я])в\s+(?P<o>[Оо]бщина\s+[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)\s*$")
@@ -948,8 +977,9 @@ def _lists(lines: list[str], facts: list[Fact]) -> None:
     strand: str | None = None
     position = 0
     closed = False  # the last item ended with '.': only bulleted items may follow
+    taken: set[int] = set()  # lines joined to an item before
     for index, line in enumerate(lines):
-        if not line.strip():
+        if not line.strip() or index + 1 in taken:
             continue
         heading = next(((name, m) for name, m in ((n, p.match(line)) for n, p in _LIST_HEADINGS)
                         if m), None)
@@ -974,14 +1004,48 @@ def _lists(lines: list[str], facts: list[Fact]) -> None:
             continue
         position += 1
         runs_on = not re.search(r"[;.,]\s*$", text) and not _next_is_item(lines, index)
-        flags = ["list item may continue on the next line"] if runs_on else []
         attrs: dict[str, Any] = {"position": position, "from_list": True}
         if strand:
             attrs["strand"] = strand.strip()
         if kind == "activity":
             attrs["number"] = position
-        facts.append(Fact(kind, body, index + 1, " ".join(body.split()), flags=flags, attrs=attrs))
+        value, flags = " ".join(body.split()), []
         closed = text.rstrip().endswith(".")
+        if runs_on and (rest := _continuation(lines, index)):
+            value = _joined(index + 1, body, rest, attrs)
+            taken.update(number for number, _ in rest)
+            flags.append(f"list item joined from {len(rest) + 1} wrapped lines: check the value")
+            closed = rest[-1][1].endswith(".")
+        elif runs_on:
+            flags.append("list item may continue on the next line")
+        facts.append(Fact(kind, body, index + 1, value, flags=flags, attrs=attrs))
+
+
+def _continuation(lines: list[str], index: int, limit: int = 6) -> list[tuple[int, str]]:
+    """The lines (number, text) that carry on the phrase ending line ``index`` when the text
+    was wrapped: each following non-blank line that starts with a small letter, up to and
+    including one that ends with ';' or '.'; at most ``limit``."""
+    out: list[tuple[int, str]] = []
+    for number in range(index + 2, min(len(lines), index + 1 + 3 * limit) + 1):
+        text = lines[number - 1].strip()
+        if not text:
+            continue
+        if not text[:1].islower() or _SUB_STRAND.match(text) or len(out) == limit:
+            break
+        out.append((number, text))
+        if re.search(r"[;.]$", text):
+            break
+    return out
+
+
+def _joined(first_line: int, first: str, rest: list[tuple[int, str]],
+            attrs: dict[str, Any]) -> str:
+    """The phrase joined from its fragments; ``attrs["fragments"]`` cites each on its line."""
+    pieces = [first] + [text.rstrip(";,.").rstrip() if n == rest[-1][0] else text
+                        for n, text in rest]
+    attrs["fragments"] = [{"line": first_line, "text": first}] + [
+        {"line": n, "text": piece} for (n, _), piece in zip(rest, pieces[1:], strict=True)]
+    return " ".join(" ".join(pieces).split())
 
 
 def _next_is_item(lines: list[str], index: int) -> bool:
@@ -1007,11 +1071,16 @@ def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
         for match in _ACTIVITY.finditer(line):
             title = match["t"].strip().rstrip(",").rstrip()
             flags = []
+            attrs = {"number": int(match["n"])}
             if match.end() >= len(line.rstrip()) and not re.search(r"[.;]\s*$", line) and \
                     not _next_is_item(lines, index):
-                flags.append("activity may continue on the next line")
+                if rest := _continuation(lines, index):
+                    title = _joined(number, match["t"].strip(), rest, attrs)
+                    flags.append(f"activity joined from {len(rest) + 1} wrapped lines: check the value")
+                else:
+                    flags.append("activity may continue on the next line")
             facts.append(Fact("activity", match.group(0).strip().rstrip(",").rstrip(), number, title,
-                              flags=flags, attrs={"number": int(match["n"])}))
+                              flags=flags, attrs=attrs))
         for match in _AMENDMENT.finditer(line):
             attrs: dict[str, Any] = {"amendment_kind": "annex" if match["what"].lower() == "анекс"
                                      else "additional agreement"}

@@ -95,8 +95,9 @@ def score_document(doc: str, gold: dict[str, Any], extraction: Extraction) -> Do
         _count(score, "beneficiary", hit, beneficiary["name"])
     titles = _facts(extraction, "title")
     if gold.get("project_title"):
-        _count(score, "title", any(same_name(gold["project_title"], f.as_written) for f in titles),
-               gold["project_title"])
+        _count(score, "title", any(same_name(gold["project_title"], f.as_written)
+                                   or ("fragments" in f.attrs and same_name(gold["project_title"], f.value))
+                                   for f in titles), gold["project_title"])
     programmes = _facts(extraction, "programme")
     for item in gold.get("programmes", []):
         hit = any(same_name(item["as_written"], f.as_written) for f in programmes)
@@ -142,6 +143,9 @@ def invented(gold: dict[str, Any], extraction: Extraction) -> list[str]:
     for fact in extraction.facts:
         if not (1 <= fact.line <= len(lines)) or fact.as_written not in lines[fact.line - 1]:
             out.append(f"{fact.kind} {fact.as_written!r}: not on line {fact.line}")
+        for piece in fact.attrs.get("fragments", []):  # a value joined from wrapped lines
+            if not (1 <= piece["line"] <= len(lines)) or piece["text"] not in lines[piece["line"] - 1]:
+                out.append(f"{fact.kind} fragment {piece['text']!r}: not on line {piece['line']}")
     gold_ids = {item["normalised"] for item in gold.get("identifiers", [])}
     gold_ids |= set(gold.get("allowed_identifiers", []))
     for fact in _facts(extraction, "identifier"):
