@@ -319,6 +319,12 @@ def test_gold_from_records_takes_the_curated_facts():
 
 @needs_seeds
 def test_held_out_seed_announcements_nothing_invented_and_recall():
+    for path in sorted(SEEDS.glob("00[0-3]_*.txt")):
+        extraction = extract(read_path(path))
+        assert extraction.dropped == 0, path
+        for fact in extraction.facts:
+            for piece in fact.attrs.get("fragments", []):
+                assert piece["text"] in extraction.document.lines[piece["line"] - 1], (path, fact)
     report = score_held_out(DATA, SEEDS)
     assert report.invented == 0, report.details()
     totals = report.totals()

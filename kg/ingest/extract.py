@@ -1,9 +1,12 @@
 """Facts of a grant announcement, each with the exact string it was read from and its line.
 
 Rules are written for the genre (Bulgarian announcements of EU/EEA-funded projects, public
-register records in English, municipal council decisions), not for any one text. They run one
-line at a time, so every fact's ``as_written`` is a substring of its line; :func:`extract`
-checks that and drops a fact that is not (it never reaches the caller). Nothing is invented:
+register records in English, municipal council decisions), not for any one text, and name no
+place or organisation (a test scans them). They run one line at a time, so every fact's
+``as_written`` is a substring of its line; :func:`extract` checks that and drops a fact that is
+not (it never reaches the caller). Where a wrapped text carries a title or a list item over
+several lines, the fact is cited on its first line and its value is joined from the pieces,
+each cited in ``attrs["fragments"]`` (line and text) and flagged for review. Nothing is invented:
 an inferred fact says so (``inferred`` and ``basis``), no year is filled in, amounts are never
 summed or corrected, and a number is money only with a currency or an explicit money label.
 Doubtful facts carry review ``flags``.
@@ -972,7 +975,7 @@ _ITEM = re.compile(r"[А-ЯA-Z][^:]{2,400}?")
 
 def _lists(lines: list[str], facts: list[Fact]) -> None:
     """Target groups and activities listed one a line under their heading. An item that runs
-    on to the next line is emitted as far as its line goes, with a review flag."""
+    on to the lines below is joined from them (``fragments``), with a review flag."""
     kind: str | None = None
     strand: str | None = None
     position = 0
@@ -1136,7 +1139,11 @@ def extract(document: Document) -> Extraction:
     _lists(lines, facts)
     kept, dropped = [], 0
     for fact in facts:
-        if fact.as_written and 1 <= fact.line <= len(lines) and fact.as_written in lines[fact.line - 1]:
+        pieces = fact.attrs.get("fragments", [])
+        if any(not (1 <= p["line"] <= len(lines)) or p["text"] not in lines[p["line"] - 1]
+               for p in pieces):
+            dropped += 1
+        elif fact.as_written and 1 <= fact.line <= len(lines) and fact.as_written in lines[fact.line - 1]:
             kept.append(fact)
         else:
             dropped += 1
