@@ -236,6 +236,18 @@ def test_amount_labels_of_the_genre():
         ("97500.00", "grant"), ("82875.00", "eu-share"), ("14625.00", "national-share")]
 
 
+@pytest.mark.parametrize(("text", "component"), [
+    ("Общата стойност на проекта възлиза на 500 000 лв.", "total"),
+    ("Общ размер на допустимите разходи: 300 000,00 лв.", "total"),
+    ("Собствен принос: 5 000 лв.", "self-financing"),
+    ("Бюджетът се увеличава с 15 000 лв.", "amendment change"),
+    ("Total cost: BGN 1,234,567.89", "total"),
+])
+def test_amount_components(text, component):
+    [amount] = facts(text, "amount")
+    assert amount.attrs["component"] == component
+
+
 def test_cut_off_partner_is_flagged():
     partners = facts("Изпълнява се в партньорство с Фондация „Център за разви", "partner")
     assert partners and partners[0].flags

@@ -322,11 +322,11 @@ _MONEY_LABEL = re.compile(
     rf"\s*[:|]\s*(?P<num>{_NUMBER})\s*(?:\||$)", re.IGNORECASE)
 _COMPONENTS_BEFORE = (
     ("total", r"обща(?:та)? стойност|общ(?:ият)? бюджет|общ(?:ият)? размер|обща сума|стойност(?:та)?"
-              r"|бюджет|total cost|total"),
+              r"|бюджет|допустими(?:те)? разходи|total cost|total"),
     ("grant", r"бфп|безвъзмездна|grant"),
     ("self-financing", r"собствен|self[ -]?financ"),
     ("paid", r"изплатен|paid"),
-    ("cost item", r"за храна|разходи|за [а-я]+ мерки"),
+    ("cost item", r"за храна|(?<!допустимите )(?<!допустими )разходи|за [а-я]+ мерки"),
     ("amendment change", r"увелич|намал"),
 )
 _COMPONENTS_AFTER = (
