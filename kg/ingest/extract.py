@@ -637,14 +637,34 @@ _CONTINUATION = re.compile(r"[-–—]?\s*[А-ЯA-Z0-9][А-ЯA-Z0-9 .\-]{0,30}[;
 _BULLET = re.compile(r"^\s*(?:[•●▪◦*\-–—]|\d{1,2}[.)])?\s*")
 
 
-def _list_item(line: str) -> re.Match[str] | None:
+def _list_item(line: str) -> tuple[str, re.Match[str]] | None:
     """The organisation a list line names, when the line is nothing but one organisation
     (after a bullet or number; ending in ';', ',', '.', a dash or nothing)."""
     text = _BULLET.sub("", line, count=1).rstrip().rstrip(";,.–—-").rstrip()
     orgs = _orgs_in(text)
-    if len(orgs) == 1 and orgs[0].start() == 0 and orgs[0].end() >= len(text) - 1:
-        return orgs[0]
+    items = _with_branches(text, orgs)
+    if len(items) == 1 and orgs[0].start() == 0 and orgs[-1].end() >= len(text) - 1:
+        return items[0]
     return None
+
+
+_BRANCH_JOIN = re.compile(r"\s*(?:,\s*)?(?:и|с|със|заедно\s+с)\s+$")
+
+
+def _with_branches(text: str, orgs: list[re.Match[str]]) -> list[tuple[str, re.Match[str]]]:
+    """Each organisation's text, an organisation and its branch ("Детска градина „X“ – гр. Y и
+    филиал „Z“ – гр. W") read as one item: the branch is part of it, not a partner of its own.
+    The match returned is the last one (its closing quote decides the flags)."""
+    out: list[tuple[str, re.Match[str]]] = []
+    starts: list[int] = []
+    for org in orgs:
+        if out and (org.groupdict().get("form") or "").lower() == "филиал" and \
+                _BRANCH_JOIN.fullmatch(text[out[-1][1].end():org.start()]):
+            out[-1] = (text[starts[-1]:org.end()].rstrip(), org)
+            continue
+        out.append((org.group(0), org))
+        starts.append(org.start())
+    return out
 
 
 def _parties(lines: list[str], facts: list[Fact]) -> None:
@@ -661,9 +681,10 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
         if not line.strip():
             continue
         if listing is not None:
-            if item := _list_item(line):
+            if found := _list_item(line):
+                text, item = found
                 fact = _org_fact("partner", item if "close" in item.groupdict() else None,
-                                 item.group(0), number, line, is_last)
+                                 text, number, line, is_last)
                 fact.attrs["role"] = listing["role"]
                 if listing["strand"]:
                     fact.attrs["strand"] = listing["strand"]
@@ -743,8 +764,7 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
             role = "associated-partner" if key.group(0).lower().startswith("асоц") else "partner"
             segment_start = key.end()
             segment = line[segment_start:end]
-            for org in _orgs_in(segment):
-                text = org.group(0)
+            for text, org in _with_branches(segment, _orgs_in(segment)):
                 if "МИГ" in text:
                     continue
                 fact = _org_fact("partner", org if "close" in org.groupdict() else None, text, number, line,
