@@ -135,7 +135,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                                client_concurrency=args.client_concurrency,
                                client_workers=args.client_workers,
                                cheap_lane_workers=args.cheap_lane_workers,
-                               worker_memory=args.worker_memory * limits.MIB)
+                               worker_memory=args.worker_memory * limits.MIB,
+                               cache_memory=args.cache_memory * limits.MIB)
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
                  limits=serve_limits, trusted_proxy=args.trusted_proxy, processes=args.processes,
@@ -327,6 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--worker-memory", type=int, default=limits.WORKER_MEMORY_BYTES // limits.MIB,
                        metavar="MIB", help="memory cap of each query worker in MiB, 0 for none "
                             f"(default {limits.WORKER_MEMORY_BYTES // limits.MIB})")
+    serve.add_argument("--cache-memory", type=int, default=limits.RESULT_CACHE_BYTES // limits.MIB,
+                       metavar="MIB", help="memory for repeated queries' whole answers, per copy "
+                            "of the server, kept until the next publish; 0 for no cache "
+                            f"(default {limits.RESULT_CACHE_BYTES // limits.MIB})")
     serve.add_argument("--trusted-proxy", default=None, metavar="ADDRESS",
                        help="the reverse proxy's address: its X-Forwarded-For names the client")
     serve.add_argument("--public-url", default=os.environ.get("KG_PUBLIC_URL") or None, metavar="URL",

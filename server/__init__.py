@@ -39,6 +39,8 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     from kg.store.opening import open_store
     from server.http.errors import error_response
     from server.http.formats import DUMPS, media_type_of
+    from server.http.result_cache import CACHE_HEADER
+    from server.http.result_cache import status as result_cache_status
     from server.workers.guarded_store import guard
     from server.workers.limits import TRUNCATION_HEADER, QueryLimits
 
@@ -73,7 +75,7 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
          allow_headers=["Content-Type", "Accept", "Prefer"],
          expose_headers=["Content-Type", "Vary", "Retry-After", TRUNCATION_HEADER,
-                         "KG-Result-Streamed", "Preference-Applied"])
+                         "KG-Result-Streamed", "Preference-Applied", CACHE_HEADER, "ETag"])
     Compress(app)
 
     # deferred: the views, once the guard has started the query workers: they load while a
@@ -81,6 +83,7 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     from server.http.cut_answers import install as install_cut_answers
     from server.http.query_errors import install as install_query_errors
     from server.http.request_limits import install as install_limits
+    from server.http.result_cache import install as install_result_cache
     from server.views.api import blueprint as api
     from server.views.linked_data import blueprint as linked_data
     from server.views.publishing import blueprint as publishing
@@ -96,13 +99,15 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     install_limits(app)
     install_query_errors(app)
     install_cut_answers(app)
+    install_result_cache(app)
 
     @app.get("/healthz")
     def healthz() -> Response:
         store = app.config["KG_STORE"]
         # "process": which copy answered, under `kg serve --processes N` (server/process/prefork.py).
         status = {"status": "ok", "process": os.getpid(),
-                  **(store.status() if hasattr(store, "status") else {})}
+                  **(store.status() if hasattr(store, "status") else {}),
+                  "result_cache": result_cache_status(app)}
         return Response(json.dumps(status, ensure_ascii=False, default=str), mimetype="application/json")
 
     @app.get("/.well-known/void")

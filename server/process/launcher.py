@@ -44,6 +44,7 @@ from kg.common.limits import (
     QUERY_WORKERS,
     RATE_LIMIT_PER_SECOND,
     RESERVED_THREADS,
+    RESULT_CACHE_BYTES,
     WORKER_MEMORY_BYTES,
 )
 from server import public_base
@@ -67,6 +68,8 @@ class ServeLimits:
     client_workers: int = CLIENT_QUERY_WORKERS
     cheap_lane_workers: int = LIGHT_LANE_WORKERS
     worker_memory: int = WORKER_MEMORY_BYTES
+    #: Bytes of the result cache of each copy (server/http/result_cache.py); 0: none.
+    cache_memory: int = RESULT_CACHE_BYTES
 
     def thread_shares(self, threads: int) -> tuple[int, int]:
         """Requests in flight per client and ``/sparql`` requests in flight in all, for a
@@ -258,7 +261,8 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
                                  light_workers=limits.cheap_lane_workers,
                                  worker_memory=limits.worker_memory),
         "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": per_client,
-        "KG_QUERY_CONCURRENCY": queries, "KG_PUBLIC_URL": public_url})
+        "KG_QUERY_CONCURRENCY": queries, "KG_PUBLIC_URL": public_url,
+        "KG_CACHE_BYTES": limits.cache_memory})
     guarded = app.config["KG_STORE"]
     if not files and store_kind == "oxigraph" and hasattr(guarded, "reload"):
         watcher = ReloadWatcher(guarded, build_dir, generation)

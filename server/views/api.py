@@ -40,6 +40,7 @@ from server.http.formats import (
     media_type_of,
 )
 from server.http.negotiation import choose
+from server.http.result_cache import lookup
 from server.views.openapi import openapi_document
 from server.workers.answers import answer_response
 from server.workers.limits import CUT_PARAMETER
@@ -125,13 +126,29 @@ def run(name: str) -> Response:
     if isinstance(chosen, Response):
         return chosen
     key, media_type = chosen
-    result = current_app.config["KG_STORE"].query(saved.text, bindings=bindings)
+    store = current_app.config["KG_STORE"]
+    limits = getattr(store, "limits", None)
+    # Answered from the result cache until the next publish when asked before
+    # (server/http/result_cache.py): the parameters as bound, defaults filled in, are the key.
+    cached = lookup(("api", saved.name, saved.text, tuple(sorted(_binding_key(bindings).items())),
+                     key, media_type, allowed, limits.timeout if limits else None,
+                     limits.max_rows if limits else None))
+    hit = cached.answer()
+    if hit is not None:
+        return hit
+    result = store.query(saved.text, bindings=bindings)
     response = answer_response(result, key, allowed)  # over the row cap: 422 unless asked
     response.headers["Content-Type"] = content_type(media_type)
     response.headers["Vary"] = "Accept"
     if key == "csv" or key == "tsv":
         response.headers["Content-Disposition"] = f'inline; filename="{saved.name}{by_key(key).extension}"'
-    return response
+    return cached.keep(response, result)
+
+
+def _binding_key(bindings: dict | None) -> dict[str, str]:
+    """The bound terms as N3 text: datatype and language tags included, an IRI never like a literal."""
+    return {str(name): term.n3() if hasattr(term, "n3") else repr(term)
+            for name, term in (bindings or {}).items()}
 
 
 def _chosen_format(override: str | None, graph: bool) -> tuple[str, str] | Response:
