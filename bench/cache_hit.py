@@ -77,7 +77,7 @@ def measure(build: Path, runs: int) -> list[dict]:
     return results
 
 
-def section(results: list[dict], runs: int) -> str:
+def section(results: list[dict], runs: int, note: str = "") -> str:
     lines = [START, "## Result cache hits over HTTP (`bench/cache_hit.py`)", "",
              f"Date: {dt.date.today().isoformat()}. Machine: {machine('pyoxigraph', 'waitress')}.", "",
              "`kg serve --rate-limit 0` on the bundled build (one process, defaults otherwise) on "
@@ -91,7 +91,7 @@ def section(results: list[dict], runs: int) -> str:
         size = f"{row['bytes']:,}".replace(",", " ")
         lines.append(f"| {row['name']} | {size} B | {row['miss']:.2f} ms | "
                      f"{row['p50']:.2f} ms | {row['p95']:.2f} ms | {row['max']:.2f} ms |")
-    lines += ["", END, ""]
+    lines += [""] + ([note, ""] if note else []) + [END, ""]
     return "\n".join(lines)
 
 
@@ -100,9 +100,10 @@ def main() -> int:
     parser.add_argument("--build", default="build")
     parser.add_argument("--runs", type=int, default=500)
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
+    parser.add_argument("--note", default="", help="a sentence under the table (e.g. the load)")
     args = parser.parse_args()
     results = measure(Path(args.build), args.runs)
-    text = section(results, args.runs)
+    text = section(results, args.runs, args.note)
     print(text)
     if args.out:
         replace_section(Path(args.out), text, START, END)
