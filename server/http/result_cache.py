@@ -177,15 +177,12 @@ class Lookup:
         self.generation = generation_of(store) if cache is not None and cache.enabled else None
         self.key = key
 
-    @property
-    def active(self) -> bool:
-        return self.generation is not None
-
     def answer(self) -> Response | None:
         """The cached answer (or 304), or None: the query must run."""
-        if not self.active:
+        cache = self.cache
+        if cache is None or self.generation is None:
             return None
-        entry = self.cache.get(self.key, self.generation)
+        entry = cache.get(self.key, self.generation)
         if entry is None:
             g.kg_cache = "miss"  # said on whatever answers this request, errors included
             return None
@@ -203,7 +200,8 @@ class Lookup:
 
     def keep(self, response: Response, result: Any = None) -> Response:
         """``response`` kept if it is a whole 200 answer, marked ``KG-Cache: miss`` either way."""
-        if not self.active:
+        cache = self.cache
+        if cache is None or self.generation is None:
             return response
         response.headers[CACHE_HEADER] = "miss"
         if response.status_code != 200 or response.is_streamed or getattr(result, "streamed", False):
@@ -215,7 +213,7 @@ class Lookup:
         headers = tuple((name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers)
         entry = Entry(body, headers, etag, getattr(result, "truncated", None),
                       len(body) + _size_of(self.key) + ENTRY_OVERHEAD, time.time())
-        self.cache.put(self.key, self.generation, entry, generation_of(self.store))
+        cache.put(self.key, self.generation, entry, generation_of(self.store))
         if _matches(request, etag):
             return _not_modified(etag, hit=False)
         return response
