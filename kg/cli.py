@@ -28,11 +28,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
     # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.records.citations import check_citations
     from kg.records.corpus import load_corpus
+    from kg.records.drafts import is_draft, review_checklist
 
     print(paths.describe_data_dir(Path(args.data)), file=sys.stderr)
     corpus = load_corpus(Path(args.data))
     print(f"{len(corpus.records)} records in {len(corpus.sources)} sources: structure and "
           "references OK")
+    drafts = [record for record in corpus.records if is_draft(record)]
+    if drafts:
+        checklist = review_checklist(drafts)
+        print(f"{len(drafts)} draft records (curation: draft; left out of kg build unless "
+              f"--include-drafts), {len(checklist)} review items:")
+        for item in checklist:
+            print(f"  {item}")
+        for source in corpus.sources.values():
+            if source.review:
+                print(f"  data/sources.yaml: [ ] source {source.id}: {source.review}")
     if args.no_citations:
         print("citations not checked (--no-citations)", file=sys.stderr)
         return 0
@@ -57,7 +68,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(paths.describe_data_dir(Path(args.data)), file=sys.stderr)
     report = build(Path(args.data), Path(args.out), reason=not args.no_reason,
                    progress=not args.quiet, workers=args.workers,
-                   validate=not args.no_validate)
+                   validate=not args.no_validate, include_drafts=args.include_drafts)
     print(report.summary())
     return 0
 
@@ -214,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="processes that read and map the record files (default: up to 2)")
     build.add_argument("--no-validate", action="store_true",
                        help="skip the SHACL step (then run `kg validate` before publishing)")
+    build.add_argument("--include-drafts", action="store_true",
+                       help="also build the draft records (curation: draft) that kg ingest wrote, "
+                       "into source graphs typed bgi:UnreviewedGraph")
     build.set_defaults(handler=_cmd_build)
 
     synth = commands.add_parser("synth", help="write a synthetic data directory (for scale tests)")
