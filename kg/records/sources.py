@@ -26,7 +26,7 @@ from kg.records.schema import TYPES
 #: libyaml's C loader where PyYAML was built with it (much faster), else the pure-Python one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Where a source's text file may live (see :func:`kg.records.citations.source_text_path`).
-SOURCE_CORPORA = ("seeds", "ingest-dev", "reference")
+SOURCE_CORPORA = ("seeds", "ingest-dev", "reference", "records")
 
 
 def _compose(path: Path) -> yaml.Node:
