@@ -73,6 +73,55 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
+    from kg.ingest.run import Context, diff_lines, draft_document, read_input, write_drafts
+    from kg.ingest.text import IngestInputError
+
+    if args.score:
+        from kg.ingest.score import render, score_gold
+
+        gold = Path(args.score)
+        if not gold.is_file():
+            raise KgError(f"{gold}: no such gold file")
+        print(render(score_gold(gold)), end="")
+        if not args.files:
+            return 0
+    if not args.files:
+        raise KgError("name the announcements to draft (FILE…, or - for standard input)")
+    if args.out is None:
+        raise KgError("say where to write the drafts with --out DIR")
+    data_dir = Path(args.data)
+    context = Context.of_data(data_dir)
+    results, failed = [], 0
+    for name in args.files:
+        try:
+            result = draft_document(read_input(name), context)
+        except IngestInputError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        for note in result.notes:
+            print(f"{name}: note: {note}", file=sys.stderr)
+        results.append(result)
+    if failed:
+        print(f"{failed} of {len(args.files)} inputs could not be read; nothing was written",
+              file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    for path in write_drafts(results, out, force=args.force, data_dir=data_dir):
+        print(f"wrote {path}")
+    for result in results:
+        flagged = sum(1 for record in result.records
+                      if record.get("to_review") or any(isinstance(value, dict) and "review" in value
+                                                         for value in record.values()))
+        print(f"{result.source_id}: {len(result.records)} draft records, {flagged} with review "
+              "reasons (kg check lists them)")
+        if args.diff:
+            print("\n".join(diff_lines(result, data_dir)))
+    return 0
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
     # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.synth import synthesize
@@ -229,6 +278,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also build the draft records (curation: draft) that kg ingest wrote, "
                        "into source graphs typed bgi:UnreviewedGraph")
     build.set_defaults(handler=_cmd_build)
+
+    ingest = commands.add_parser(
+        "ingest", help="draft cited records from grant announcements (plain text or HTML)",
+        description="Extract the facts of each announcement with their lines and write draft "
+        "records (curation: draft) for a curator to review: one records file per document, its "
+        "text and its draft source entry. Exit codes: 0 written; 2 an input that cannot be read "
+        "(binary, too large, not UTF-8 or cp1251, empty, unreadable) or a file that exists "
+        "without --force; nothing is written then.")
+    ingest.add_argument("files", nargs="*", metavar="FILE", help="announcements (- for standard input)")
+    ingest.add_argument("--out", default=None, help="directory for the drafts (data/records to add "
+                        "them to the data at once)")
+    ingest.add_argument("--data", default=str(paths.data_dir()),
+                        help="the data/ directory whose organisations, programmes, procedures and "
+                        "places are matched")
+    ingest.add_argument("--force", action="store_true", help="replace files that exist")
+    ingest.add_argument("--diff", action="store_true",
+                        help="print the triples each draft would add to the graph, by subject")
+    ingest.add_argument("--score", default=None, metavar="GOLD",
+                        help="print the extractor's recall against a gold.json (kg.ingest.score)")
+    ingest.set_defaults(handler=_cmd_ingest)
 
     synth = commands.add_parser("synth", help="write a synthetic data directory (for scale tests)")
     synth.add_argument("--contracts", type=int, required=True, help="number of grant contracts")

@@ -512,8 +512,8 @@ def source_entry(extraction: Extraction, known: dict[str, Source] | None = None,
     titles = extraction.of_kind("title")
     first_line = next((line.strip() for line in document.lines if line.strip()), "")
     title = titles[0].as_written if titles else first_line[:200] or "(empty text)"
-    stem = slugify(title)[:60].rstrip("-") or "draft"
-    source_id = f"draft-{stem}-{document.sha256[:8]}"
+    stem = slugify(title)[:60].rstrip("-") or "text"
+    source_id = f"{stem}-{document.sha256[:8]}"
     entry: dict[str, Any] = {
         "id": source_id, "file": f"{source_id}.txt", "corpus": "records", "title": title,
         "kind": _kind(extraction), "language": _language(document.text),
