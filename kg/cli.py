@@ -184,7 +184,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
                  limits=serve_limits, trusted_proxy=args.trusted_proxy, processes=args.processes,
-                 public_url=args.public_url)
+                 public_url=args.public_url, allow_ingest=args.allow_ingest)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
@@ -401,6 +401,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the URL clients reach this server at (behind a proxy: its public "
                             "address), the base of the service description's and VoID's links "
                             "(default $KG_PUBLIC_URL, else http://HOST:PORT/ of --host/--port)")
+    serve.add_argument("--allow-ingest", action="store_true",
+                       default=os.environ.get("KG_ALLOW_INGEST", "").lower() in ("1", "true", "yes"),
+                       help="turn on POST /api/ingest, which drafts records from an announcement's "
+                            "text and stores nothing (default off, or $KG_ALLOW_INGEST=1)")
     serve.set_defaults(handler=_cmd_serve)
 
     publish = commands.add_parser("publish", help="validate build/kg.nq and make it the generation "
