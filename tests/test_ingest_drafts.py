@@ -14,7 +14,7 @@ import pytest
 from kg.ingest.draft import draft
 from kg.ingest.extract import extract
 from kg.ingest.match import DOUBTFUL, SURE, GraphIndex, normalise_name
-from kg.ingest.run import Context, draft_document
+from kg.ingest.run import Context, draft_document, source_list_item
 from kg.ingest.text import read_bytes, read_path
 from kg.records.citations import check_citations
 from kg.records.corpus import load_corpus
@@ -40,8 +40,9 @@ def _place(data: Path, result) -> Path:
     path.write_text(result.yaml(), encoding="utf-8")
     if not result.known_source:
         (data / "records" / result.source["file"]).write_text(result.text, encoding="utf-8")
-        with (data / "sources.yaml").open("a", encoding="utf-8") as handle:
-            handle.write(result.source_yaml().split("\n", 1)[1])
+        sources = data / "sources.yaml"
+        text = sources.read_text(encoding="utf-8")
+        sources.write_text(text.rstrip("\n") + "\n" + source_list_item(result, text), encoding="utf-8")
     return path
 
 

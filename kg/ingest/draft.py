@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,13 +63,15 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     #: True when the text is already a source of data/ (same SHA-256): no new entry is needed.
     known_source: bool = False
+    #: The input's name as given (a path, or - for standard input).
+    input_name: str = "-"
 
     @property
     def source_id(self) -> str:
         return self.source["id"]
 
     def yaml(self) -> str:
-        header = [f"# Draft records written by kg ingest from {self.source.get('file') or '-'}.",
+        header = [f"# Draft records written by kg ingest from {self.input_name}.",
                   "# Review each record (kg check lists what to look at), then set its",
                   "# `curation: draft` to `curation: reviewed`."]
         header += [f"# NOTE: {note}" for note in self.notes]
@@ -541,4 +544,5 @@ def draft(extraction: Extraction, index: GraphIndex | None = None,
     notes = builder.notes
     if not records:
         notes.append("no announcement facts found: the text may not be a grant announcement")
-    return Draft(entry, records, extraction.document.text, notes, known)
+    return Draft(entry, records, extraction.document.text, notes, known,
+                 Path(extraction.document.name).name)

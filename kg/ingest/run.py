@@ -17,6 +17,7 @@ written.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 import time
@@ -92,6 +93,15 @@ def planned_files(result: Draft, out: Path) -> Iterator[tuple[Path, str]]:
         yield out / f"{result.source_id}.source.yml", result.source_yaml()
 
 
+def source_list_item(result: Draft, sources_text: str) -> str:
+    """The draft's source entry as an item of the ``sources:`` list of ``sources_text``,
+    indented as that file indents its items."""
+    found = re.search(r"^( *)- id:", sources_text, re.MULTILINE)
+    indent = found.group(1) if found else ""
+    item = result.source_yaml().split("\n", 1)[1]  # the list item, under `sources:`
+    return "".join(indent + line if line else line for line in item.splitlines(keepends=True))
+
+
 def write_drafts(results: list[Draft], out: Path, *, force: bool = False,
                  data_dir: Path | None = None) -> list[Path]:
     """Write every draft's files into ``out``; refuse (before writing anything) to replace an
@@ -113,8 +123,7 @@ def write_drafts(results: list[Draft], out: Path, *, force: bool = False,
                     raise KgError(f"{sources_file}: already lists {result.source_id}; "
                                   "kg ingest replaces it only with --force")
                 continue
-            entry = result.source_yaml().split("\n", 1)[1]  # the list item, under `sources:`
-            sources_text = sources_text.rstrip("\n") + "\n" + entry
+            sources_text = sources_text.rstrip("\n") + "\n" + source_list_item(result, sources_text)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for path, text in plans:
