@@ -132,9 +132,8 @@ def test_a_known_organisation_keeps_its_id(context):
 
 
 def test_a_doubtful_match_is_flagged_with_both_candidates():
-    from kg.records.corpus import load_corpus as load
-
     from kg.common import paths
+    from kg.records.corpus import load_corpus as load
 
     index = GraphIndex(load(paths.data_dir()).records)
     match = index.match("Organisation", "Център за неформално обучение и културна дейност АЛОС",

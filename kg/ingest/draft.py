@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
