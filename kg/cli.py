@@ -79,6 +79,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from kg.ingest.text import IngestInputError
 
     if args.score:
+        # deferred: the scorer, only for --score
         from kg.ingest.score import render, score_gold
 
         gold = Path(args.score)

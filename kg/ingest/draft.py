@@ -110,7 +110,9 @@ class _Builder:
 
     # ------------------------------------------------------------------ helpers
     def line_has(self, fact: Fact, text: str | None) -> bool:
-        return bool(text) and 1 <= fact.line <= len(self.lines) and text in self.lines[fact.line - 1]
+        if not text or not 1 <= fact.line <= len(self.lines):
+            return False
+        return text in self.lines[fact.line - 1]
 
     def record(self, record_id: str, type_name: str, line: int, **fields: Any) -> dict[str, Any]:
         if record_id in self.records:
@@ -271,11 +273,11 @@ class _Builder:
         has_project = bool(numbers or of("title") or of("beneficiary") or of("amount")
                            or of("partner"))
         main: dict[str, Any] | None = None
-        for position, (number, fact, contract_facts) in enumerate(numbers):
-            line = (fact or contract_facts[0]).line
+        for number, number_fact, contract_facts in numbers:
+            line = (number_fact or contract_facts[0]).line
             project = self.record(f"project/{number}", "Project", line)
-            if fact is not None:
-                project["number"] = self.ident(fact)
+            if number_fact is not None:
+                project["number"] = self.ident(number_fact)
             if main is None:
                 main = project
             for contract in contract_facts:
@@ -289,7 +291,6 @@ class _Builder:
                             project=project["id"],
                             programme=leg if leg in programme_ids else None,
                             procedure=procedure)
-            del position
         if main is None and has_project:
             main = self.record(f"project/{self.source_id}", "Project",
                                (of("title") or facts)[0].line)
@@ -438,12 +439,15 @@ class _Builder:
         first = decisions[0]
         number_text = re.sub(r"\D", "", str(first.value))
         digits = re.search(r"\d+", first.as_written)
+        if digits is None:
+            return
         record = self.record(f"decision/{council['id'].split('/', 1)[1]}/{number_text}", "Decision",
                              first.line, number={"raw": digits.group(0), "line": first.line},
                              body=council["id"])
         if protocols:
             protocol = re.search(r"\d+", protocols[0].as_written)
-            record["protocol"] = {"raw": protocol.group(0), "line": protocols[0].line}
+            if protocol is not None:
+                record["protocol"] = {"raw": protocol.group(0), "line": protocols[0].line}
         dates = [fact for fact in of("date") if fact.label in ("date", "start")]
         if dates:
             record["date"] = _cited(dates[0])

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.common.errors import KgError
 from kg.ingest.draft import Draft, draft
@@ -146,7 +147,7 @@ def diff_lines(result: Draft, data_dir: Path) -> list[str]:
     corpus = load_corpus(data_dir)
     sources = dict(corpus.sources)
     if result.source_id not in sources:
-        fields = {key: result.source.get(key) for key in Source.__dataclass_fields__}
+        fields: dict[str, Any] = {key: result.source.get(key) for key in Source.__dataclass_fields__}
         sources[result.source_id] = Source(**fields)
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / f"{result.source_id}.yaml"
@@ -166,9 +167,9 @@ def diff_lines(result: Draft, data_dir: Path) -> list[str]:
             if (subject, predicate, value) not in known:
                 added.setdefault(subject.n3(), []).append(f"    {predicate.n3()} {value.n3()}")
     lines = list(unmapped)
-    for subject, triples in added.items():
-        lines.append(subject)
-        lines.extend(sorted(set(triples)))
+    for node, described in added.items():
+        lines.append(node)
+        lines.extend(sorted(set(described)))
     lines.append(f"# {sum(len(set(t)) for t in added.values())} new triples about "
                  f"{len(added)} subjects")
     return lines
