@@ -34,6 +34,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     corpus = load_corpus(Path(args.data))
     print(f"{len(corpus.records)} records in {len(corpus.sources)} sources: structure and "
           "references OK")
+    notes = review_notes([record for record in corpus.records if not is_draft(record)])
+    for note in notes:
+        print(note, file=sys.stderr)
+    if notes:
+        print(f"{len(notes)} values flagged for review (notes, not errors)", file=sys.stderr)
     drafts = [record for record in corpus.records if is_draft(record)]
     if drafts:
         checklist = review_checklist(drafts)
@@ -59,6 +64,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return 1
     print("every verbatim value occurs at its cited line")
     return 0
+
+
+def review_notes(records) -> list[str]:
+    """``file:line: field: note: review: reason`` for every value a curator flagged with
+    ``review:`` (kept as written; published as ``bgi:reviewFlag``)."""
+    # deferred: the subcommand's own imports, when it runs (module docstring)
+    from kg.records.field_values import review_flags
+
+    return [f"{record.file}:{line}: {name}: note: review: {reason} ({record.id})"
+            for record in records for name, line, reason in review_flags(record)]
 
 
 def _cmd_build(args: argparse.Namespace) -> int:

@@ -261,8 +261,9 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         "17-currency-missing", "plan-projects",
-        "An amount without its currency.",
-        VIOLATION, "bgis:Amount-currency", "<id/project/BG05M9OP001-2.002-0131/amount/total>",
+        "An amount converted to EUR at the fixed rate that does not say it is in BGN (an amount "
+        "written with no currency has none, and no EUR equivalent).",
+        VIOLATION, "bgis:Amount-eurFromBgn", "<id/project/BG05M9OP001-2.002-0131/amount/total>",
         remove=['<id/project/BG05M9OP001-2.002-0131/amount/total> schema:currency "BGN"'],
     ),
     Mutation(
@@ -849,5 +850,43 @@ MUTATIONS: list[Mutation] = [
             "<id/source/vidin-integrated-approach> bgi:sha256 "
             '"DB665FB0313E4D52ABE7485B962A96EF21BADB37AB3ECF72802BCE23F170C2F2"',
         ],
+    ),
+    Mutation(
+        "98-review-flag-not-english", "plan-projects",
+        "A review flag in Bulgarian (flags are English notes \"field: reason\").",
+        VIOLATION, "bgis:ReviewFlag", "<id/project/BG05M9OP001-2.002-0131/amount/total>",
+        add=['<id/project/BG05M9OP001-2.002-0131/amount/total> bgi:reviewFlag "value: неясна сума"@bg'],
+    ),
+    Mutation(
+        "99-amount-without-value-or-review", "plan-projects",
+        "An amount with no value and no review flag saying why (its EUR equivalent dropped).",
+        VIOLATION, "bgis:Amount-valueOrReview", "<id/project/BG05M9OP001-2.002-0131/amount/total>",
+        remove_subject=["<id/project/BG05M9OP001-2.002-0131/amount/total/eur>"],
+        remove=[
+            "<id/project/BG05M9OP001-2.002-0131/amount/total> schema:value 499339.97",
+            "<id/project/BG05M9OP001-2.002-0131/amount/total> bgi:eurEquivalent "
+            "<id/project/BG05M9OP001-2.002-0131/amount/total/eur>",
+        ],
+    ),
+    Mutation(
+        "100-year-inferred-not-boolean", "plan-projects",
+        "An inferred-year mark that is not a boolean.",
+        VIOLATION, "bgis:YearInferred", "<id/project/BG05M9OP001-2.002-0131>",
+        add=['<id/project/BG05M9OP001-2.002-0131> bgi:yearInferred "yes"'],
+    ),
+    Mutation(
+        "101-corrected-identifier-not-kept-as-written", "plan-projects",
+        "An identifier marked as corrected by the curator whose written form is not kept.",
+        VIOLATION, "bgis:IdentifierCorrectedByCurator-asWritten", "<id/contract/BG05M9OP001-2.002-0131-C01>",
+        remove=['<id/contract/BG05M9OP001-2.002-0131-C01> bgi:identifierAsWritten '
+                '"BG05M9OP001-2.002-0131-С001"'],
+        add=["<id/contract/BG05M9OP001-2.002-0131-C01> bgi:identifierCorrectedByCurator true"],
+    ),
+    Mutation(
+        "102-start-date-day-without-year-typed-as-string", "plan-projects",
+        "A day without a year written as a plain string instead of an xsd:gMonthDay.",
+        VIOLATION, "bgis:Project-startDate", "<id/project/BG05M9OP001-2.002-0131>",
+        remove=["<id/project/BG05M9OP001-2.002-0131> bgi:startDate \"2016-02\"^^xsd:gYearMonth"],
+        add=['<id/project/BG05M9OP001-2.002-0131> bgi:startDate "--09-15"'],
     ),
 ]

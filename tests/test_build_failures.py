@@ -28,12 +28,12 @@ SCRIPT = textwrap.dedent("""
 
     real = build_stream.record_triples
 
-    def faulty(record, labels):
+    def faulty(record, labels, language="bg"):
         if record.id == sys.argv[3]:
             if sys.argv[4] == "record-error":
                 raise RecordError(record.file, 7, "start", "not a date the mapping understands")
             os._exit(9)  # the worker dies, as under the OOM killer
-        return real(record, labels)
+        return real(record, labels, language)
 
     build_stream.record_triples = faulty
     build_stream.build_streaming(Path(sys.argv[1]), Path(sys.argv[2]), reason=False, store=False)

@@ -84,7 +84,7 @@ def test_the_seven_contract_numbers_of_the_seed_documents(dataset):
           GRAPH ?g {{ ?x a bgi:GrantContract ; dcterms:identifier ?n }} {seed_graphs_values()}
         }}""")
     assert sorted(str(row.n) for row in rows) == [
-        "BG05M9OP001-2.002-0131-C001",
+        "BG05M9OP001-2.002-0131-C01",
         "BG05M9OP001-2.018-0031-2014BG05M2OP001-C01",
         "BG05M9OP001-2.018-0031-C01",
         "BG05M9OP001-2.029-0004",

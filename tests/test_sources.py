@@ -72,11 +72,11 @@ def test_an_amount_that_does_not_parse_stops_with_the_parsers_reason(data_copy):
             line: 7
             of: project/BG05M9OP001-2.056-0025
             component: total
-            value: "1 589 270,65"
+            value: "1 589 27,65 лв."
         """)
     error = _error(data_copy)
     assert (error.line, error.field) == (8, "value")
-    assert "not an amount with a currency" in error.message
+    assert "not thousands" in error.message
 
 
 def test_a_reference_to_no_record_is_reported(data_copy):

@@ -31,7 +31,8 @@ def map_corpus(corpus: Corpus, on_record: Callable[[Record], None] | None = None
         _add_all(graphs[identifier], describe_source(source))
     labels = LabelIndex.of(corpus)
     for record in corpus.records:
-        _add_all(graphs[iris.graph(record.source)], record_triples(record, labels))
+        language = corpus.sources[record.source].language
+        _add_all(graphs[iris.graph(record.source)], record_triples(record, labels, language))
         if on_record:
             on_record(record)
     return graphs

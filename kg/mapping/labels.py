@@ -57,10 +57,10 @@ def generated_labels(record: Record, labels: LabelIndex) -> tuple[str, str] | No
     values = record.values
     kind = record.type.name
     if kind == "Contract":
-        number = normalize.normalise_identifier(values["number"].text)
+        number = values["number"].normalised or normalize.normalise_identifier(values["number"].text)
         return f"Договор {number}", f"Grant contract {number}"
     if kind == "Procedure":
-        code = normalize.normalise_identifier(values["code"].text)
+        code = values["code"].normalised or normalize.normalise_identifier(values["code"].text)
         return f"Процедура {code}", f"Procedure {code}"
     if kind == "Amendment":
         number = values["number"].text
@@ -73,9 +73,12 @@ def generated_labels(record: Record, labels: LabelIndex) -> tuple[str, str] | No
                 f"{agent_en} – {role_en} in “{project_en}”")
     if kind == "Amount":
         component_bg, component_en = COMPONENT_NAMES[values["component"]]
-        money = normalize.parse_money(values["value"].text)
-        return (f"{component_bg}: {values['value'].text}",
-                f"{component_en}: {money.value} {money.currency}")
+        try:
+            money = normalize.parse_money(values["value"].text)
+            figure_en = " ".join(str(part) for part in (money.value, money.currency) if part)
+        except normalize.NormalisationError:  # kept as written, under review
+            figure_en = values["value"].text
+        return f"{component_bg}: {values['value'].text}", f"{component_en}: {figure_en}"
     if kind == "Decision":
         number = values["number"].text
         return f"Решение {number}", f"Decision {number.replace('№', 'No ')}"

@@ -27,6 +27,7 @@ from kg.mapping.values import (
     text_literal,
 )
 from kg.records import iris, normalize
+from kg.records.field_values import parsed_value, review_flags
 from kg.records.model import LineSpan, Record, Verbatim
 from kg.records.schema import ENUM_SCHEMES, KIND_CLASSES, Field
 
@@ -35,8 +36,10 @@ DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
 TARGET_GROUP_SCHEME = "target-groups"
 
 
-def record_triples(record: Record, labels: LabelIndex) -> Iterator[Triple]:
-    """Every triple a record states, in its source's terms."""
+def record_triples(record: Record, labels: LabelIndex, language: str = "bg"
+                   ) -> Iterator[Triple]:
+    """Every triple a record states, in its source's terms; text is tagged ``language`` (the
+    source's, data/sources.yaml) unless a value says its own ``lang:``."""
     subject = iris.thing(record.id)
     yield subject, RDF.type, iris.curie(record.type.rdf_class)
     if record.type.name == "Dataset":
@@ -44,23 +47,26 @@ def record_triples(record: Record, labels: LabelIndex) -> Iterator[Triple]:
     if record.type.name == "TargetGroup":
         yield subject, RDF.type, SKOS.Concept
         yield subject, SKOS.inScheme, iris.scheme(TARGET_GROUP_SCHEME)
-    yield from _label_triples(record, subject, labels)
+    yield from _label_triples(record, subject, labels, language)
     for name, value in record.values.items():
         spec = record.type.field_named(name)
         assert spec is not None, name
-        yield from _field_triples(subject, spec, value, record)
+        yield from _field_triples(subject, spec, value, record, language)
+    for name, _line, reason in review_flags(record):
+        yield subject, iris.BGI.reviewFlag, Literal(f"{name}: {reason}", lang="en")
     yield subject, DCTERMS_SOURCE, iris.source_document(record.source)
     for span in sorted(_spans_of(record), key=lambda span: (span.first, span.last)):
         yield from location_triples(subject, record.source, span)
 
 
-def _label_triples(record: Record, subject: URIRef, labels: LabelIndex) -> Iterator[Triple]:
+def _label_triples(record: Record, subject: URIRef, labels: LabelIndex, language: str
+                   ) -> Iterator[Triple]:
     label_field = record.type.label_field
     if label_field and label_field in record.values:
         spec = record.type.field_named(label_field)
         value = record.values[label_field]
         if spec and spec.predicate != "rdfs:label" and isinstance(value, Verbatim):
-            yield subject, RDFS.label, text_literal(value)
+            yield subject, RDFS.label, text_literal(value, language)
         return
     generated = generated_labels(record, labels)
     if generated:
@@ -79,21 +85,33 @@ def _spans_of(record: Record) -> set[LineSpan]:
     return spans
 
 
-def _field_triples(subject: URIRef, spec: Field, value: Any, record: Record
-                   ) -> Iterator[Triple]:
+#: Kinds whose verbatim value has a canonical form a parser gives (:func:`parsed_value`).
+PARSED_KINDS = frozenset({"ident", "money", "date", "duration", "quantity", "span",
+                          "registry-id"})
+
+
+def _field_triples(subject: URIRef, spec: Field, value: Any, record: Record,
+                   language: str = "bg") -> Iterator[Triple]:
     """The field's triples; ``value`` is what the parser made of it, of the type its kind says."""
     curie = spec.predicate
     if curie is None:  # pragma: no cover - every field of the schema has a predicate
         return
     predicate = iris.curie(curie)
     kind = spec.kind
+    if (kind in PARSED_KINDS and isinstance(value, Verbatim) and value.normalised is None
+            and parsed_value(kind, value) is None):
+        # a value that does not parse (accepted only with review:): kept as written only
+        yield subject, _as_written_of(kind, predicate), raw_literal(value)
+        return
     if kind == "text":
-        yield subject, predicate, text_literal(value)
+        yield subject, predicate, text_literal(value, language)
     elif kind == "texts":
-        yield from _texts_triples(subject, spec, predicate, value)
+        yield from _texts_triples(subject, spec, predicate, value, language)
     elif kind == "ident":
         yield subject, predicate, identifier_literal(value)
         yield subject, iris.BGI.identifierAsWritten, raw_literal(value)
+        if value.normalised is not None:
+            yield subject, iris.BGI.identifierCorrectedByCurator, Literal(True)
     elif kind == "code":
         yield subject, predicate, raw_literal(value)
     elif kind == "registry-id":
@@ -104,6 +122,8 @@ def _field_triples(subject: URIRef, spec: Field, value: Any, record: Record
     elif kind == "date":
         yield subject, predicate, date_literal(value)
         yield subject, as_written_property(predicate), raw_literal(value)
+        if value.inferred_year is not None:
+            yield subject, iris.BGI.yearInferred, Literal(True)
     elif kind == "duration":
         yield subject, predicate, duration_literal(value)
         yield subject, as_written_property(predicate), raw_literal(value)
@@ -135,17 +155,26 @@ def _field_triples(subject: URIRef, spec: Field, value: Any, record: Record
         raise AssertionError(f"no mapping for field kind {kind!r} ({record.id})")
 
 
-def _texts_triples(subject: URIRef, spec: Field, predicate: URIRef, values: list[Verbatim]
-                   ) -> Iterator[Triple]:
+def _as_written_of(kind: str, predicate: URIRef) -> URIRef:
+    """Where the mapping keeps the written string of a field of ``kind`` (as for a parsed one)."""
+    if kind == "ident":
+        return iris.BGI.identifierAsWritten
+    if kind == "money":
+        return iris.BGI.valueAsWritten
+    return as_written_property(predicate)
+
+
+def _texts_triples(subject: URIRef, spec: Field, predicate: URIRef, values: list[Verbatim],
+                   language: str = "bg") -> Iterator[Triple]:
     if not spec.child_class:
         for value in values:
-            yield subject, predicate, text_literal(value)
+            yield subject, predicate, text_literal(value, language)
         return
     local = spec.name.rstrip("s")
     for position, value in enumerate(values, start=1):
         node = iris.child(subject, local, str(position))
         yield node, RDF.type, iris.curie(spec.child_class)
-        yield node, RDFS.label, text_literal(value)
+        yield node, RDFS.label, text_literal(value, language)
         yield node, iris.BGI.position, Literal(position, datatype=XSD.integer)
         yield subject, predicate, node
 
@@ -153,7 +182,8 @@ def _texts_triples(subject: URIRef, spec: Field, predicate: URIRef, values: list
 def _money_triples(subject: URIRef, predicate: URIRef, value: Verbatim) -> Iterator[Triple]:
     money = normalize.parse_money(value.text)
     yield subject, predicate, decimal_literal(money.value)
-    yield subject, iris.SCHEMA.currency, Literal(money.currency)
+    if money.currency is not None:  # a figure written with no currency has none (never guessed)
+        yield subject, iris.SCHEMA.currency, Literal(money.currency)
     yield subject, iris.BGI.valueAsWritten, raw_literal(value)
     if money.currency == "BGN":
         eur = iris.child(subject, "eur")

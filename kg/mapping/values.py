@@ -11,7 +11,8 @@ from kg.records.model import Verbatim
 
 
 def text_literal(value: Verbatim, language: str = "bg") -> Literal:
-    return Literal(value.text, lang=language)
+    """The text tagged with its own ``lang:`` where it has one, else the source's language."""
+    return Literal(value.text, lang=value.lang or language)
 
 
 def raw_literal(value: Verbatim) -> Literal:
@@ -20,11 +21,17 @@ def raw_literal(value: Verbatim) -> Literal:
 
 
 def identifier_literal(value: Verbatim) -> Literal:
-    return Literal(canonical_identifier(value.text))
+    """The canonical identifier: the curator's ``normalised:`` form where given, else the
+    normalised written one."""
+    return Literal(value.normalised or canonical_identifier(value.text))
 
 
 def date_literal(value: Verbatim) -> Literal:
+    """The date at the precision written; a day without a year (``gMonthDay``) completed with
+    the curator's ``inferred_year`` where given (the mapping marks it ``bgi:yearInferred``)."""
     parsed = normalize.parse_date(value.text)
+    if parsed.datatype == "gMonthDay" and value.inferred_year is not None:
+        parsed = normalize.with_year(parsed, value.inferred_year)
     return Literal(parsed.lexical, datatype=XSD[parsed.datatype])
 
 

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from kg.records import normalize
-from kg.records.model import LineSpan, Reading, Verbatim
+from kg.records.model import LineSpan, Reading, Record, Verbatim
 from kg.records.schema import VERBATIM_KINDS, Field
 
 VERBATIM_KEYS = frozenset({"raw", "line", "normalised", "review", "lang", "inferred_year"})
@@ -82,6 +82,11 @@ def read_value(spec: Field, value: Any, default: LineSpan) -> Any:
         except (ValueError, normalize.NormalisationError):
             if verbatim.review is None and verbatim.normalised is None:
                 raise
+        else:
+            if (verbatim.inferred_year is not None
+                    and normalize.parse_date(verbatim.text).datatype != "gMonthDay"):
+                raise ValueError("'inferred_year' is given only for a date written without a "
+                                 "year (such as '15.09.')")
         return verbatim
     if kind == "texts":
         if not isinstance(value, list) or not value:
@@ -157,6 +162,35 @@ def _parse_identifier(text: str) -> str:
         return normalize.normalise_identifier(text)
     except normalize.NormalisationError:
         return normalize.normalise_programme_code(text)
+
+
+def parsed_value(kind: str, value: Verbatim) -> Any:
+    """What the parser of ``kind`` makes of ``value``, or ``None`` where it does not parse
+    (only a value with ``review:`` or ``normalised:`` gets this far unparsed)."""
+    parsers = {
+        "ident": canonical_identifier,
+        "money": normalize.parse_money,
+        "date": normalize.parse_date,
+        "duration": normalize.parse_duration,
+        "quantity": normalize.parse_quantity,
+        "span": normalize.parse_span,
+        "registry-id": normalize.parse_registry_id,
+    }
+    try:
+        return parsers[kind](value.text)
+    except (ValueError, normalize.NormalisationError):
+        return None
+
+
+def review_flags(record: Record) -> list[tuple[str, int, str]]:
+    """Every value of ``record`` a curator flagged with ``review:``, as (field, YAML line,
+    reason) in field order: ``kg check`` lists them, the mapping publishes ``bgi:reviewFlag``."""
+    flags = []
+    for name, value in record.values.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Verbatim) and item.review:
+                flags.append((name, record.where(name)[1], item.review))
+    return flags
 
 
 def canonical_identifier(text: str) -> str:

@@ -152,9 +152,12 @@ def _source_date(entry: yaml.Node, value: Any, path: Path) -> str:
             raise RecordError(path, line, "date", str(error)) from None
         return text
     try:
-        return normalize.parse_date(text).lexical
+        parsed = normalize.parse_date(text)
     except normalize.NormalisationError as error:
         raise RecordError(path, line, "date", str(error)) from None
+    if parsed.datatype == "gMonthDay":
+        raise RecordError(path, line, "date", f"{text!r} has no year: a source's date needs one")
+    return parsed.lexical
 
 
 def load_record_file(path: Path, sources: dict[str, Source]) -> list[Record]:

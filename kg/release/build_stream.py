@@ -127,8 +127,11 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
         edges: list[tuple] = []
         triples = 0
         buffer: list[str] = []
+        sources = _STATE["sources"]
         for record in records:
-            triples += writer.add(record_triples(record, labels), iris.graph(record.source).n3(),
+            language = sources[record.source].language
+            triples += writer.add(record_triples(record, labels, language),
+                                  iris.graph(record.source).n3(),
                                   buffer, edges)
         write_sorted_part(part, buffer)
     except KgError as error:

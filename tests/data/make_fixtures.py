@@ -72,7 +72,7 @@ SEEDS: dict[str, list[str]] = {
         "project/BG05M9OP001-2.029-0004", "contract/BG05M9OP001-2.029-0004",
         "project/BGLD-2.003-0004", "contract/BGLD-2.003-0004-C01",
         "project/BG05M9OP001-2.002-0131", "project/BG05M9OP001-2.002-0131/",
-        "contract/BG05M9OP001-2.002-0131-C001", "service/tsentar-za-rabota-s-detsa-na-ulitsata-kyustendil",
+        "contract/BG05M9OP001-2.002-0131-C01", "service/tsentar-za-rabota-s-detsa-na-ulitsata-kyustendil",
         "service/tsentar-za-uslugi-hab-1-kyustendil", "service/hab-2-kyustendil",
         "org/dg-mechta-kyustendil-filial-kvartal-iztok", "fund/esif",
     ],

@@ -20,7 +20,7 @@ from kg.release.files import trig_text
 
 ID = str(iris.ID)
 PROJECT = ID + "project/BG05M9OP001-2.002-0131"
-SEEDS = [PROJECT, ID + "contract/BG05M9OP001-2.002-0131-C001",
+SEEDS = [PROJECT, ID + "contract/BG05M9OP001-2.002-0131-C01",
          PROJECT + "/participation/beneficiary/obshtina-kyustendil",
          PROJECT + "/amount/total", PROJECT + "/amount/total/eur",
          PROJECT + "/activity/1", PROJECT + "/activity/2",
