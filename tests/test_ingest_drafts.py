@@ -155,3 +155,24 @@ def test_an_html_announcement_is_drafted_from_its_text(context):
     result = draft(extract(read_bytes(html, "page.html")), context.index, context.sources)
     assert any(record["id"] == "contract/BG05M9OP001-6.002-0199-C01" for record in result.records)
     assert "<p>" not in result.text
+
+
+def test_the_reference_mapping_leaves_drafts_out_as_the_build_does(data_copy, context):
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from kg.mapping import map_corpus
+    from kg.records import iris
+
+    result = draft_document(read_path(DEV / "doc01.txt"), context)
+    _own_sources(data_copy, {result.source_id})
+    _place(data_copy, result)
+    corpus = load_corpus(data_copy)
+    contract = URIRef(iris.thing("contract/BG05M9OP001-6.002-0199-C01"))
+    graph = iris.graph(result.source_id)
+    published = map_corpus(corpus)
+    assert (contract, None, None) not in published[graph]
+    assert (graph, RDF.type, iris.BGI.UnreviewedGraph) not in published[graph]
+    with_drafts = map_corpus(corpus, include_drafts=True)
+    assert (contract, iris.BGI.curationStatus, None) in with_drafts[graph]
+    assert (graph, RDF.type, iris.BGI.UnreviewedGraph) in with_drafts[graph]
