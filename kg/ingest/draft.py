@@ -172,6 +172,28 @@ class _Builder:
             self.append(record, "names_as_written", _cited(fact))
         return record_id
 
+    def procedure_of_contract(self, fact: Fact, programme_ids: list[str],
+                              procedure_ids: list[str]) -> None:
+        """The procedure a contract number begins with, cited as that prefix of the number as
+        written (a derived value: the text does not write the procedure on its own)."""
+        written = re.match(r".*?\d\s*\.\s*\d{3}", fact.as_written)
+        canonical = re.match(r"(.*?-\d\.\d{3})", str(fact.value or ""))
+        if written is None or canonical is None:
+            return
+        code = canonical.group(1)
+        if any(pid.endswith("/" + code) for pid in procedure_ids):
+            return
+        record_id = self.index.match("Procedure", code, f"procedure/{code}").id
+        programme = KNOWN_PROGRAMME_CODES.get(fact.attrs.get("programme_code") or "")
+        programmes = [f"programme/{programme}"] if f"programme/{programme}" in programme_ids \
+            else programme_ids[:1]
+        if not programmes:
+            return
+        value = {"raw": written.group(0), "line": fact.line,
+                 "review": "procedure read from the contract number"}
+        self.record(record_id, "Procedure", fact.line, code=value, programmes=programmes)
+        procedure_ids.append(record_id)
+
     def organisation(self, fact: Fact) -> tuple[str, Match]:
         name = str(fact.value or fact.as_written)
         kind = fact.attrs.get("org_kind")
@@ -256,6 +278,8 @@ class _Builder:
                 self.notes.append(f"procedure {fact.as_written!r} (line {fact.line}): no programme")
                 continue
             procedure_ids.append(record_id)
+        for fact in contracts:  # a procedure the text writes only inside a contract number
+            self.procedure_of_contract(fact, programme_ids, procedure_ids)
 
         # projects: one per project number; the first takes the document's project facts
         numbers: list[tuple[str, Fact | None, list[Fact]]] = []

@@ -180,6 +180,9 @@ def organisation_id(name: str, kind: str | None) -> str:
         return "org/obshtina-" + slugify(" ".join(words[1:]))
     if kind == "municipality" and name.lower().startswith("municipality of "):
         return "org/obshtina-" + slugify(name[len("municipality of "):])
+    if kind == "municipality" and len(words) <= 2 and not any(
+            word.lower() in ("municipality", "общинска", "общински") for word in words):
+        return "org/obshtina-" + slugify(name)  # a municipality named by its town alone
     if kind == "municipal-council" and name.lower().startswith("общински съвет"):
         return "org/obshtinski-savet-" + slugify(name[len("общински съвет"):])
     return "org/" + (slugify(name) or "unnamed")
