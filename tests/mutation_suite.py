@@ -32,6 +32,13 @@ VIOLATION, WARNING = "Violation", "Warning"
 
 #: The partner participation of the Kyustendil project, too long an IRI to write out in the table.
 DRINOV = "<id/project/BG05M9OP001-2.018-0031/participation/partner/ou-prof-marin-drinov-kyustendil"
+#: The beneficiary participation of the independent-living project (plan-projects fixture).
+INDEPENDENT_LIVING = "<id/project/BG05M9OP001-2.002-0131/participation/beneficiary/obshtina-kyustendil"
+#: Resources of the issue-20 rows, named once to keep the rows short.
+TOTAL_AFTER = "<id/project/BG05M9OP001-2.018-0031/amount/total-after-amendment-01"
+AMENDMENT = "<id/project/BG05M9OP001-2.018-0031/amendment/01>"
+ROMA_POPULATION = "<id/statistic/kyustendil-roma-2022-2024/roma-population-kvartal-iztok>"
+PLAN = "<id/plan/kyustendil-roma-2022-2024>"
 
 TURTLE_HEADER = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in iris.PREFIXES.items())
 TURTLE_HEADER += f"@prefix bgis: <{iris.SHAPES}> .\n@base <{iris.BASE}> .\n"
@@ -425,20 +432,21 @@ MUTATIONS: list[Mutation] = [
     ),
     # ------------------------------------------------------------------ grant structure
     Mutation(
-        "40-contract-without-procedure", "grants-kyustendil",
-        "A grant contract that belongs to no procedure.",
+        "40-contract-under-an-organisation-as-procedure", "grants-kyustendil",
+        "A grant contract whose procedure is an organisation (a contract may name no procedure).",
         VIOLATION, "bgis:GrantContract-procedure", "<id/contract/BG05M9OP001-2.018-0031-C01>",
         remove=[
             "<id/contract/BG05M9OP001-2.018-0031-C01> bgi:underProcedure <id/procedure/BG05M9OP001-2.018>",
         ],
+        add=["<id/contract/BG05M9OP001-2.018-0031-C01> bgi:underProcedure <id/org/obshtina-kyustendil>"],
     ),
     Mutation(
-        "41-contract-without-programme", "grants-kyustendil",
-        "A grant contract that belongs to no programme.",
+        "41-contract-under-two-programmes", "grants-kyustendil",
+        "A grant contract under two programmes (a contract may name none, never two).",
         VIOLATION, "bgis:GrantContract-programme", "<id/contract/BG05M9OP001-2.018-0031-2014BG05M2OP001-C01>",
-        remove=[
+        add=[
             "<id/contract/BG05M9OP001-2.018-0031-2014BG05M2OP001-C01> bgi:underProgramme "
-            "<id/programme/2014BG05M2OP001>",
+            "<id/programme/2014BG05M9OP001>",
         ],
     ),
     Mutation(
@@ -514,11 +522,11 @@ MUTATIONS: list[Mutation] = [
         ],
     ),
     Mutation(
-        "50-amendment-amends-a-project", "grants-kyustendil",
-        "An amendment said to amend a project instead of a contract.",
+        "50-amendment-amends-an-organisation", "grants-kyustendil",
+        "An amendment said to amend an organisation instead of a contract or project.",
         VIOLATION, "bgis:Amendment-amends", "<id/project/BG05M9OP001-2.018-0031/amendment/01>",
         add=[
-            "<id/project/BG05M9OP001-2.018-0031/amendment/01> bgi:amends <id/project/BG05M9OP001-2.018-0031>",
+            "<id/project/BG05M9OP001-2.018-0031/amendment/01> bgi:amends <id/org/obshtina-kyustendil>",
         ],
     ),
     Mutation(
@@ -659,7 +667,7 @@ MUTATIONS: list[Mutation] = [
         remove=[
             "<id/plan/kyustendil-roma-2022-2024> bgi:documentKind <id/concept/document-kinds/action-plan>",
         ],
-        add=["<id/plan/kyustendil-roma-2022-2024> bgi:documentKind <id/concept/document-kinds/report>"],
+        add=["<id/plan/kyustendil-roma-2022-2024> bgi:documentKind <id/concept/document-kinds/leaflet>"],
     ),
     Mutation(
         "72-decision-by-no-body", "plan-housing",
@@ -695,6 +703,86 @@ MUTATIONS: list[Mutation] = [
         VIOLATION, "bgis:Place-notWithinItself", "<id/place/kyustendil>",
         remove=["<id/place/kyustendil> bgi:within <id/place/obshtina-kyustendil>"],
         add=["<id/place/kyustendil> bgi:within <id/place/kyustendil>"],
+    ),
+    # ------------------------------------------------------------------ registry ids, NUTS regions (issue 20)
+    Mutation(
+        "120-registry-id-bad-check-digit", "grants-kyustendil",
+        "An ЕИК/БУЛСТАТ whose ninth digit is not the check digit of the first eight.",
+        VIOLATION, "bgis:RegistryIdCheckDigits", "<id/org/obshtina-kyustendil>",
+        add=['<id/org/obshtina-kyustendil> bgi:registryId "000696328"'],
+    ),
+    Mutation(
+        "121-registry-id-13-digits-bad-check-digit", "grants-kyustendil",
+        "A 13-digit БУЛСТАТ whose last digit is not the check digit of digits 9-12.",
+        VIOLATION, "bgis:RegistryIdCheckDigits", "<id/org/obshtina-kyustendil>",
+        add=['<id/org/obshtina-kyustendil> bgi:registryId "0006963270015"'],
+    ),
+    Mutation(
+        "122-registry-id-not-9-or-13-digits", "grants-kyustendil",
+        "A registry id of 8 digits.",
+        VIOLATION, "bgis:Organisation-registryId", "<id/org/obshtina-kyustendil>",
+        add=['<id/org/obshtina-kyustendil> bgi:registryId "00069632"'],
+    ),
+    Mutation(
+        "123-official-name-not-bulgarian", "grants-kyustendil",
+        "An official name in English (the official name is the Bulgarian form).",
+        VIOLATION, "bgis:Organisation-officialName", "<id/org/obshtina-kyustendil>",
+        add=['<id/org/obshtina-kyustendil> bgi:officialName "Kyustendil Municipality"@en'],
+    ),
+    Mutation(
+        "124-nuts-code-does-not-fit-level", "reference-nuts",
+        "A NUTS-3 region (code of 5 characters) said to be of level 2.",
+        VIOLATION, "bgis:NutsRegion", "<id/nuts/BG415>",
+        remove=["<id/nuts/BG415> bgi:nutsLevel 3"],
+        add=["<id/nuts/BG415> bgi:nutsLevel 2"],
+    ),
+    Mutation(
+        "125-nuts-broader-not-a-prefix", "reference-nuts",
+        "A NUTS-3 region whose broader region's code is not a prefix of its own.",
+        VIOLATION, "bgis:NutsRegion", "<id/nuts/BG412>",
+        add=["<id/nuts/BG412> skos:broader <id/nuts/BG4>"],
+        remove=["<id/nuts/BG412> skos:broader <id/nuts/BG41>"],
+    ),
+    Mutation(
+        "126-nuts-region-outside-its-scheme", "reference-nuts",
+        "A NUTS region that is not in the nuts-2021 scheme.",
+        VIOLATION, "bgis:NutsRegion-scheme", "<id/nuts/BG415>",
+        also=[("bgis:Concept-scheme", "<id/nuts/BG415>")],
+        remove=["<id/nuts/BG415> skos:inScheme <id/scheme/nuts-2021>"],
+    ),
+    Mutation(
+        "127-place-nuts-region-not-a-region", "reference-nuts",
+        "A district whose NUTS region is a place, not a NUTS region (and so no NUTS-3 region: a warning).",
+        VIOLATION, "bgis:Place-nutsRegion", "<id/place/oblast-kyustendil>",
+        remove=["<id/place/oblast-kyustendil> bgi:nutsRegion <id/nuts/BG415>"],
+        add=["<id/place/oblast-kyustendil> bgi:nutsRegion <id/place/bulgaria>"],
+    ),
+    Mutation(
+        "128-iso-code-malformed", "reference-nuts",
+        "A district's ISO 3166-2 code without its hyphen.",
+        VIOLATION, "bgis:Place-isoCode", "<id/place/oblast-kyustendil>",
+        remove=['<id/place/oblast-kyustendil> bgi:iso31662Code "BG-10"'],
+        add=['<id/place/oblast-kyustendil> bgi:iso31662Code "BG10"'],
+    ),
+    Mutation(
+        "129-municipality-in-no-district", "reference-nuts",
+        "A municipality's territory within no district (a warning).",
+        WARNING, "bgis:MunicipalityTerritory-district", "<id/place/obshtina-kyustendil>",
+        remove=["<id/place/obshtina-kyustendil> bgi:within <id/place/oblast-kyustendil>"],
+    ),
+    Mutation(
+        "130-district-without-nuts-region", "reference-nuts",
+        "A district without its NUTS-3 region (a warning).",
+        WARNING, "bgis:District-nutsRegion", "<id/place/oblast-sofia>",
+        remove=["<id/place/oblast-sofia> bgi:nutsRegion <id/nuts/BG412>"],
+    ),
+    Mutation(
+        "131-kindergarten-branch-as-participant", "plan-projects",
+        "A kindergarten branch as a project's participant (the partner is its kindergarten).",
+        VIOLATION, "bgis:KindergartenBranch-notAParticipant",
+        "<id/org/dg-mechta-kyustendil-filial-kvartal-iztok>",
+        remove=[f"{INDEPENDENT_LIVING}> bgi:participant <id/org/obshtina-kyustendil>"],
+        add=[f"{INDEPENDENT_LIVING}> bgi:participant <id/org/dg-mechta-kyustendil-filial-kvartal-iztok>"],
     ),
     Mutation(
         "78-kindergarten-branch-of-nothing", "plan-projects",
@@ -752,9 +840,9 @@ MUTATIONS: list[Mutation] = [
     ),
     # ------------------------------------------------------------------ labels
     Mutation(
-        "85-missing-bg-label", "grants-vidin",
-        "An activity without its Bulgarian label.",
-        VIOLATION, "bgis:Label-bg", "<id/project/BG05M9OP001-2.056-0025/activity/1>",
+        "85-missing-label", "grants-vidin",
+        "An activity without a label in Bulgarian or English.",
+        VIOLATION, "bgis:Label-any", "<id/project/BG05M9OP001-2.056-0025/activity/1>",
         remove=[
             '<id/project/BG05M9OP001-2.056-0025/activity/1> rdfs:label "Активиране на неактивни лица и '
             'трудова медиация"@bg',
@@ -888,5 +976,130 @@ MUTATIONS: list[Mutation] = [
         VIOLATION, "bgis:Project-startDate", "<id/project/BG05M9OP001-2.002-0131>",
         remove=["<id/project/BG05M9OP001-2.002-0131> bgi:startDate \"2016-02\"^^xsd:gYearMonth"],
         add=['<id/project/BG05M9OP001-2.002-0131> bgi:startDate "--09-15"'],
+    ),
+    # Amendments, lifecycle, roles, decisions, events, statistics (issue 20).
+    Mutation(
+        "c01-amount-without-is-current", "grants-kyustendil",
+        "An amount that does not say whether it is current.",
+        VIOLATION, "bgis:Amount-isCurrent", TOTAL_AFTER + ">",
+        remove=[TOTAL_AFTER + "> bgi:isCurrent true"],
+    ),
+    Mutation(
+        "c02-direction-on-a-total", "grants-kyustendil",
+        "A direction (increase) on an amount that is not a budget change.",
+        VIOLATION, "bgis:Amount-changeHasDirection", TOTAL_AFTER + ">",
+        add=[TOTAL_AFTER + "> bgi:changeDirection <id/concept/change-directions/increase>"],
+    ),
+    Mutation(
+        "c03-change-without-direction", "grants-kyustendil",
+        "A budget change (component change) that gives no direction.",
+        VIOLATION, "bgis:Amount-changeHasDirection", TOTAL_AFTER + ">",
+        remove=[TOTAL_AFTER + "> bgi:budgetComponent <id/concept/budget-components/total>"],
+        add=[TOTAL_AFTER + "> bgi:budgetComponent <id/concept/budget-components/change>"],
+    ),
+    Mutation(
+        "c04-unknown-change-direction", "grants-kyustendil",
+        "A budget change whose direction is not in the change-directions code list.",
+        VIOLATION, "bgis:Amount-direction", TOTAL_AFTER + ">",
+        remove=[TOTAL_AFTER + "> bgi:budgetComponent <id/concept/budget-components/total>"],
+        add=[TOTAL_AFTER + "> bgi:budgetComponent <id/concept/budget-components/change>",
+             TOTAL_AFTER + "> bgi:changeDirection <id/concept/change-directions/sideways>"],
+    ),
+    Mutation(
+        "c05-amendment-without-amends", "grants-kyustendil",
+        "An amendment that amends nothing.",
+        VIOLATION, "bgis:Amendment-amends", AMENDMENT,
+        remove=[AMENDMENT + " bgi:amends <id/contract/BG05M9OP001-2.018-0031-C01>",
+                AMENDMENT + " bgi:amends <id/contract/BG05M9OP001-2.018-0031-2014BG05M2OP001-C01>"],
+    ),
+    Mutation(
+        "c06-amendment-signed-twice", "grants-kyustendil",
+        "An amendment with two signing dates.",
+        VIOLATION, "bgis:Amendment-signingDate", AMENDMENT,
+        add=['<id/project/BG05M9OP001-2.018-0031/amendment/01> bgi:signingDate "2020-01-10"^^xsd:date',
+             '<id/project/BG05M9OP001-2.018-0031/amendment/01> bgi:signingDate "2020-02-10"^^xsd:date'],
+    ),
+    Mutation(
+        "c07-component-change-to-the-same-component", "grants-kyustendil",
+        "An amendment that moves the project from a component to the same component.",
+        VIOLATION, "bgis:Amendment-componentChange", AMENDMENT,
+        also=[("bgis:Amendment-componentBefore", AMENDMENT),
+              ("bgis:Amendment-componentAfter", AMENDMENT)],
+        add=[AMENDMENT + " bgi:componentBefore <id/procedure/BG05M9OP001-2.018>",
+             AMENDMENT + " bgi:componentAfter <id/procedure/BG05M9OP001-2.018>"],
+    ),
+    Mutation(
+        "c08-contract-signing-date-not-a-date", "grants-kyustendil",
+        "A contract signing date that is a string, not a date.",
+        VIOLATION, "bgis:GrantContract-signingDate", "<id/contract/BG05M9OP001-2.018-0031-C01>",
+        add=['<id/contract/BG05M9OP001-2.018-0031-C01> bgi:signingDate "10 януари"'],
+    ),
+    Mutation(
+        "c09-unknown-project-status", "grants-kyustendil",
+        "A project status that is not in the project-statuses code list.",
+        VIOLATION, "bgis:Project-status", "<id/project/BG05M9OP001-2.018-0031>",
+        add=["<id/project/BG05M9OP001-2.018-0031> bgi:projectStatus <id/concept/project-statuses/dreaming>"],
+    ),
+    Mutation(
+        "c10-status-date-without-status", "grants-kyustendil",
+        "A project status date without the status it dates.",
+        VIOLATION, "bgis:Project-statusDateNeedsStatus", "<id/project/BG05M9OP001-2.018-0031>",
+        add=['<id/project/BG05M9OP001-2.018-0031> bgi:statusDate "2019-09-01"^^xsd:date'],
+    ),
+    Mutation(
+        "c11-inferred-associated-partner", "grants-kyustendil",
+        "A participation whose role is inferred but is neither beneficiary nor partner.",
+        VIOLATION, "bgis:Participation-inferredRole", DRINOV + "/opnoir>",
+        remove=[DRINOV + "/opnoir> bgi:role <id/concept/roles/partner>"],
+        add=[DRINOV + "/opnoir> bgi:role <id/concept/roles/participant>",
+             DRINOV + "/opnoir> bgi:roleBasis <id/concept/role-bases/inferred-from-title>"],
+    ),
+    Mutation(
+        "c12-unknown-partnership-strand", "grants-kyustendil",
+        "A participation whose strand is not in the partnership-strands code list.",
+        VIOLATION, "bgis:Participation-strand", DRINOV + "/opnoir>",
+        add=[DRINOV + "/opnoir> bgi:partnershipStrand <id/concept/partnership-strands/intergalactic>"],
+    ),
+    Mutation(
+        "c13-negative-votes", "plan-housing",
+        "A decision with a negative number of votes for.",
+        VIOLATION, "bgis:Decision-votesFor", "<id/decision/obshtinski-savet-kyustendil/865>",
+        add=["<id/decision/obshtinski-savet-kyustendil/865> bgi:votesFor -3.0"],
+    ),
+    Mutation(
+        "c14-decision-signed-by-an-organisation", "plan-housing",
+        "A decision signed by an organisation instead of a person.",
+        VIOLATION, "bgis:Decision-signedBy", "<id/decision/obshtinski-savet-kyustendil/865>",
+        add=["<id/decision/obshtinski-savet-kyustendil/865> bgi:signedBy <id/org/obshtina-kyustendil>"],
+    ),
+    Mutation(
+        "c15-event-without-name", "grants-kyustendil",
+        "An event of the project that has no name.",
+        VIOLATION, "bgis:Event-name", "<id/event/kyustendil-equal-opportunities/1>",
+        add=["<id/event/kyustendil-equal-opportunities/1> a bgi:Event",
+             "<id/event/kyustendil-equal-opportunities/1> bgi:eventOf <id/project/BG05M9OP001-2.018-0031>"],
+        graph="kyustendil-equal-opportunities",
+    ),
+    Mutation(
+        "c16-school-year-not-a-school-year", "plan-housing",
+        "An observation whose school year is not written YYYY/YYYY.",
+        VIOLATION, "bgis:Observation-schoolYear",
+        ROMA_POPULATION,
+        add=[ROMA_POPULATION + ' bgi:schoolYear "2022-2023"'],
+    ),
+    Mutation(
+        "c17-measure-outside-its-scheme", "plan-housing",
+        "An observation whose measured quantity is not a concept of the measured-quantities scheme.",
+        VIOLATION, "bgis:Observation-measure",
+        ROMA_POPULATION,
+        add=[ROMA_POPULATION + " bgi:measuredQuantity "
+             "<id/concept/units/persons>"],
+    ),
+    Mutation(
+        "c18-unknown-governance-level", "plan-housing",
+        "A strategic document whose governance level is not in the code list.",
+        VIOLATION, "bgis:StrategicDocument-level", "<id/plan/kyustendil-roma-2022-2024>",
+        remove=[PLAN + " bgi:governanceLevel <id/concept/governance-levels/municipal>"],
+        add=[PLAN + " bgi:governanceLevel <id/concept/governance-levels/galactic>"],
     ),
 ]

@@ -359,7 +359,7 @@ def test_an_injection_attempt_in_a_literal_is_bound_as_one_harmless_literal(base
     assert status == 200, body[:300]
     answer = json.loads(body)
     # the query's shape is unchanged: the same variables, and ?text is exactly the value given
-    assert answer["head"]["vars"] == ["text", "language", "organisation", "name", "kind"]
+    assert answer["head"]["vars"] == ["text", "language", "organisation", "name", "officialName", "kind"]
     for row in answer["results"]["bindings"]:
         assert row["text"] == {"type": "literal", "value": attempt}
     assert answer["results"]["bindings"] == []  # no organisation is named like that

@@ -95,7 +95,7 @@ def test_the_seven_contract_numbers_of_the_seed_documents(dataset):
 
 
 @pytest.mark.parametrize(("project", "role", "expected"), [
-    ("BG05M9OP001-2.056-0025", "partner", 7),
+    ("BG05M9OP001-2.056-0025", "partner", 6),  # the kindergarten branch is part of its partner
     ("BG05M9OP001-2.056-0025", "associated-partner", 4),
     ("BG05M9OP001-2.056-0025", "beneficiary", 1),
     ("BG05M9OP001-2.018-0031", "beneficiary", 1),
@@ -127,3 +127,13 @@ def test_every_action_of_the_plan_has_a_deadline_a_responsible_and_an_indicator(
 def test_the_statistics_are_observations_with_their_approximation(dataset):
     about = URIRef("https://w3id.org/bg-inclusion/id/concept/approximations/about")
     assert _count_in_seed_documents(dataset, f"?x a bgi:Observation ; bgi:approximation <{about}>") == 2
+
+
+def test_a_kindergarten_branch_is_part_of_its_partner_never_a_partner_itself(dataset):
+    """docs/model.md: a branch (bgi:KindergartenBranch) is counted as part of its kindergarten."""
+    assert _count(dataset, "?p bgi:participant ?x . ?x a bgi:KindergartenBranch") == 0
+    branch_of_partner = """
+        ?p bgi:participationIn <https://w3id.org/bg-inclusion/id/project/BG05M9OP001-2.056-0025> ;
+           bgi:participant ?kindergarten .
+        ?x bgi:branchOf ?kindergarten ; a bgi:KindergartenBranch ."""
+    assert _count(dataset, branch_of_partner) == 1

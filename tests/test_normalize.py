@@ -15,6 +15,7 @@ from kg.records.normalize import (
     parse_duration,
     parse_money,
     parse_quantity,
+    parse_registry_id,
     parse_span,
     project_number_of,
     slugify,
@@ -186,3 +187,41 @@ def test_any_full_date_reads_back(date):
 def test_eur_equivalent_round_trips_to_within_a_cent(value):
     eur = eur_from_bgn(value)
     assert abs(eur * Decimal("1.95583") - value) <= Decimal("0.01")
+
+
+# ЕИК/БУЛСТАТ: the Registry Agency's algorithm. Digit 9 = (d1*1 + ... + d8*8) mod 11; if that is 10,
+# (d1*3 + ... + d8*10) mod 11; if 10 again, 0. For 13 digits, digit 13 = (d9*2 + d10*7 + d11*3 +
+# d12*5) mod 11, then weights 4, 9, 5, 7, then 0. Worked: 000696327 (Столична община):
+# 6*4+9*5+6*6+3*7+2*8 = 142 = 10 (mod 11) -> 6*6+9*7+6*8+3*9+2*10 = 194 = 7 (mod 11): digit 9 is 7.
+@pytest.mark.parametrize(("raw", "digits"), [
+    ("000696327", "000696327"),             # Столична община (second weight set)
+    ("БУЛСТАТ 000695395", "000695395"),     # Министерство на труда и социалната политика
+    ("ЕИК: 121015056", "121015056"),        # Агенция за социално подпомагане
+    ("ЕИК/БУЛСТАТ 121 015 056", "121015056"),
+    ("UIC 000000000", "000000000"),
+    ("0006963270018", "0006963270018"),     # 13 digits: digits 9-12 = 7,0,0,1: 7*2+1*5 = 19 = 8
+])
+def test_registry_ids_with_good_check_digits_are_read_as_digits(raw, digits):
+    assert parse_registry_id(raw) == digits
+
+
+@pytest.mark.parametrize("raw", [
+    "000696328",        # check digit off by one
+    "121015055",
+    "0006963270015",    # 13-digit check digit wrong (8 holds)
+    "00069632",         # 8 digits
+    "0006963270",       # 10 digits
+    "ЕИК 00069632А",
+])
+def test_registry_ids_with_bad_check_digits_or_length_are_refused(raw):
+    with pytest.raises(NormalisationError):
+        parse_registry_id(raw)
+
+
+def test_thirteen_digit_check_digit_falls_back_to_the_second_weights_and_to_zero():
+    # digits 9-12 = 7,1,0,0: 7*2+1*7 = 21 = 10 -> second weights 7*4+1*9 = 37 = 4 (mod 11)
+    assert parse_registry_id("0006963271004") == "0006963271004"
+    # digits 9-12 = 7,0,1,3: 14+3+15 = 32 = 10 and 28+5+21 = 54 = 10 -> 0
+    assert parse_registry_id("0006963270130") == "0006963270130"
+    with pytest.raises(NormalisationError):
+        parse_registry_id("0006963270131")

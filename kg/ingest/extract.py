@@ -1,9 +1,12 @@
 """Facts of a grant announcement, each with the exact string it was read from and its line.
 
 Rules are written for the genre (Bulgarian announcements of EU/EEA-funded projects, public
-register records in English, municipal council decisions), not for any one text. They run one
-line at a time, so every fact's ``as_written`` is a substring of its line; :func:`extract`
-checks that and drops a fact that is not (it never reaches the caller). Nothing is invented:
+register records in English, municipal council decisions), not for any one text, and name no
+place or organisation (a test scans them). They run one line at a time, so every fact's
+``as_written`` is a substring of its line; :func:`extract` checks that and drops a fact that is
+not (it never reaches the caller). Where a wrapped text carries a title or a list item over
+several lines, the fact is cited on its first line and its value is joined from the pieces,
+each cited in ``attrs["fragments"]`` (line and text) and flagged for review. Nothing is invented:
 an inferred fact says so (``inferred`` and ``basis``), no year is filled in, amounts are never
 summed or corrected, and a number is money only with a currency or an explicit money label.
 Doubtful facts carry review ``flags``.
@@ -13,16 +16,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from kg.ingest.text import Document
 from kg.records.normalize import (
     CYRILLIC_LOOKALIKES,
     DASHES,
+    MONTHS,
     NormalisationError,
-    check_calendar,
+    identifier_corrections,
+    normalise_identifier,
+    normalise_programme_code,
+    parse_date,
     parse_duration,
+    parse_money,
     parse_registry_id,
 )
 
@@ -78,11 +86,7 @@ Q_CLOSE = "“”\"»"
 QUOTES = "„“”\"«»"
 _DASH = DASHES + "-"
 SEP = rf"\s*[{_DASH}]\s*"
-MONTHS_BG = {"януари": 1, "февруари": 2, "март": 3, "април": 4, "май": 5, "юни": 6, "юли": 7,
-             "август": 8, "септември": 9, "октомври": 10, "ноември": 11, "декември": 12}
-MONTHS_EN = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-             "sep": 9, "oct": 10, "nov": 11, "dec": 12}
-_MONTH_BG = "|".join(MONTHS_BG)
+_MONTH_BG = "|".join(MONTHS)
 _MONTH_EN = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _LOOK = "A-Z" + "".join(char for char in CYRILLIC_LOOKALIKES if char.isupper())
 _PROG_CODE = rf"BG\s?\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}|BGLD"
@@ -100,81 +104,50 @@ _ID = re.compile(
     rf"(?<![A-Za-z0-9])(?P<prog>{_PROG_CODE}){SEP}(?P<proc>\d\.\d{{3}})(?![\d.])"
     rf"(?:{SEP}(?P<serial>\d{{3,4}})(?![\d.]))?"
     rf"(?:{SEP}(?:(?P<cci>\d{{4}}BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}){SEP})?(?P<c>[CС]\d{{2,3}})(?!\d))?")
-_PROG_ALONE = re.compile(rf"(?<![A-Za-z0-9{_DASH}])(?:\d{{4}})?BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}(?![\w{_DASH}])")  # noqa: E501
-_ISUN = re.compile(r"^(?:BG\d\d[A-Z0-9]{4}\d{3}|BGLD)-\d\.\d{3}(?:-\d{4})?"
-                   r"(?:-(?:\d{4}BG\d\d[A-Z0-9]{4}\d{3}-)?C\d{2,3})?$")
+_PROG_ALONE = re.compile(rf"""(?<![A-Za-z0-9{_DASH}])
+    (?:\d{{4}})?BG\d{{2}}[{_LOOK}\d]{{4}}\d{{3}}   # a programme code or CCI on its own
+    (?![\w{_DASH}])""", re.VERBOSE)
 _DECISION = re.compile(r"(?<![А-Яа-я])(Решение|РЕШЕНИЕ|решение)\s*(?:№\s*)?(\d{1,5})(?!\d)")
 _PROTOCOL = re.compile(r"(?<![А-Яа-я])(Протокол|ПРОТОКОЛ|протокол)\s*(?:№\s*)?(\d{1,4})(?!\d)")
 
 
-def latinise(raw: str) -> tuple[str, bool]:
-    """Latin letters for Cyrillic look-alikes, '-' for any dash, no spaces; and whether a
-    letter (not just a dash or space) was replaced."""
-    out, letters = [], False
-    for char in raw:
-        if char in CYRILLIC_LOOKALIKES:
-            out.append(CYRILLIC_LOOKALIKES[char])
-            letters = True
-        elif char in DASHES:
-            out.append("-")
-        elif char.isspace():
-            continue
-        else:
-            out.append(char)
-    return "".join(out), letters
+_CORRECTION_FLAGS = (
+    ("Cyrillic look-alike", "corrected id: Cyrillic look-alike letters"),
+    ("zero written for the letter O", "corrected id: digit 0 written for the letter O"),
+    ("project serial padded", "corrected id: 3-digit serial padded to 4"),
+    ("contract suffix written with 3 digits", "corrected id: contract suffix cut to C and 2 digits"),
+)
 
 
-_ZERO_FOR_O = re.compile(r"(?<=M\d)0(?=P\d{3})")
-
-
-def programme_code(raw: str) -> tuple[str, list[str]]:
-    """Canonical programme code (BG05M9OP001) of a written one, with the corrections made."""
-    latin, letters = latinise(raw)
-    latin = latin.upper()
-    flags = []
-    if letters:
-        flags.append("corrected id: Cyrillic look-alike letters")
-    fixed = _ZERO_FOR_O.sub("O", latin)
-    if fixed != latin:
-        flags.append("corrected id: digit 0 written for the letter O")
-    return fixed, flags
+def correction_flags(raw: str) -> list[str]:
+    """The review flags for the corrections :func:`normalise_identifier` makes to ``raw``
+    (dashes and spaces are layout, not corrections worth a flag)."""
+    reasons = [correction.reason for correction in identifier_corrections(raw)]
+    return [flag for prefix, flag in _CORRECTION_FLAGS
+            if any(reason.startswith(prefix) for reason in reasons)]
 
 
 def _identifiers(line: str, number: int, facts: list[Fact], spans: list[tuple[int, int]]) -> None:
     for match in _ID.finditer(line):
-        prog, flags = programme_code(match["prog"])
-        proc = match["proc"]
-        value = f"{prog}-{proc}"
-        kind = "procedure"
-        if match["serial"]:
-            serial = match["serial"]
-            if len(serial) == 3:
-                serial = "0" + serial
-                flags.append("corrected id: 3-digit serial padded to 4")
-            value += f"-{serial}"
-            kind = "project"
-        if match["c"]:
-            cci = ""
-            if match["cci"]:
-                cci_code, cci_flags = programme_code(match["cci"])
-                flags += [flag for flag in cci_flags if flag not in flags]
-                cci = cci_code + "-"
-            suffix, letters = latinise(match["c"])
-            if letters and "corrected id: Cyrillic look-alike letters" not in flags:
-                flags.append("corrected id: Cyrillic look-alike letters")
-            value += f"-{cci}{suffix}"
-            kind = "contract"
-        if not _ISUN.match(value):
+        try:
+            value = normalise_identifier(match.group(0))
+            prog = normalise_programme_code(match["prog"])
+        except NormalisationError:
             continue
-        facts.append(Fact("identifier", match.group(0), number, value, label=kind, flags=flags,
+        kind = "contract" if match["c"] else "project" if match["serial"] else "procedure"
+        facts.append(Fact("identifier", match.group(0), number, value, label=kind,
+                          flags=correction_flags(match.group(0)),
                           attrs={"id_kind": kind, "programme_code": prog}))
         spans.append(match.span())
     for match in _PROG_ALONE.finditer(line):
         if any(start <= match.start() < end for start, end in spans):
             continue
-        value, flags = programme_code(match.group(0))
+        try:
+            value = normalise_programme_code(match.group(0))
+        except NormalisationError:
+            continue
         facts.append(Fact("identifier", match.group(0), number, value, label="programme",
-                          flags=flags, attrs={"id_kind": "programme"}))
+                          flags=correction_flags(match.group(0)), attrs={"id_kind": "programme"}))
     for pattern, word in ((_DECISION, "Решение"), (_PROTOCOL, "Протокол")):
         for match in pattern.finditer(line):
             facts.append(Fact("identifier", match.group(0), number, f"{word} № {match[2]}",
@@ -311,7 +284,8 @@ def _derived_programmes(facts: list[Fact]) -> list[Fact]:
 
 
 _FUNDS = (
-    (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд\s+плюс|(?<![А-Яа-я])ЕСФ\s?\+|European Social Fund Plus"), "ESF+"),  # noqa: E501
+    (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд\s+плюс|(?<![А-Яа-я])ЕСФ\s?\+"
+                r"|European Social Fund Plus"), "ESF+"),
     (re.compile(r"Европейски(?:я|ят)?\s+социален\s+фонд(?!\s+плюс)|(?<![А-Яа-я])ЕСФ(?![А-Яа-я+]|\s\+)"
                 r"|European Social Fund(?! Plus)"), "ESF"),
     (re.compile(r"Европейски(?:те)?\s+структурни\s+и\s+инвестиционни\s+фондове|(?<![А-Яа-я])ЕСИФ(?![А-Яа-я])"
@@ -348,11 +322,11 @@ _MONEY_LABEL = re.compile(
     rf"\s*[:|]\s*(?P<num>{_NUMBER})\s*(?:\||$)", re.IGNORECASE)
 _COMPONENTS_BEFORE = (
     ("total", r"обща(?:та)? стойност|общ(?:ият)? бюджет|общ(?:ият)? размер|обща сума|стойност(?:та)?"
-              r"|бюджет|total cost|total"),
+              r"|бюджет|допустими(?:те)? разходи|total cost|total"),
     ("grant", r"бфп|безвъзмездна|grant"),
     ("self-financing", r"собствен|self[ -]?financ"),
     ("paid", r"изплатен|paid"),
-    ("cost item", r"за храна|разходи|за [а-я]+ мерки"),
+    ("cost item", r"за храна|(?<!допустимите )(?<!допустими )разходи|за [а-я]+ мерки"),
     ("amendment change", r"увелич|намал"),
 )
 _COMPONENTS_AFTER = (
@@ -360,31 +334,6 @@ _COMPONENTS_AFTER = (
     ("national-share", r"^[\s,.]*(?:\S+\s+){0,1}национално"),
     ("programme share", r"^[\s,.]*по\s+(?:ОП|Оперативна|програма|ПРЧР|ПХОМП)"),
 )
-
-
-def parse_amount(raw: str) -> tuple[Decimal, list[str]]:
-    """The value of a written number (either decimal mark; spaces, commas or dots grouping)."""
-    text = re.sub(r"[ \u00a0\u202f\u2009]", "", raw)
-    flags: list[str] = []
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        text = text.replace(thousands, "").replace(decimal_mark, ".")
-    elif "," in text:
-        if re.fullmatch(r"\d+,\d{1,2}", text):
-            text = text.replace(",", ".")
-        else:
-            if re.fullmatch(r"\d{1,3},\d{3}", text):
-                flags.append(f"ambiguous amount {raw!r}: comma read as a thousands separator")
-            text = text.replace(",", "")
-    elif "." in text and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
-        if re.fullmatch(r"\d{1,3}\.\d{3}", text):
-            flags.append(f"ambiguous amount {raw!r}: dot read as a thousands separator")
-        text = text.replace(".", "")
-    try:
-        return Decimal(text), flags
-    except InvalidOperation as error:  # pragma: no cover - the patterns admit only digits
-        raise NormalisationError(f"{raw!r} is not a number") from error
 
 
 def _component(line: str, start: int, end: int) -> tuple[str | None, str | None]:
@@ -413,13 +362,19 @@ def _money(line: str, number: int, facts: list[Fact], taken: list[tuple[int, int
     for start, end, num, currency in sorted(found):
         if any(s < end and start < e for s, e in taken):
             continue
-        value, flags = parse_amount(num)
+        flags: list[str] = []
+        try:
+            value: Decimal | None = parse_money(num).value
+        except NormalisationError as error:  # ambiguous (1,234) or malformed: not guessed
+            value = None
+            flags.append(f"amount not read: {error}")
         component, label = _component(line, start, end)
         if match and currency is None:
             label = match["label"]
             component = _component(line, match.end("label"), match.end("label"))[0] or component
             flags.append("no currency stated")
-        facts.append(Fact("amount", line[start:end].strip(), number, str(value), label=label,
+        facts.append(Fact("amount", line[start:end].strip(), number,
+                          None if value is None else str(value), label=label,
                           flags=flags, attrs={"currency": currency, "component": component}))
 
 
@@ -439,7 +394,7 @@ _DATE_RELATIVE = re.compile(
     r"|(?:до\s+)?(?:края|средата|началото)\s+на\s+годината", re.IGNORECASE)
 _DATE_LABELS = (
     ("signed", r"подпис|адбфп|договор|contract date|споразумение|signed"),
-    ("start", r"стартира|начало|започна|start date|от$|started"),
+    ("start", r"стартира|начало|начална|започна|start date|от$|started"),
     ("end", r"приключ|край|end date|до$|удълж"),
     ("protocol", r"заседание|проведено|протокол|решение"),
     ("event", r"проведен|утре|събитие|представи|ще се проведе"),
@@ -455,7 +410,8 @@ def _date_label(line: str, start: int, end: int, spans: list[tuple[int, int]]) -
     if any(e <= start and start - e <= 5 for _, e in spans) and before.endswith("от"):
         return "signed"
     s_start, s_end = _sentence_bounds(line, start)
-    if re.search(r"проведен", line[s_start:s_end].lower()) and not re.search(r"процедура", line[s_start:start].lower()):  # noqa: E501
+    sentence = line[s_start:s_end].lower()
+    if "проведен" in sentence and "процедура" not in line[s_start:start].lower():
         return "event"
     best: tuple[int, str] | None = None
     for name, pattern in _DATE_LABELS:
@@ -464,7 +420,8 @@ def _date_label(line: str, start: int, end: int, spans: list[tuple[int, int]]) -
                 best = (match.end(), name)
     if re.search(r"\d\s*(?:г\.)?\s*[-–—]\s*$", line[max(0, start - 8):start]):
         return "end"
-    if re.match(r"^\s*[-–—]\s*\d{1,2}\.\d{1,2}\.\d{4}", line[end:]) and best and best[1] in ("end", "date"):
+    if re.match(r"^\s*[-–—]\s*\d{1,2}\.\d{1,2}\.\d{4}", line[end:]) and (
+            best is None or best[1] in ("end", "date")):
         return "start"
     return best[1] if best else "date"
 
@@ -481,37 +438,32 @@ def _dates(line: str, number: int, facts: list[Fact], id_spans: list[tuple[int, 
         facts.append(Fact("date", match.group(0).strip(), number, iso, label=label, flags=flags,
                           attrs={"precision": precision, **attrs}))
 
-    def full(match: re.Match[str], year: str, month: int, day: str) -> None:
+    def parsed(match: re.Match[str]) -> None:
+        """A date written in full: kg.records.normalize.parse_date reads it (an impossible
+        calendar day is no date at all)."""
         try:
-            check_calendar(match.group(0), int(year), month, int(day))
+            date = parse_date(match.group(0).strip())
         except NormalisationError:
             return
-        add(match, f"{int(year):04d}-{month:02d}-{int(day):02d}", [], "day")
-
-    for match in _DATE_ISO.finditer(line):
-        full(match, match[1], int(match[2]), match[3])
-    for match in _DATE_DMY.finditer(line):
-        full(match, match[3], int(match[2]), match[1])
-    for match in _DATE_EN.finditer(line):
-        full(match, match[3], MONTHS_EN[match[2][:3].lower()], match[1])
-    for match in _DATE_EN_MDY.finditer(line):
-        full(match, match[3], MONTHS_EN[match[1][:3].lower()], match[2])
-    for match in _DATE_WORDS.finditer(line):
-        month = MONTHS_BG[match[2].lower()]
-        if match[3]:
-            full(match, match[3], month, match[1])
-        elif 1 <= int(match[1]) <= 31:
+        if date.datatype == "gMonthDay":
             add(match, None, ["date without a year: the year is not filled in"], "month-day",
-                month_day=f"--{month:02d}-{int(match[1]):02d}")
+                month_day=date.lexical)
+        else:
+            add(match, date.lexical, [], "day")
+
+    for pattern in (_DATE_ISO, _DATE_DMY, _DATE_EN, _DATE_EN_MDY, _DATE_WORDS):
+        for match in pattern.finditer(line):
+            parsed(match)
     for match in _DATE_MONTH_YEAR.finditer(line):
-        add(match, f"{int(match[2]):04d}-{MONTHS_BG[match[1].lower()]:02d}", [], "month")
+        add(match, f"{int(match[2]):04d}-{MONTHS[match[1].lower()]:02d}", [], "month")
     for match in _DATE_RELATIVE.finditer(line):
         add(match, None, ["relative date: no calendar date is given"], "relative")
 
 
-_DURATION = re.compile(r"(?:[Пп]родължителност|[Сс]рок)[^.\d]{0,40}?(?P<d>\d{1,3}\s*(?:месеца|месец|месеци|"
-                       r"години|година|дни|седмици))(?![А-Яа-я])"
-                       r"|Duration\s*[:|]?\s*(?P<e>\d{1,3}\s*months?)", re.IGNORECASE)
+_DURATION = re.compile(r"""
+    (?:[Пп]родължителност|[Сс]рок|в\s+рамките\s+на)[^.\d]{0,40}?
+    (?P<d>\d{1,3}\s*(?:месеца|месец|месеци|години|година|дни|седмици))(?![А-Яа-я])
+    | Duration\s*[:|]?\s*(?P<e>\d{1,3}\s*months?)""", re.IGNORECASE | re.VERBOSE)
 
 
 def _durations(line: str, number: int, facts: list[Fact]) -> None:
@@ -528,16 +480,25 @@ def _durations(line: str, number: int, facts: list[Fact]) -> None:
 
 # --------------------------------------------------------------------------- organisations
 
-_ORG_FORMS = (r"Община|Сдружение|Фондация|Асоциация|Читалище|НЧ|ДГ|ЦДГ|ОДЗ|СУ|ОУ|ПГ|НУ|"
-              r"Целодневна детска градина|Детска градина|Народно читалище|Областна администрация|"
-              r"Агенция|Университет(?:ът)?|Кооперация")
+_ORG_FORMS = (r"Община|НЧ|ДГ|ЦДГ|ОДЗ|СУ|ОУ|ПГ|НУ|(?i:Сдружение|Фондация|Асоциация|Читалище|"
+              r"Целодневна\s+детска\s+градина|Детска\s+градина|Народно\s+читалище|Областна\s+администрация|"
+              r"Основно\s+училище|Средно\s+училище|Начално\s+училище|Профилирана\s+гимназия|"
+              r"Професионална\s+гимназия|Гимназия|Агенция|Университет(?:ът)?|Кооперация|филиал)")
 _NAME_BODY = r"(?:[^„“”\".]|\.(?!\s)|(?<=\bс)\.|(?<=\bгр)\.)+?"
+_PLACE_AFTER = r"(?:\s*(?:,|[-–—])?\s*(?:в\s+)?(?:с\.|гр\.)\s*[А-Я][а-я]+" \
+               r"(?:\s+(?!и\b|на\b|в\b|с\b|за\b|от\b|а\b)[а-я]{3,})?)?"
 _ORG = re.compile(
-    rf"(?<![А-Яа-я])(?P<form>{_ORG_FORMS})\s*[{Q_OPEN}]\s*(?P<name>{_NAME_BODY})\s*"
-    rf"(?P<close>[{Q_CLOSE}]|(?=\.(?:\s|$))(?<!\bс)(?<!\bгр)|$)"
-    rf"(?P<loc>(?:\s*,?\s*(?:в\s+)?(?:с\.|гр\.)\s*[А-Я][а-я]+(?:\s+(?!и\b|на\b|в\b|с\b|за\b|от\b|а\b)[а-я]{{3,}})?)?)")
+    rf"""(?<![А-Яа-я])(?P<form>{_ORG_FORMS})\s*[{Q_OPEN}]\s*
+    (?P<name>[^{QUOTES}]{{1,150}}?(?=\s*[{Q_CLOSE}])   # closed: any text up to the quote
+      |{_NAME_BODY})                                  # unclosed: up to a sentence end
+    \s*(?P<close>[{Q_CLOSE}]|(?=\.(?:\s|$))(?<!\bс)(?<!\bгр)|$)
+    (?P<loc>{_PLACE_AFTER})""", re.VERBOSE)
+#: A company written with its name quoted first and its legal form after: „Име“ ООД.
+_COMPANY = re.compile(rf"[{Q_OPEN}]\s*(?P<name>[^{QUOTES}]{{2,80}}?)\s*[{Q_CLOSE}]\s*"
+                      r"(?P<form>ЕООД|ООД|ЕАД|АД|ЕТ|СД|КД)(?![А-Яа-я])")
 _MUNICIPALITY = re.compile(
-    rf"(?<![А-Яа-я])[Оо]бщина\s+(?:[{Q_OPEN}]\s*[А-Я][^{QUOTES}]*[{Q_CLOSE}]|[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)")  # noqa: E501
+    rf"(?<![А-Яа-я])[Оо]бщина\s+(?:[{Q_OPEN}]\s*[А-Я][^{QUOTES}]*[{Q_CLOSE}]"
+    r"|[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)")
 _LEGAL_FORM = re.compile(r"\b(ЕООД|ООД|ЕАД|АД|ЕТ|СД|КД)\b")
 _ORG_KINDS = (("municipality", r"^(?:[Оо]бщина|municipality)"), ("association", r"^(?:Сдружение|Асоциация)"),
               ("foundation", r"^Фондация"), ("kindergarten", r"^(?:ДГ|ЦДГ|ОДЗ|.*детска градина)"),
@@ -574,6 +535,9 @@ def _org_fact(kind: str, match: re.Match[str] | None, text: str, number: int, li
 
 def _orgs_in(segment: str) -> list[re.Match[str]]:
     found = list(_ORG.finditer(segment))
+    for match in _COMPANY.finditer(segment):
+        if not any(m.start() <= match.start() < m.end() for m in found):
+            found.append(match)
     for match in _MUNICIPALITY.finditer(segment):
         if not any(m.start() <= match.start() < m.end() for m in found):
             found.append(match)
@@ -586,6 +550,9 @@ _SENTENCE_END = re.compile(r"(?<!\bс)(?<!\bгр)(?<!\bул)\.\s+(?=[А-ЯA-Z\"�
 def _sentence_bounds(line: str, position: int) -> tuple[int, int]:
     start = 0
     for match in _SENTENCE_END.finditer(line):
+        before = line[:match.start()]
+        if before.count("„") > before.count("“") + before.count("”"):
+            continue  # inside „…“: "Св. св. Кирил" is not a sentence end
         if match.end() <= position:
             start = match.end()
         else:
@@ -593,18 +560,39 @@ def _sentence_bounds(line: str, position: int) -> tuple[int, int]:
     return start, len(line)
 
 
-_PARTNER_KEY = re.compile(r"в\s+партньорство\s+с(?:ъс)?|(?<![А-Яа-я])[Пп]артньори(?:те)?(?:\s+по\s+проекта)?"
-                          r"(?:\s+са)?\s*:|[Аа]социирани?(?:ят|те)?\s+партньори?\s*:?")
+_PARTNER_KEY = re.compile(r"""
+    в\s+партньорство\s+с(?:ъс)?
+    | (?<![А-Яа-я])[Пп]артньори(?:те)?            # Партньори [на …] [по проекта] [са]:
+      (?:\s+на\s+[^:.;]{1,60}?)?(?:\s+по\s+проекта)?(?:\s+са\s*:?|\s*:)
+    | [Аа]социирани?(?:ят|те)?\s+партньори?(?:\s+по\s+проекта)?(?:\s+са)?\s*:?
+    """, re.VERBOSE)
+#: "Център ПРИМЕР е партньор на …", "Сдружение „Х“ – партньор на …": a named organisation (a
+#: capitalised word and an acronym or a quoted name) said to be a partner of another.
+_PARTNER_OF = re.compile(rf"""(?<![А-Яа-я])(?P<o>[А-Я][а-я]+
+    (?:\s+[А-Я]{{2,}}(?:\s+[А-Я]{{2,}})?(?![а-я])      # Център ПРИМЕР
+      |\s*[{Q_OPEN}][^{QUOTES}]{{2,80}}[{Q_CLOSE}]))    # Сдружение „Име“
+    \s*(?:е|[-–—])\s+партньор\s+на(?![А-Яа-я])""", re.VERBOSE)
 _AS_PARTNER = re.compile(r"\s*,?\s*като\s+(?P<assoc>асоцииран\s+)?партньор")
 _PARTICIPANT_CONTEXT = re.compile(r"деца|ученици|участ|групи\s+на")
 _EN_PARTNERS = re.compile(r"partners?\s+(?:municipalities|municipality|organisations|organizations)\s+"
                           r"(?P<list>[A-Z][\w-]*(?:\s*,\s*[A-Z][\w-]*)*)")
 _EN_DONOR_PARTNER = re.compile(r"(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+)\s*,\s*(?P<country>[A-Z][a-z]+)\s+"
                                r"as\s+a\s+partner(?P<donor>\s+from\s+the\s+donor\s+[Cc]ountry)?")
-_EN_BENEFICIARY = re.compile(r"(?P<name>municipality\s+of\s+[A-Z][\w-]+|[Mm]unicipality\s+[A-Z][\w-]+)\s+as\s+"  # noqa: E501
-                             r"(?:a\s+|the\s+)?benefic\w*")
-_LABELLED = re.compile(r"^\s*(?P<label>Бенефициент|Бенефициер|Beneficiary|Партньори|Partners|"
-                       r"Асоциирани партньори|Associated partners)\s*[:|]\s*(?P<value>.+?)\s*\|?\s*$")
+_EN_BENEFICIARY = re.compile(r"""
+    (?P<name>municipality\s+of\s+[A-Z][\w-]+|[Mm]unicipality\s+[A-Z][\w-]+)
+    \s+as\s+(?:a\s+|the\s+)?benefic\w*""", re.VERBOSE)
+#: "Сдружение „Х“ представи своя нов проект": an organisation presenting its own project.
+_PRESENTS_PROJECT = re.compile(rf"""
+    ^(?P<o>(?:Сдружение|Фондация|Асоциация)\s*[{Q_OPEN}][^{QUOTES}]+[{Q_CLOSE}])
+    (?P<rest>[^.]*?(?:представи|представя|стартира|започна|изпълнява|реализира)
+      [^.]*?(?:нов|своя|свой)\s+проект)""", re.VERBOSE)
+#: "Бенефициент по проекта е Сдружение „Х“", "Проектът … се изпълнява от Фондация „Х“".
+_BENEFICIARY_KEY = re.compile(r"(?P<named>[Бб]енефициент(?:ът)?(?:\s+по\s+проекта)?(?:\s+е)?\s+)"
+                              r"|(?:се\s+)?изпълнява\s+от\s+")
+_LABELLED = re.compile(r"""^\s*(?P<label>Бенефициент|Бенефициер|Beneficiary|Партньори|Partners
+    |Партньор\s*(?:№\s*)?\d{1,2}|Partner\s*\d{1,2}|Водещ\s+партньор|Lead\ partner
+    |Асоциирани?\s+партньори?(?:\s*(?:№\s*)?\d{1,2})?|Associated\ partners?)
+    \s*[:|]\s*(?P<value>.+?)\s*\|?\s*$""", re.VERBOSE)
 
 
 def _split_list(value: str) -> list[str]:
@@ -627,20 +615,107 @@ def _split_list(value: str) -> list[str]:
     return [part.strip(" ;.") for part in parts if part.strip(" ;.")]
 
 
+_UNQUOTED_ITEM = re.compile(r"[А-ЯA-Z][^\d:;„“”\"()]{2,100}")
+
+
+def _unquoted_items(segment: str) -> list[str]:
+    """The names of a list written without quotes after 'партньори … са:' — split on commas
+    and a final ' и ' before a capital; each item a capitalised phrase of at most 10 words."""
+    items = []
+    for part in _split_list(segment):
+        items += [piece.strip(" ;.") for piece in re.split(r"\s+и\s+(?=[А-ЯA-Z])", part)]
+    return [item for item in items if _UNQUOTED_ITEM.fullmatch(item) and len(item.split()) <= 10]
+
+
+#: A line that announces a list of partners on the lines below ("За партньори по ОП X … бяха
+#: избрани следните кандидати:", "Партньори по проекта:"); the colon may come a line later.
+_LIST_HEADING = re.compile(r"(?<![А-Яа-я])(?:[Пп]артньори|ПАРТНЬОРИ|[Аа]социирани\s+партньори)"
+                           r"(?![А-Яа-я])")
+_STRAND = re.compile(r"(?<![А-Яа-я])по\s+(?P<s>ОП\s?[А-Я]{3,5}|ПРЧР|ПХОМП|[Кк]омпонент\s+\d)"
+                     r"(?![А-Яа-я])")
+_CONTINUATION = re.compile(r"[-–—]?\s*[А-ЯA-Z0-9][А-ЯA-Z0-9 .\-]{0,30}[;,.]?")
+_BULLET = re.compile(r"^\s*(?:[•●▪◦*\-–—]|\d{1,2}[.)])?\s*")
+
+
+def _list_item(line: str) -> tuple[str, re.Match[str]] | None:
+    """The organisation a list line names, when the line is nothing but one organisation
+    (after a bullet or number; ending in ';', ',', '.', a dash or nothing)."""
+    text = _BULLET.sub("", line, count=1).rstrip().rstrip(";,.–—-").rstrip()
+    orgs = _orgs_in(text)
+    items = _with_branches(text, orgs)
+    if len(items) == 1 and orgs[0].start() == 0 and orgs[-1].end() >= len(text) - 1:
+        return items[0]
+    return None
+
+
+_BRANCH_JOIN = re.compile(r"\s*(?:,\s*)?(?:и|с|със|заедно\s+с)\s+$")
+
+
+def _with_branches(text: str, orgs: list[re.Match[str]]) -> list[tuple[str, re.Match[str]]]:
+    """Each organisation's text, an organisation and its branch ("Детска градина „X“ – гр. Y и
+    филиал „Z“ – гр. W") read as one item: the branch is part of it, not a partner of its own.
+    The match returned is the last one (its closing quote decides the flags)."""
+    out: list[tuple[str, re.Match[str]]] = []
+    starts: list[int] = []
+    for org in orgs:
+        if out and (org.groupdict().get("form") or "").lower() == "филиал" and \
+                _BRANCH_JOIN.fullmatch(text[out[-1][1].end():org.start()]):
+            out[-1] = (text[starts[-1]:org.end()].rstrip(), org)
+            continue
+        out.append((org.group(0), org))
+        starts.append(org.start())
+    return out
+
+
 def _parties(lines: list[str], facts: list[Fact]) -> None:
     beneficiaries: list[Fact] = []
     partners: list[Fact] = []
     last = len(lines)
     while last and not lines[last - 1].strip():
         last -= 1
+    listing: dict[str, Any] | None = None  # an open vertical list of partners
+    pending: dict[str, Any] | None = None  # a partner heading still waiting for its colon
     for index, line in enumerate(lines):
         number = index + 1
         is_last = number == last
+        if not line.strip():
+            continue
+        if listing is not None:
+            if found := _list_item(line):
+                text, item = found
+                fact = _org_fact("partner", item if "close" in item.groupdict() else None,
+                                 text, number, line, is_last)
+                fact.attrs["role"] = listing["role"]
+                if listing["strand"]:
+                    fact.attrs["strand"] = listing["strand"]
+                partners.append(fact)
+                continue
+            if _CONTINUATION.fullmatch(line.strip()):
+                continue  # the tail of a name wrapped onto its own line ("ЦЕНТЪР;")
+            listing = None
+        heading = pending
+        if _LIST_HEADING.search(line):
+            heading = {"role": "associated-partner" if re.search(r"[Аа]социир", line) else "partner",
+                       "strand": None}
+        if heading is not None:
+            if strand := _STRAND.search(line):
+                heading["strand"] = strand["s"]
+            if line.rstrip().endswith(":"):
+                listing, pending = heading, None
+            elif _SENTENCE_END.search(line) or line.rstrip().endswith("."):
+                pending = None
+            else:
+                pending = heading
         if match := _LABELLED.match(line):
             label, value = match["label"].lower(), match["value"]
             if label.startswith(("бенефици", "benefici")):
                 beneficiaries.append(_org_fact("beneficiary", None, value, number, line, is_last,
                                                basis="labelled field", label=match["label"]))
+            elif label.startswith(("водещ", "lead")):
+                beneficiaries.append(_org_fact(
+                    "beneficiary", None, value, number, line, is_last, basis="labelled lead partner",
+                    label=match["label"],
+                    flags=["doubtful role: the lead partner is read as the beneficiary"]))
             else:
                 role = "associated-partner" if label.startswith(("асоц", "assoc")) else "partner"
                 for part in _split_list(value):
@@ -648,10 +723,22 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                     fact.attrs["role"] = role
                     partners.append(fact)
             continue
+        # an organisation named the beneficiary, or carrying out the project, in a sentence
+        for key in _BENEFICIARY_KEY.finditer(line):
+            orgs = _orgs_in(line[key.end():])
+            s_start, _end = _sentence_bounds(line, key.start())
+            if orgs and orgs[0].start() == 0 and "close" in orgs[0].groupdict() and (
+                    key["named"] or re.search(r"[Пп]роект", line[s_start:key.start()])):
+                org = orgs[0]
+                text = org.group(0).strip(" ,;")
+                beneficiaries.append(Fact(
+                    "beneficiary", text, number, " ".join(text.split()), attrs=_org_attrs(text),
+                    basis="named the beneficiary" if key["named"] else "the project is carried out by it"))
         # explicit beneficiary in a sentence
         for pattern, basis in (
             (rf"[Бб]енефициент(?:ът)?(?:\s+е)?\s+(?P<o>{_MUNICIPALITY.pattern})", "named the beneficiary"),
-            (rf"(?:се\s+)?изпълнява\s+от\s+(?P<o>{_MUNICIPALITY.pattern})", "the project is carried out by it"),  # noqa: E501
+            (rf"(?:се\s+)?изпълнява\s+от\s+(?P<o>{_MUNICIPALITY.pattern})",
+             "the project is carried out by it"),
             (rf"(?<![А-Яа-я])(?P<o>{_MUNICIPALITY.pattern})\s+(?:стартира|започна|изпълнява|реализира|спечели|"
              r"има\s+одобрени|получи|ще\s+изпълнява|в\s+партньорство)", "subject of the project sentence"),
             (rf"[Кк]мет(?:ът)?\s+на\s+(?P<o>{_MUNICIPALITY.pattern}).{{0,80}}?подписа[^.]{{0,120}}"
@@ -665,9 +752,7 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
             beneficiaries.append(Fact("beneficiary", found["name"], number, found["name"],
                                       basis="named the beneficiary", attrs={"org_kind": "municipality"}))
         # an organisation presenting or starting its new project (implied, doubtful)
-        for found in re.finditer(rf"^(?P<o>(?:Сдружение|Фондация|Асоциация)\s*[{Q_OPEN}][^{QUOTES}]+[{Q_CLOSE}])"  # noqa: E501
-                                 r"(?P<rest>[^.]*?(?:представи|представя|стартира|започна|изпълнява|реализира)"
-                                 r"[^.]*?(?:нов|своя|свой)\s+проект)", line):
+        for found in _PRESENTS_PROJECT.finditer(line):
             if "партньор" not in found["rest"]:
                 beneficiaries.append(Fact("beneficiary", found["o"], number, found["o"], inferred=True,
                                           basis="implied: the organisation presents its own project",
@@ -679,14 +764,22 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
             role = "associated-partner" if key.group(0).lower().startswith("асоц") else "partner"
             segment_start = key.end()
             segment = line[segment_start:end]
-            for org in _orgs_in(segment):
-                text = org.group(0)
+            for text, org in _with_branches(segment, _orgs_in(segment)):
                 if "МИГ" in text:
                     continue
                 fact = _org_fact("partner", org if "close" in org.groupdict() else None, text, number, line,
                                  is_last)
                 fact.attrs["role"] = role
                 partners.append(fact)
+            if key.group(0).rstrip().endswith(":") and not _orgs_in(segment):
+                for item in _unquoted_items(segment):
+                    fact = _org_fact("partner", None, item, number, line, is_last)
+                    fact.attrs["role"] = role
+                    partners.append(fact)
+        for found in _PARTNER_OF.finditer(line):
+            fact = _org_fact("partner", None, found["o"], number, line, is_last)
+            fact.attrs["role"] = "partner"
+            partners.append(fact)
         for org in _orgs_in(line):
             if after := _AS_PARTNER.match(line, org.end()):
                 fact = _org_fact("partner", org if "close" in org.groupdict() else None, org.group(0),
@@ -766,6 +859,13 @@ def _titles(lines: list[str], facts: list[Fact]) -> None:
         found: list[tuple[re.Match[str], str | None]] = []
         for match in _TITLE.finditer(line):
             found.append((match, None))
+        if index and re.match(rf"\s*[{Q_OPEN}]", line):  # "… стартира проект" ⏎ „Заглавие“
+            previous = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip()), "")
+            tail = previous.rstrip()[-40:]
+            if re.search(r"(?<![А-Яа-я])(?:[Пп]роект(?:а|ът)?|ПРОЕКТ)$", tail):
+                for match in _TITLE.finditer(f"{tail} {line}"):
+                    if match.start("title") > len(tail):
+                        found.append((match, "title after 'проект' at the end of the line before"))
         for match in _TITLE_AFTER_ID.finditer(line):
             found.append((match, "title following an identifier"))
         if index == first_text and (match := _HEADING_TITLE.match(line)):
@@ -777,10 +877,17 @@ def _titles(lines: list[str], facts: list[Fact]) -> None:
             if _SENTENCE_END.search(title) or len(title) < 3:
                 continue
             flags = []
+            attrs: dict[str, Any] = {}
+            value = " ".join(title.split())
             close = match.groupdict().get("close")
             if close == "":
                 if index == len(lines) - 1:
                     flags.append("title cut off at the truncated end of the text")
+                elif rest := _quoted_continuation(lines, index, len(title)):
+                    value = _joined(number, title, rest, attrs)
+                    if _SENTENCE_END.search(value):
+                        continue
+                    flags.append(f"title joined from {len(rest) + 1} wrapped lines: check the value")
                 else:
                     continue
             if basis == "quoted heading of the page":
@@ -789,8 +896,30 @@ def _titles(lines: list[str], facts: list[Fact]) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            facts.append(Fact("title", title, number, " ".join(title.split()), flags=flags,
-                              basis=basis))
+            facts.append(Fact("title", title, number, value, flags=flags, basis=basis, attrs=attrs))
+
+
+def _quoted_continuation(lines: list[str], index: int, length: int) -> list[tuple[int, str]]:
+    """The rest of a quotation left open at the end of line ``index`` (a wrapped text): the
+    following lines up to its closing quote, at most 5 lines and 300 characters; none when
+    another quotation opens first or the quote never closes."""
+    rest: list[tuple[int, str]] = []
+    for number in range(index + 2, min(len(lines), index + 13) + 1):
+        text = lines[number - 1].strip()
+        if not text:
+            continue
+        close = re.search(rf"[{Q_CLOSE}]", text)
+        piece = text[:close.start()].rstrip() if close else text
+        if "„" in piece or "«" in piece or len(rest) == 5:
+            return []
+        if piece:
+            rest.append((number, piece))
+            length += len(piece)
+        if length > 300:
+            return []
+        if close:
+            return rest
+    return []
 
 
 _IN_MUNICIPALITY = re.compile(r"(?<![А-Яа-я])в\s+(?P<o>[Оо]бщина\s+[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?)\s*$")
@@ -822,22 +951,129 @@ def _implied_beneficiaries(facts: list[Fact], lines: list[str]) -> None:
 
 # --------------------------------------------------------------------------- the rest
 
-_REGISTRY = re.compile(r"(?:ЕИК|БУЛСТАТ|EIK|UIC|Булстат)\s*(?:/\s*(?:ЕИК|БУЛСТАТ)\s*)?[:№]?\s*\d{9}(?:\d{4})?(?!\d)")  # noqa: E501
+_REGISTRY = re.compile(r"""(?:ЕИК|БУЛСТАТ|EIK|UIC|Булстат)\s*(?:/\s*(?:ЕИК|БУЛСТАТ)\s*)?
+    [:№]?\s*\d{9}(?:\d{4})?(?!\d)""", re.VERBOSE)
 _PLACE = re.compile(r"(?<![А-Яа-я])(?P<kind>гр\.|с\.|село|град)\s*(?P<name>[А-Я][а-я]+(?:\s+[А-Я][а-я]+)?)")
-_TARGET = re.compile(r"(?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група)(?:\s+на\s+проекта)?"
-                     r"\s*(?::|са|е|включва|обхваща)\s*(?P<g>(?:[^.;]|(?<=\bгр)\.|(?<=\bс)\.){3,300})|Target groups?\s*[:|]\s*(?P<e>[^|]{3,300})")  # noqa: E501
-_ACTIVITY = re.compile(r"(?<![А-Яа-я])[Дд]ейност\s*(?:№\s*)?(?P<n>\d{1,2})(?!\d)\s*[.:\-–]?\s*"
-                       r"(?P<t>[^,;]{3,200}?)(?=,|\s+по\s+проект|\s*/|[;]|\.\s|$)")
+_TARGET = re.compile(r"""
+    (?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група)(?:\s+на\s+проекта)?
+    \s*(?::|са|е|включва|обхваща)\s*(?P<g>(?:[^.;]|(?<=\bгр)\.|(?<=\bс)\.){3,300})
+    | Target\ groups?\s*[:|]\s*(?P<e>[^|]{3,300})""", re.VERBOSE)
+_ACTIVITY = re.compile(r"""(?<![А-Яа-я])[Дд]ейност\s*(?:№\s*)?(?P<n>\d{1,2})(?!\d)\s*[.:\-–]?\s*
+    (?P<t>[^;]{3,200}?)
+    (?=,\s*(?:и\s+)?[Дд]ейност\s*(?:№\s*)?\d   # the next activity of an inline list
+      |,\s+(?:по|за|които|като|с|чрез|в\s+които|в\s+който|където)\s  # a clause after it
+      |\s+по\s+проект|\s*/|;|\.\s|\.?\s*$)""", re.VERBOSE)
 _AMENDMENT = re.compile(r"(?:(?P<ord>първо|второ|трето|четвърто|пето|шесто|седмо|осмо|девето|десето)\s+)?"
                         r"(?P<what>допълнително\s+споразумение|[Аа]некс)(?:\s*№\s*(?P<num>\d+))?")
 _ORDINALS = {"първо": 1, "второ": 2, "трето": 3, "четвърто": 4, "пето": 5, "шесто": 6, "седмо": 7,
              "осмо": 8, "девето": 9, "десето": 10}
 _LEGAL_BASIS = re.compile(r"чл\.\s*\d+[^.]*?(?:\.[^.]*?)*?от\s+ЗМСМА")
-_ADOPTED = re.compile(r"(?:[Пп]риема|[Оо]добрява|да\s+бъде\s+приет(?:а|о)?(?:\s+така\s+предложени(?:ят|ата|ото))?)"  # noqa: E501
-                      r"\s+(?P<d>(?:План|Доклад|Програма|Стратегия|Отчет|Общински\s+план)[^;]*?)"
-                      r"(?=\s+в\s+изпълнение|\s+във\s+връзка|;|\.(?:\s+[А-Я]|\s*$)|$)")
+_ADOPTED = re.compile(r"""
+    (?:[Пп]риема|[Оо]добрява|да\s+бъде\s+приет(?:а|о)?(?:\s+така\s+предложени(?:ят|ата|ото))?)
+    \s+(?P<d>(?:План|Доклад|Програма|Стратегия|Отчет|Общински\s+план)[^;]*?)
+    (?=\s+в\s+изпълнение|\s+във\s+връзка|;|\.(?:\s+[А-Я]|\s*$)|$)""", re.VERBOSE)
 _VOTE = re.compile(r"[„\"“]?(?P<what>ЗА|ПРОТИВ|ВЪЗДЪРЖАЛ[И]?\s+СЕ)[\"“”]?\s*[-–—:]\s*(?P<n>\d{1,3})(?!\d)")
 _CHAIR = re.compile(r"^\s*/\s*(?P<n>[А-Я][а-я]+(?:\s+[А-Я][а-я]+){1,2})\s*/\s*$")
+
+
+#: A heading alone on its line that opens a list of target groups or of activities on the
+#: lines below: "Целеви групи по ОП X са:", "2.1 Целева група по проекта", "Предвидени дейности
+#: за изпълнение:", "Основни дейности". A sub-heading "по ОП X:" inside the list names a strand.
+_LIST_HEADINGS = (
+    ("target-group", re.compile(r"""^\s*(?:\d+(?:\.\d+)*\.?\s*)?
+        (?:[Цц]елеви(?:те)?\s+групи|[Цц]елева(?:та)?\s+група|ЦЕЛЕВИ\s+ГРУПИ|ЦЕЛЕВА\s+ГРУПА)
+        (?:\s+(?:по|на)\s+проекта|\s+(?:по|на)\s+(?P<strand>[^:]{2,40}?))?(?:\s+са)?\s*:?\s*$""",
+        re.VERBOSE)),
+    ("activity", re.compile(r"""^\s*(?:\d+(?:\.\d+)*\.?\s*)?
+        (?:(?:[Оо]сновни|[Пп]редвидени|[Пп]ланирани|[Зз]аложени)\s+)?(?:[Дд]ейности|ДЕЙНОСТИ)
+        (?:\s+по\s+проекта)?(?:\s+за\s+изпълнение)?(?:\s+са)?\s*[:.]?\s*$""", re.VERBOSE)),
+)
+_SUB_STRAND = re.compile(r"^\s*по\s+(?P<strand>ОП\s?[А-Я]{3,5}|ПРЧР|ПХОМП|[Кк]омпонент\s+\d)\s*:\s*$")
+_ITEM_BULLET = re.compile(r"^\s*(?:[•●▪◦*\-–—]|\d{1,2}[.)](?!\d))\s*")
+_ITEM = re.compile(r"[А-ЯA-Z][^:]{2,400}?")
+
+
+def _lists(lines: list[str], facts: list[Fact]) -> None:
+    """Target groups and activities listed one a line under their heading. An item that runs
+    on to the lines below is joined from them (``fragments``), with a review flag."""
+    kind: str | None = None
+    strand: str | None = None
+    position = 0
+    closed = False  # the last item ended with '.': only bulleted items may follow
+    taken: set[int] = set()  # lines joined to an item before
+    for index, line in enumerate(lines):
+        if not line.strip() or index + 1 in taken:
+            continue
+        heading = next(((name, m) for name, m in ((n, p.match(line)) for n, p in _LIST_HEADINGS)
+                        if m), None)
+        if heading:
+            kind, position, closed = heading[0], 0, False
+            strand = heading[1].groupdict().get("strand")
+            continue
+        if kind is None:
+            continue
+        if sub := _SUB_STRAND.match(line):
+            strand, position, closed = sub["strand"], 0, False
+            continue
+        bullet = _ITEM_BULLET.match(line)
+        text = line[bullet.end():] if bullet and bullet.group(0).strip() else line.lstrip()
+        body = text.rstrip().rstrip(";,.").rstrip()
+        if text[:1].islower() and not closed and position:
+            closed = text.rstrip().endswith(".")
+            continue  # the wrapped tail of the item before
+        if (closed and not (bullet and bullet.group(0).strip())) or not _ITEM.fullmatch(body) \
+                or _SENTENCE_END.search(body) or _LIST_HEADING.search(body):
+            kind = None
+            continue
+        position += 1
+        runs_on = not re.search(r"[;.,]\s*$", text) and not _next_is_item(lines, index)
+        attrs: dict[str, Any] = {"position": position, "from_list": True}
+        if strand:
+            attrs["strand"] = strand.strip()
+        if kind == "activity":
+            attrs["number"] = position
+        value, flags = " ".join(body.split()), []
+        closed = text.rstrip().endswith(".")
+        if runs_on and (rest := _continuation(lines, index)):
+            value = _joined(index + 1, body, rest, attrs)
+            taken.update(number for number, _ in rest)
+            flags.append(f"list item joined from {len(rest) + 1} wrapped lines: check the value")
+            closed = rest[-1][1].endswith(".")
+        elif runs_on:
+            flags.append("list item may continue on the next line")
+        facts.append(Fact(kind, body, index + 1, value, flags=flags, attrs=attrs))
+
+
+def _continuation(lines: list[str], index: int, limit: int = 6) -> list[tuple[int, str]]:
+    """The lines (number, text) that carry on the phrase ending line ``index`` when the text
+    was wrapped: each following non-blank line that starts with a small letter, up to and
+    including one that ends with ';' or '.'; at most ``limit``."""
+    out: list[tuple[int, str]] = []
+    for number in range(index + 2, min(len(lines), index + 1 + 3 * limit) + 1):
+        text = lines[number - 1].strip()
+        if not text:
+            continue
+        if not text[:1].islower() or _SUB_STRAND.match(text) or len(out) == limit:
+            break
+        out.append((number, text))
+        if re.search(r"[;.]$", text):
+            break
+    return out
+
+
+def _joined(first_line: int, first: str, rest: list[tuple[int, str]],
+            attrs: dict[str, Any]) -> str:
+    """The phrase joined from its fragments; ``attrs["fragments"]`` cites each on its line."""
+    pieces = [first] + [text.rstrip(";,.").rstrip() if n == rest[-1][0] else text
+                        for n, text in rest]
+    attrs["fragments"] = [{"line": first_line, "text": first}] + [
+        {"line": n, "text": piece} for (n, _), piece in zip(rest, pieces[1:], strict=True)]
+    return " ".join(" ".join(pieces).split())
+
+
+def _next_is_item(lines: list[str], index: int) -> bool:
+    following = next((line for line in lines[index + 1:] if line.strip()), "")
+    return not following.lstrip()[:1].islower() or bool(_SUB_STRAND.match(following))
 
 
 def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
@@ -856,8 +1092,18 @@ def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
             group = (match["g"] or match["e"]).strip()
             facts.append(Fact("target-group", group, number, " ".join(group.split())))
         for match in _ACTIVITY.finditer(line):
-            title = match["t"].strip()
-            facts.append(Fact("activity", match.group(0).strip(), number, title, attrs={"number": int(match["n"])}))  # noqa: E501
+            title = match["t"].strip().rstrip(",").rstrip()
+            flags = []
+            attrs = {"number": int(match["n"])}
+            if match.end() >= len(line.rstrip()) and not re.search(r"[.;]\s*$", line) and \
+                    not _next_is_item(lines, index):
+                if rest := _continuation(lines, index):
+                    title = _joined(number, match["t"].strip(), rest, attrs)
+                    flags.append(f"activity joined from {len(rest) + 1} wrapped lines: check the value")
+                else:
+                    flags.append("activity may continue on the next line")
+            facts.append(Fact("activity", match.group(0).strip().rstrip(",").rstrip(), number, title,
+                              flags=flags, attrs=attrs))
         for match in _AMENDMENT.finditer(line):
             attrs: dict[str, Any] = {"amendment_kind": "annex" if match["what"].lower() == "анекс"
                                      else "additional agreement"}
@@ -910,9 +1156,14 @@ def extract(document: Document) -> Extraction:
     _titles(lines, facts)
     _implied_beneficiaries(facts, lines)
     _rest(lines, facts, council)
+    _lists(lines, facts)
     kept, dropped = [], 0
     for fact in facts:
-        if fact.as_written and 1 <= fact.line <= len(lines) and fact.as_written in lines[fact.line - 1]:
+        pieces = fact.attrs.get("fragments", [])
+        if any(not (1 <= p["line"] <= len(lines)) or p["text"] not in lines[p["line"] - 1]
+               for p in pieces):
+            dropped += 1
+        elif fact.as_written and 1 <= fact.line <= len(lines) and fact.as_written in lines[fact.line - 1]:
             kept.append(fact)
         else:
             dropped += 1

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from kg.records import normalize
 from kg.records.corpus import Corpus
+from kg.records.field_values import canonical_identifier
 from kg.records.model import Record, Verbatim
 
 ROLE_NAMES = {"beneficiary": ("бенефициент", "beneficiary"),
               "partner": ("партньор", "partner"),
-              "associated-partner": ("асоцииран партньор", "associated partner")}
+              "associated-partner": ("асоцииран партньор", "associated partner"),
+              "participant": ("участник", "participant")}
 COMPONENT_NAMES = {
     "total": ("обща стойност", "total value"),
     "direct": ("преки разходи", "direct costs"),
@@ -24,7 +26,13 @@ COMPONENT_NAMES = {
     "programme-direct": ("преки разходи по програма", "direct costs under a programme"),
     "eu-share": ("европейско финансиране", "EU share"),
     "national-share": ("национално финансиране", "national share"),
+    "grant": ("безвъзмездна финансова помощ", "grant"),
+    "self-financing": ("собствен принос", "self-financing"),
+    "paid": ("изплатена сума", "amount paid"),
+    "cost-item": ("разходно перо", "cost item"),
+    "change": ("промяна на бюджета", "budget change"),
 }
+DIRECTION_NAMES = {"increase": ("увеличение", "increase"), "decrease": ("намаление", "decrease")}
 
 
 @dataclass
@@ -57,12 +65,21 @@ def generated_labels(record: Record, labels: LabelIndex) -> tuple[str, str] | No
     values = record.values
     kind = record.type.name
     if kind == "Contract":
-        number = values["number"].normalised or normalize.normalise_identifier(values["number"].text)
+        if "number" not in values:
+            project_bg, project_en = labels.pair(values["project"])
+            return f"Договор по „{project_bg}“", f"Grant contract of “{project_en}”"
+        number = values["number"].normalised or canonical_identifier(values["number"].text)
         return f"Договор {number}", f"Grant contract {number}"
+    if kind == "Programme" and "code" in values:  # a programme the text gives only by its code
+        code = values["code"].normalised or canonical_identifier(values["code"].text)
+        return f"Програма {code}", f"Programme {code}"
     if kind == "Procedure":
-        code = values["code"].normalised or normalize.normalise_identifier(values["code"].text)
+        code = values["code"].normalised or canonical_identifier(values["code"].text)
         return f"Процедура {code}", f"Procedure {code}"
     if kind == "Amendment":
+        if "number" not in values:
+            amended_bg, amended_en = labels.pair(values["amends"][0])
+            return f"Споразумение към {amended_bg}", f"Amendment to {amended_en}"
         number = values["number"].text
         return f"Споразумение {number}", f"Amendment {number.replace('№', 'No')}"
     if kind == "Participation":
@@ -73,6 +90,10 @@ def generated_labels(record: Record, labels: LabelIndex) -> tuple[str, str] | No
                 f"{agent_en} – {role_en} in “{project_en}”")
     if kind == "Amount":
         component_bg, component_en = COMPONENT_NAMES[values["component"]]
+        if "direction" in values:
+            component_bg, component_en = DIRECTION_NAMES[values["direction"]]
+        if "label" in values:
+            component_bg = component_en = values["label"].text
         try:
             money = normalize.parse_money(values["value"].text)
             figure_en = " ".join(str(part) for part in (money.value, money.currency) if part)

@@ -7,6 +7,7 @@ record says where in its source it is stated (``bgi:statedAt`` an RFC 5147 line 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,7 +34,11 @@ from kg.records.schema import ENUM_SCHEMES, KIND_CLASSES, Field
 
 Triple = tuple[URIRef, URIRef, Node]
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
+DCTERMS_TYPE = URIRef("http://purl.org/dc/terms/type")
 TARGET_GROUP_SCHEME = "target-groups"
+NUTS_SCHEME = "nuts-2021"
+#: Who keeps the ЕИК/БУЛСТАТ registers (adms:schemeAgency of every registry identifier).
+REGISTRY_AGENCY = Literal("Агенция по вписванията", lang="bg")
 
 
 def record_triples(record: Record, labels: LabelIndex, language: str = "bg"
@@ -47,6 +52,9 @@ def record_triples(record: Record, labels: LabelIndex, language: str = "bg"
     if record.type.name == "TargetGroup":
         yield subject, RDF.type, SKOS.Concept
         yield subject, SKOS.inScheme, iris.scheme(TARGET_GROUP_SCHEME)
+    if record.type.name == "NutsRegion":
+        yield subject, SKOS.inScheme, iris.scheme(NUTS_SCHEME)
+        yield subject, SKOS.exactMatch, iris.EU_NUTS[str(record.values["code"].text)]
     yield from _label_triples(record, subject, labels, language)
     for name, value in record.values.items():
         spec = record.type.field_named(name)
@@ -54,6 +62,11 @@ def record_triples(record: Record, labels: LabelIndex, language: str = "bg"
         yield from _field_triples(subject, spec, value, record, language)
     for name, _line, reason in review_flags(record):
         yield subject, iris.BGI.reviewFlag, Literal(f"{name}: {reason}", lang="en")
+    if record.type.name == "Amount" and "current" not in record.values:
+        # Every amount says whether it is current, so "the current value" is one pattern.
+        yield subject, iris.BGI.isCurrent, Literal(True, datatype=XSD.boolean)
+    if record.type.name == "Observation":
+        yield from _school_year_triples(subject, record)
     yield subject, DCTERMS_SOURCE, iris.source_document(record.source)
     for span in sorted(_spans_of(record), key=lambda span: (span.first, span.last)):
         yield from location_triples(subject, record.source, span)
@@ -74,6 +87,18 @@ def _label_triples(record: Record, subject: URIRef, labels: LabelIndex, language
         yield subject, RDFS.label, Literal(bg, lang="bg")
         if "label_en" not in record.values:
             yield subject, RDFS.label, Literal(en, lang="en")
+
+
+_SCHOOL_YEAR = re.compile(r"(?<!\d)(\d{4})\s*/\s*(\d{4})(?!\d)")
+
+
+def _school_year_triples(subject: URIRef, record: Record) -> Iterator[Triple]:
+    """A period written as a school year (``2022/2023``, two consecutive years) is published
+    as ``bgi:schoolYear "2022/2023"`` beside its start and end."""
+    period = record.values.get("period")
+    match = _SCHOOL_YEAR.search(period.text) if isinstance(period, Verbatim) else None
+    if match and int(match.group(2)) == int(match.group(1)) + 1:
+        yield subject, iris.BGI.schoolYear, Literal(f"{match.group(1)}/{match.group(2)}")
 
 
 def _spans_of(record: Record) -> set[LineSpan]:
@@ -115,8 +140,7 @@ def _field_triples(subject: URIRef, spec: Field, value: Any, record: Record,
     elif kind == "code":
         yield subject, predicate, raw_literal(value)
     elif kind == "registry-id":
-        yield subject, predicate, Literal(normalize.parse_registry_id(value.text))
-        yield subject, as_written_property(predicate), raw_literal(value)
+        yield from _registry_id_triples(subject, predicate, value)
     elif kind == "money":
         yield from _money_triples(subject, predicate, value)
     elif kind == "date":
@@ -177,6 +201,23 @@ def _texts_triples(subject: URIRef, spec: Field, predicate: URIRef, values: list
         yield node, RDFS.label, text_literal(value, language)
         yield node, iris.BGI.position, Literal(position, datatype=XSD.integer)
         yield subject, predicate, node
+
+
+def _registry_id_triples(subject: URIRef, predicate: URIRef, value: Verbatim
+                         ) -> Iterator[Triple]:
+    """An ЕИК/БУЛСТАТ: the digits as a plain literal (``bgi:registryId``, for easy queries) and as
+    an ADMS identifier node (``adms:identifier``: skos:notation, scheme agency, dcterms:type)."""
+    digits = normalize.parse_registry_id(value.text)
+    yield subject, predicate, Literal(digits)
+    yield subject, as_written_property(predicate), raw_literal(value)
+    node = iris.child(subject, "registry-id")
+    yield subject, iris.ADMS.identifier, node
+    yield node, RDF.type, iris.ADMS.Identifier
+    yield node, SKOS.notation, Literal(digits)
+    yield node, iris.ADMS.schemeAgency, REGISTRY_AGENCY
+    yield node, DCTERMS_TYPE, iris.concept("identifier-schemes", "eik-bulstat")
+    yield node, RDFS.label, Literal(f"ЕИК/БУЛСТАТ {digits}", lang="bg")
+    yield node, RDFS.label, Literal(f"UIC/BULSTAT {digits}", lang="en")
 
 
 def _money_triples(subject: URIRef, predicate: URIRef, value: Verbatim) -> Iterator[Triple]:

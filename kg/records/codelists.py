@@ -110,9 +110,21 @@ ENUM_SCHEMES: dict[str, str] = {
 DATA_SCHEMES = ("target-groups", "plan-priorities", "funding-source-kinds",
                 "measured-quantities")
 
+#: The class each kind of strategic document gives (a plan is a bgi:ActionPlan, a CLLD
+#: strategy a bgi:CLLDStrategy, which is a bgi:Strategy).
+DOCUMENT_KINDS: dict[str, str] = {
+    "strategy": "bgi:Strategy",
+    "action-plan": "bgi:ActionPlan",
+    "plan": "bgi:Plan",
+    "programme": "bgi:PolicyProgramme",
+    "report": "bgi:Report",
+    "clld-strategy": "bgi:CLLDStrategy",
+}
+
 #: Classes given by a kind enum, besides the record type's own class.
 KIND_CLASSES: dict[str, dict[str, str]] = {
     "bgi:organisationKind": ORGANISATION_KINDS,
     "bgi:serviceKind": SERVICE_KINDS,
     "bgi:placeKind": PLACE_KINDS,
+    "bgi:documentKind": DOCUMENT_KINDS,
 }

@@ -42,6 +42,7 @@ def load_corpus(data_dir: Path) -> Corpus:
         records.extend(load_record_file(path, sources))
     corpus = Corpus(sources, records, data_dir)
     check_references(corpus)
+    check_current_values(corpus)
     return corpus
 
 
@@ -74,3 +75,41 @@ def check_references(corpus: Corpus) -> None:
                 if reading.source not in corpus.sources:
                     raise RecordError(record.file, record.yaml_lines["readings"], "readings",
                                       f"unknown source {reading.source!r}")
+
+
+#: What makes two Amount records values of the same thing: a later one supersedes an earlier.
+_AMOUNT_KEY_FIELDS = ("of", "component", "programme", "fund", "label")
+
+
+def _amount_key(record: Record) -> tuple[str, ...]:
+    key = []
+    for name in _AMOUNT_KEY_FIELDS:
+        value = record.values.get(name)
+        key.append(getattr(value, "text", value) if value is not None else "")
+    return tuple(str(part) for part in key)
+
+
+def check_current_values(corpus: Corpus) -> None:
+    """No trap in "the current value": of two amounts of the same thing (project or contract,
+    component, programme, fund, label) where one is stated after an amendment, one must say
+    ``current: false``; otherwise both would be published as current (every Amount is
+    ``bgi:isCurrent true`` unless its record says ``current: false``). Budget changes
+    (component ``change``) are deltas, never superseded, and are not compared."""
+    groups: dict[tuple[str, ...], list[Record]] = {}
+    for record in corpus.records:
+        if record.type.name != "Amount" or record.values.get("component") == "change":
+            continue
+        groups.setdefault(_amount_key(record), []).append(record)
+    for members in groups.values():
+        unique = list({record.id: record for record in members}.values())
+        if len(unique) < 2:
+            continue
+        current = [record for record in unique if record.values.get("current", True)]
+        later = [record for record in current if "stated_after" in record.values]
+        if later and len(current) > 1:
+            record = later[0]
+            others = ", ".join(sorted(other.id for other in current if other is not record))
+            raise RecordError(record.file, record.yaml_line, "current",
+                              f"{record.id!r} is stated after an amendment and {others} is an "
+                              f"amount of the same thing: say current: false on the one "
+                              f"superseded")

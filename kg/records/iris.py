@@ -54,6 +54,9 @@ FRAPO = Namespace("http://purl.org/cerif/frapo/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+#: The Publications Office's NUTS concepts (``<http://data.europa.eu/nuts/code/BG415>``).
+EU_NUTS = Namespace("http://data.europa.eu/nuts/code/")
 
 #: Prefixes written into every serialisation, in this order (one source of truth).
 PREFIXES: dict[str, str] = {
@@ -69,6 +72,7 @@ PREFIXES: dict[str, str] = {
     "spdx": str(SPDX),
     "time": str(TIME),
     "vann": str(VANN),
+    "adms": str(ADMS),
     "dcterms": "http://purl.org/dc/terms/",
     "dcat": "http://www.w3.org/ns/dcat#",
     "prov": "http://www.w3.org/ns/prov#",

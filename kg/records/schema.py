@@ -318,7 +318,10 @@ _register(RecordType("StrategicDocument", ("document/", "plan/"), "bgi:Strategic
     F("approved_by", "refs", "bgi:approvedBy", targets=("Person",)),
     F("prepared_by", "refs", "bgi:preparedBy", targets=("Person",)),
     F("place_and_year", "text", "bgi:placeAndYearAsWritten"),
-), label_field="title", doc="A strategy, plan or programme (national, district, municipal)."))
+    F("official_name", "bg", "bgi:officialName"),
+), label_field="title", doc="A strategy, plan or programme (national, district, municipal); "
+   "official_name as for an organisation: the curator's uninflected form of a title the text "
+   "writes inflected (derived)."))
 
 _register(RecordType("Decision", "decision/", "bgi:Decision", (
     F("number", "text", "bgi:decisionNumber", required=True),

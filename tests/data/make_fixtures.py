@@ -42,6 +42,7 @@ GRAPHS: dict[str, list[str]] = {
     "grants-vidin": ["vidin-integrated-approach"],
     "plan-housing": ["kyustendil-roma-action-plan-2022-2024"],
     "plan-projects": ["kyustendil-roma-action-plan-2022-2024", "kyustendil-independent-living"],
+    "reference-nuts": ["nuts-2021-bg"],
 }
 
 #: Seeds of each valid fixture (ids under id/); a seed ending in "/" takes every resource below it.
@@ -76,6 +77,18 @@ SEEDS: dict[str, list[str]] = {
         "service/tsentar-za-uslugi-hab-1-kyustendil", "service/hab-2-kyustendil",
         "org/dg-mechta-kyustendil-filial-kvartal-iztok", "fund/esif",
     ],
+    "reference-nuts": ["place/obshtina-kyustendil", "place/obshtina-chelopech"],
+}
+
+
+#: Fixtures cut from the build of a fixture data directory rather than of data/ (kinds no seed
+#: document has: events, amendments with budget changes, decisions with votes).
+FIXTURE_DATA: dict[str, tuple[str, list[str], list[str]]] = {
+    "issue20-lifecycle": ("issue20", ["primerovo-zaedno-napred"], [
+        "project/BG05M9OP001-2.018-0077", "project/BG05M9OP001-2.018-0077/",
+        "event/primerovo-zaedno-napred/1", "decision/obshtinski-savet-primerovo/123",
+        "statistic/primerovo/pupils-2022-2023",
+    ]),
 }
 
 
@@ -133,6 +146,21 @@ def main(build: Path) -> None:
         graphs = extract(dataset, seeds, GRAPHS[name])
         (HERE / "valid" / f"{name}.trig").write_text(trig_text(graphs), encoding="utf-8")
         print(f"valid/{name}.trig: {sum(len(graph) for graph in graphs.values())} triples")
+    for name, (directory, sources, seeds) in FIXTURE_DATA.items():
+        graphs = extract(load_build(build_fixture_data(HERE / directory)), seeds, sources)
+        (HERE / "valid" / f"{name}.trig").write_text(trig_text(graphs), encoding="utf-8")
+        print(f"valid/{name}.trig: {sum(len(graph) for graph in graphs.values())} triples")
+
+
+def build_fixture_data(data_dir: Path) -> Path:
+    """Build a fixture data directory into a temporary directory; its kg.nq."""
+    import tempfile
+
+    from kg.release.build import build
+
+    out = Path(tempfile.mkdtemp(prefix="kg-fixture-")) / "build"
+    build(data_dir, out, reason=False, progress=False)
+    return out / "kg.nq"
 
 
 if __name__ == "__main__":
