@@ -176,3 +176,14 @@ def test_the_reference_mapping_leaves_drafts_out_as_the_build_does(data_copy, co
     with_drafts = map_corpus(corpus, include_drafts=True)
     assert (contract, iris.BGI.curationStatus, None) in with_drafts[graph]
     assert (graph, RDF.type, iris.BGI.UnreviewedGraph) in with_drafts[graph]
+
+
+def test_drafts_load_beside_the_curated_records_of_the_same_texts(data_copy, context):
+    """Where data/ already has curated records of a text, its draft uses the same ids for the
+    same things (types agree across files) and cites the same lines."""
+    for path in DOCS:
+        _place(data_copy, draft_document(read_path(path), context))
+    corpus = load_corpus(data_copy)
+    problems = [problem for problem in check_citations(corpus, SEEDS)
+                if problem.file.name.startswith("draft-")]
+    assert problems == []

@@ -2,7 +2,8 @@
 
 For each input the command writes, in ``--out``:
 
-* ``<source-id>.yaml``: the draft records (``curation: draft``);
+* ``<source-id>.draft.yaml``: the draft records (``curation: draft``; a name of its own, beside
+  any curated file of the same source);
 * ``<source-id>.txt``: the text the records cite (UTF-8, the markup of HTML stripped), and
   ``<source-id>.source.yml``: its draft entry for data/sources.yaml (corpus ``records``: the
   text lives beside the records). When ``--out`` is the records directory of ``--data`` the
@@ -88,7 +89,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def planned_files(result: Draft, out: Path) -> Iterator[tuple[Path, str]]:
-    yield out / f"{result.source_id}.yaml", result.yaml()
+    yield out / f"{result.source_id}.draft.yaml", result.yaml()
     if not result.known_source:
         yield out / f"{result.source_id}.txt", result.text
         yield out / f"{result.source_id}.source.yml", result.source_yaml()
