@@ -42,6 +42,8 @@ _FUNDS = {
 _COMPONENTS = {"cost item": "cost-item", "self finance": "self-financing"}
 _STRANDS = {"transnational": "transnational", "donor-country partner": "donor-state",
             "donor-state": "donor-state"}
+#: Budget components that are per programme (the shapes ask for the programme).
+PER_PROGRAMME = ("programme-total", "programme-direct", "eu-share", "national-share")
 _ROLES = {"beneficiary", "partner", "associated-partner", "participant"}
 
 
@@ -169,7 +171,10 @@ class _Builder:
         if re.fullmatch(r"\s*(?:\d{4})?BG\s?\w{4,12}\s*", fact.as_written):
             record.setdefault("code", _cited(fact))
         else:
-            self.append(record, "names_as_written", _cited(fact))
+            if kind is None and "name" not in record:  # new to the graph: named as the text names it
+                record["name"] = _cited(fact)
+            else:
+                self.append(record, "names_as_written", _cited(fact))
         return record_id
 
     def procedure_of_contract(self, fact: Fact, programme_ids: list[str],
@@ -335,6 +340,8 @@ class _Builder:
             for other in titles[1:]:
                 self.review(project, f"another title is written at line {other.line}: "
                             f"{other.as_written!r}")
+        elif not self.index.has(project["id"]):
+            self.review(project, "the text gives no title: give the project a title or label_en")
         if procedure_ids:
             project["procedures"] = procedure_ids
         if programme_ids:
@@ -364,6 +371,7 @@ class _Builder:
                 name_as_written=_cited(fact, raw))
             del participation
         # amounts
+        readings: dict[tuple, str] = {}
         for fact in of("amount"):
             component = fact.attrs.get("component")
             component = _COMPONENTS.get(component or "", component)
@@ -386,6 +394,18 @@ class _Builder:
                                  component=component, value=value)
             if fact.label and self.line_has(fact, fact.label):
                 record["label"] = {"raw": fact.label, "line": fact.line}
+            if component in PER_PROGRAMME:
+                if len(programme_ids) == 1:
+                    record["programme"] = programme_ids[0]
+                    review.append("the programme is the project's only one: check it")
+                else:
+                    review.append(f"a {component} amount is per programme: name its programme")
+            reading = (component, (record.get("label") or {}).get("raw"), record.get("programme"))
+            first = readings.setdefault(reading, record_id)
+            if first != record_id:
+                record["current"] = False
+                review.append(f"another {component} amount with the same label is {first}: the "
+                              "draft takes that one as current; check which is")
             for reason in review:
                 self.review(record, reason)
         # dates and duration
