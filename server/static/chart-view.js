@@ -83,6 +83,7 @@
     this.label = "Chart";
     this.priority = 1; // never chosen over the table by itself
     this.chart = null;
+    this.root = null;
     this.settings = { type: "bar", label: null, values: null, columns: null };
   }
 
@@ -141,12 +142,16 @@
     var plugin = this;
     var rows = this.rows();
     this.destroy();
+    if (this.root && this.root.parentNode) {
+      this.root.parentNode.removeChild(this.root); // a redraw after a change of the controls
+    }
     if (!rows) {
       return;
     }
     this.settle(rows);
     var settings = this.settings;
     var root = element("div", { "class": "kg-chart" });
+    this.root = root;
     var controls = element("form", { "class": "kg-chart-controls" });
     controls.addEventListener("submit", function (event) { event.preventDefault(); });
 

@@ -2,8 +2,9 @@
 
 Both are prefilled with the project's prefixes and list the saved queries (queries/*.rq), each
 runnable with one click. With Chart.js installed too (``kg assets``, server/static/chartjs),
-YASGUI's results get a "Chart" view (server/static/chart-view.js): bar, line or pie. YASGUI comes from the npm registry (``@zazuko/yasgui``, installed by
-``kg assets``) into server/static/yasgui; nothing is loaded from a CDN. Setting ``KG_NO_YASGUI=1``
+YASGUI's results get a "Chart" view (server/static/chart-view.js): bar, line or pie. YASGUI
+comes from the npm registry (``@zazuko/yasgui``, installed by ``kg assets``) into
+server/static/yasgui; nothing is loaded from a CDN. Setting ``KG_NO_YASGUI=1``
 serves the plain form even when the assets are there (the tests use it for the fallback).
 """
 
