@@ -458,8 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the SPARQL endpoint (default $KG_SPARQL_ENDPOINT or <base>sparql)")
     export.set_defaults(handler=_cmd_export)
 
-    assets = commands.add_parser("assets", help="install the query page's YASGUI from the npm "
-                                 "registry into server/static/yasgui")
+    assets = commands.add_parser("assets", help="install the pages' YASGUI and Chart.js from the npm "
+                                 "registry into server/static/yasgui and server/static/chartjs")
     assets.add_argument("--npm", default="npm", help="the npm executable (default: npm on PATH)")
     assets.set_defaults(handler=_cmd_assets)
     return parser
