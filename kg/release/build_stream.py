@@ -54,6 +54,7 @@ from kg.mapping.vocabularies import load_vocabulary_graphs
 from kg.reason.compiled import Entailments, join_closure, keeps
 from kg.reason.entailed_lines import EntailedLines
 from kg.records import iris
+from kg.records.drafts import DRAFT_MARK, is_draft, is_draft_value, published
 from kg.records.field_values import read_verbatim
 from kg.records.index_scan import Entry, entries_of_records, fingerprint, scan_entries
 from kg.records.model import LineSpan, Record
@@ -86,13 +87,16 @@ def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
     line; only where this quick read fails is the checked reader asked for its error now.
     """
     text = path.read_text(encoding="utf-8")
-    scanned = scan_entries(text) if _STATE.get("scan", True) else None
+    drafts_left_out = not _STATE.get("include_drafts") and DRAFT_MARK in text
+    scanned = scan_entries(text) if _STATE.get("scan", True) and not drafts_left_out else None
     if scanned is not None:
         return scanned, None, fingerprint(scanned)
     try:
         document = yaml.load(text, Loader=_FastLoader)
         entries = []
         for raw in document["records"]:
+            if drafts_left_out and is_draft_value(raw):
+                continue
             record_type = TYPES[raw["type"]]
             label = raw.get(record_type.label_field) if record_type.label_field else None
             bg = read_verbatim(label, LineSpan(1, 1)).text if label is not None else None
@@ -107,12 +111,14 @@ def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
         raise
 
 
-def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None, str]:
+def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None, str, set[str]]:
     """Pass 2 in a worker: map one file to ``part``; (records, triples, join edges, error, the
-    fingerprint of the file's index entries as this full parse gives them)."""
+    fingerprint of the file's index entries as this full parse gives them, the sources of the
+    draft records it mapped). Drafts are left out unless the build includes them."""
     path, part = job
     try:  # a KgError goes back as its text: RecordError does not survive pickling
-        records = load_record_file(path, _STATE["sources"])
+        records = published(load_record_file(path, _STATE["sources"]),
+                            _STATE.get("include_drafts", False))
         for record in records:
             _check_references(record, _STATE["types"])
         labels: LabelIndex = _STATE["labels"]
@@ -129,8 +135,9 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
                                   buffer, edges)
         write_sorted_part(part, buffer)
     except KgError as error:
-        return 0, 0, [], str(error), ""
-    return len(records), triples, edges, None, fingerprint(entries_of_records(records))
+        return 0, 0, [], str(error), "", set()
+    drafts = {record.source for record in records if is_draft(record)}
+    return len(records), triples, edges, None, fingerprint(entries_of_records(records)), drafts
 
 
 def _check_references(record: Record, types: dict[str, str]) -> None:
@@ -194,21 +201,27 @@ Validator = Callable[[Path, Callable[[], Path] | None], str]
 
 def build_streaming(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False,
                     store: bool = True, validate: Validator | None = None,
-                    workers: int | None = None) -> BuildReport:
+                    workers: int | None = None, include_drafts: bool = False) -> BuildReport:
     """Build ``out_dir``/kg.nq, kg.trig and the store from ``data_dir`` without an rdflib Dataset.
+
+    Draft records (``curation: draft``, :mod:`kg.records.drafts`) are left out unless
+    ``include_drafts``; then the graphs of their sources are typed ``bgi:UnreviewedGraph``.
 
     Should the fast index (read off the lines) ever disagree with the full parse of a file,
     the build starts again with the index parsed from the YAML, and says so.
     """
     try:
-        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=True)
+        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=True,
+                      include_drafts=include_drafts)
     except _IndexDisagreementError as disagreement:
         print(f"{disagreement}: indexing again from the YAML", file=sys.stderr, flush=True)
-        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=False)
+        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=False,
+                      include_drafts=include_drafts)
 
 
 def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: bool,
-           validate: Validator | None, workers: int | None, scan: bool) -> BuildReport:
+           validate: Validator | None, workers: int | None, scan: bool,
+           include_drafts: bool = False) -> BuildReport:
     workers = workers or min(2, os.cpu_count() or 1)
     sources = load_sources(data_dir / "sources.yaml")
     files = sorted((data_dir / "records").glob("*.yaml"))
@@ -218,7 +231,7 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         ontology = vocabularies[iris.ONTOLOGY_GRAPH] + vocabularies[iris.VOCABULARIES_GRAPH]
         entailments = Entailments(ontology)
     _STATE.clear()
-    _STATE.update(sources=sources, entailments=entailments, scan=scan)
+    _STATE.update(sources=sources, entailments=entailments, scan=scan, include_drafts=include_drafts)
     types: dict[str, str] = {}
     labels = LabelIndex({}, {})
     bar = _bar(progress, len(files), "indexing records")
@@ -245,17 +258,19 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
     try:
         report = BuildReport(records=0)
         edges: list[tuple] = []
+        unreviewed: set[str] = set()
         parts = [work / f"part-{number:06d}.nq" for number in range(len(files))]
         bar = _bar(progress, len(files), "mapping records")
         with _pool(workers) as pool:
             jobs = list(zip(files, parts, strict=True))
-            for (count, _triples, file_edges, error, digest), (path, _part) in zip(
+            for (count, _triples, file_edges, error, digest, drafts), (path, _part) in zip(
                     _in_order(pool, _map_file, jobs), jobs, strict=True):
                 if error:
                     raise KgError(error)
                 if scan and digest != fingerprints[path]:
                     raise _IndexDisagreementError(f"{path}: the line scan read other ids, types or labels")
                 report.records += count
+                unreviewed |= drafts
                 edges.extend(file_edges)
                 bar.update()
         bar.close()
@@ -266,7 +281,8 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         writer = EntailedLines(entailments)
         buffer: list[str] = []
         for source in sources.values():
-            writer.add(describe_source(source), iris.graph(source.id).n3(), buffer, edges)
+            writer.add(describe_source(source, unreviewed=source.id in unreviewed),
+                       iris.graph(source.id).n3(), buffer, edges)
         for identifier, graph in vocabularies.items():
             writer.add(iter(graph), identifier.n3(), buffer, edges)
         if entailments is not None:

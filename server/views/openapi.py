@@ -192,6 +192,38 @@ def _components() -> dict:
     }
 
 
+def _ingest_operation() -> dict:
+    """POST /api/ingest: off unless the operator turns it on (404 then)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    draft = {"type": "object", "required": ["source", "records", "yaml"], "properties": {
+        "source": {"type": "object"}, "known_source": {"type": "boolean"},
+        "records": {"type": "array", "items": {"type": "object"}},
+        "notes": {"type": "array", "items": {"type": "string"}},
+        "yaml": {"type": "string"}, "source_yaml": {"type": "string"}}}
+    return {"post": {
+        "operationId": "ingestAnnouncement", "tags": ["ingest"],
+        "summary": "Draft records from a grant announcement / Чернови записи от обявление",
+        "description": "The text of a grant announcement (plain text or HTML) in, its draft "
+                       "records (`curation: draft`, each value cited by line, doubtful ones with "
+                       "a review reason) and draft source entry out, as JSON and as the YAML "
+                       "`kg ingest` writes. Nothing is stored. Off unless the server's operator "
+                       "turns it on (`kg serve --allow-ingest`): then 404.\n\nТекстът на "
+                       "обявление влиза, черновите записи излизат; нищо не се записва.",
+        "requestBody": {"required": True, "content": {
+            "text/plain": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}}}},
+        "responses": {
+            "200": {"description": "the draft / черновата",
+                    "content": {"application/json": {"schema": draft}}},
+            "400": {"description": "a text that cannot be read (binary, not UTF-8 or cp1251, "
+                                   "empty)", "content": error},
+            "404": {"description": "ingest is not turned on on this server", "content": error},
+            "413": {"description": "the body is over the server's limit", "content": error},
+            "415": {"description": "not text/plain or text/html", "content": error},
+            **LIMIT_RESPONSES,
+        }}}
+
+
 def openapi_document(queries: dict[str, SavedQuery],
                      example_call: Callable[[SavedQuery], str]) -> dict:
     """The whole OpenAPI 3.1 document for ``queries`` (name -> saved query), in name order."""
@@ -202,6 +234,7 @@ def openapi_document(queries: dict[str, SavedQuery],
             "schema": {"$ref": "#/components/schemas/Catalogue"}}}}, **LIMIT_RESPONSES}}}}
     for name, saved in sorted(queries.items()):
         paths[f"/api/queries/{name}"] = _operation(saved, example_call(saved))
+    paths["/api/ingest"] = _ingest_operation()
     return {
         "openapi": "3.1.0",
         "info": {"title": "BG Inclusion KG — named-query API", "version": __version__,
@@ -210,6 +243,7 @@ def openapi_document(queries: dict[str, SavedQuery],
                              "url": "https://creativecommons.org/licenses/by/4.0/"}},
         "servers": [{"url": "/"}],
         "tags": [{"name": "queries", "description": "saved queries / записани заявки"},
+                 {"name": "ingest", "description": "draft records from a text / чернови записи"},
                  {"name": "catalogue", "description": "the list of queries / списъкът"}],
         "paths": paths,
         "components": _components(),
