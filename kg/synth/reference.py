@@ -20,7 +20,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 COPIED_TYPES = ("Fund", "FinancialMechanism", "Programme", "PriorityAxis", "Procedure", "Concept",
                 "TargetGroup")
-DROPPED_KEYS = ("note",)
+#: Notes, and references to records of types that are not copied (the organisations and
+#: strategies a real procedure or programme names: the synthetic data has its own actors).
+DROPPED_KEYS = ("note", "intermediate_body", "intermediate_bodies", "managing_authority", "strategy")
 
 
 @dataclass
