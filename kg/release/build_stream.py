@@ -62,6 +62,7 @@ from kg.records.sources import load_record_file, load_sources
 from kg.release.parts import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.release.report import BuildReport
 from kg.release.store_load import new_staging_dir, stage_store, swap_into_place
+from kg.store.text_index import index_path, write_index
 from kg.validate.errors import ValidationFailedError
 from kg.validate.release_check import validate_release_report
 from kg.validate.report_output import as_text, summary_line
@@ -183,6 +184,10 @@ def _in_order(pool: ProcessPoolExecutor, function: Callable, jobs: list) -> Iter
                       "mapping may be too large or malformed, or the machine out of memory") from None
 
 
+#: The text index while the build writes it, in the work directory (kg.store.text_index).
+SEARCH_INDEX = "search.sqlite"
+
+
 class _IndexDisagreementError(Exception):
     """The line scan of a file gave other entries than its full parse (kg.records.index_scan)."""
 
@@ -292,6 +297,8 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                 copy_of_store = loader.validation_copy if loader is not None else None
                 report.validation = timed_step(progress, "validating (SHACL as SPARQL)",
                                            lambda: validate(nquads, copy_of_store))
+            timed_step(progress, "indexing names and texts (SQLite FTS5)",
+                       lambda: write_index(nquads, work / SEARCH_INDEX))
             if loader is not None:
                 timed_step(progress, "waiting for the store", loader.wait)
         except BaseException:
@@ -307,6 +314,10 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         if loader is not None:
             loader.swap()
             report.files.append(out_dir / "store")
+        # beside the store it indexes, swapped right after it (kg.store.text_index)
+        search_index = index_path(out_dir / "store")
+        os.replace(work / SEARCH_INDEX, search_index)
+        report.files.append(search_index)
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
