@@ -23,6 +23,7 @@ first, then a name starting with it, then FTS5's bm25 with names weighted over t
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sqlite3
@@ -68,6 +69,7 @@ INFERRED = str(iris.INFERRED_GRAPH)
 _OURS = (str(iris.ID), BGI, str(iris.ONTOLOGY))
 _CYRILLIC = re.compile("[\u0430-\u044f]")
 _WORD = re.compile(r"[^\W_]+\*?")
+_SEGMENTS = re.compile(r"(\w+)")
 #: Quotes and apostrophes of every kind, dashes: read as spaces.
 _PUNCTUATION = re.compile("[\"'`´‘’‚‛“”„‟«»‹›\u2010-\u2015\u2212]")
 
@@ -371,7 +373,7 @@ def search(connection: sqlite3.Connection, text: str, limit: int = 20,
             by_id[row[0]] = row
     exact = set(exact_ids)
     starts = {row[0] for row in by_id.values()
-              if any(latin(name).startswith(terms.key) for name in row[5].split(" · "))}
+              if any(_latin_name(name).startswith(terms.key) for name in row[5].split(" · "))}
     ordered = sorted(by_id.values(), key=lambda row: (row[0] not in exact, row[0] not in starts,
                                                       row[7], row[2]))
     return [Hit(iri, label, kind_, tuple(kinds.split()), tuple(snippet_segments(name, body, terms)),
@@ -379,9 +381,20 @@ def search(connection: sqlite3.Connection, text: str, limit: int = 20,
             for identifier, iri, label, kind_, kinds, name, body, rank in ordered[:limit]]
 
 
-def _word_matches(word: str, terms: Terms) -> bool:
+@functools.lru_cache(maxsize=65536)
+def _forms(word: str) -> tuple[str, str]:
+    """A word as folded and in Latin (cached: the same words recur in every answer)."""
     folded = fold(word)
-    translated = transliterate(folded)
+    return folded, transliterate(folded)
+
+
+@functools.lru_cache(maxsize=16384)
+def _latin_name(name: str) -> str:
+    return latin(name)
+
+
+def _word_matches(word: str, terms: Terms) -> bool:
+    folded, translated = _forms(word)
     for written, roman, star in zip(terms.words, terms.latin, terms.prefix, strict=True):
         if star and (folded.startswith(written) or translated.startswith(roman)):
             return True
@@ -391,34 +404,31 @@ def _word_matches(word: str, terms: Terms) -> bool:
 
 
 def highlighted(text: str, terms: Terms, width: int = 160) -> list[tuple[str, bool]]:
-    """``text`` (cut to about ``width`` characters around its first match) as segments, each
-    with whether it is a matched word."""
-    parts = re.split(r"(\w+)", text)
-    flags = [bool(index % 2) and _word_matches(part, terms) for index, part in enumerate(parts)]
-    if True in flags and len(text) > width:
-        first = flags.index(True)
-        offset = sum(len(part) for part in parts[:first])
-        start = max(0, offset - width // 3)
-        text_before = text[:start]
-        # cut on whole segments
-        position, begin = 0, 0
+    """``text`` (cut to about ``width`` characters from a little before its first match) as
+    segments, each with whether it is a matched word."""
+    parts = _SEGMENTS.split(text)  # words at the odd places
+    first = next((index for index in range(1, len(parts), 2) if _word_matches(parts[index], terms)),
+                 None)
+    begin = 0
+    if first is not None and len(text) > width:
+        target = max(0, sum(len(part) for part in parts[:first]) - width // 3)
+        position = 0
         for index, part in enumerate(parts):
-            if position >= start:
+            if position >= target:
                 begin = index
                 break
             position += len(part)
-        parts, flags = parts[begin:], flags[begin:]
-        if text_before:
-            parts, flags = ["…", *parts], [False, *flags]
-    segments: list[tuple[str, bool]] = []
+    segments: list[tuple[str, bool]] = [("…", False)] if begin else []
     length = 0
-    for part, flag in zip(parts, flags, strict=True):
+    for index in range(begin, len(parts)):
+        part = parts[index]
         if length >= width:
             segments.append(("…", False))
             break
-        segments.append((part, flag))
+        if part:
+            segments.append((part, bool(index % 2) and _word_matches(part, terms)))
         length += len(part)
-    return [segment for segment in segments if segment[0]]
+    return segments
 
 
 def snippet_segments(name: str, body: str, terms: Terms) -> list[tuple[str, bool]]:
