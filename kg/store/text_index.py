@@ -228,7 +228,9 @@ def write_index(nquads: Path, target: Path) -> int:
         connection = sqlite3.connect(temporary)
         try:
             connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-            rows, keys, fts = [], [], []
+            rows: list[tuple] = []
+            keys: list[tuple[str, int]] = []
+            fts: list[tuple] = []
             for iri in sorted(entries):
                 entry = entries[iri]
                 if _kind(entry) in EXCLUDED_KINDS:
