@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.common import limits
 from kg.common.errors import KgError
 from kg.records import iris
 from kg.records.normalize import transliterate
@@ -58,9 +59,9 @@ PREDICATES = frozenset(NAME_PREDICATES + TEXT_PREDICATES + (RDF_TYPE,))
 WEIGHTS = (10.0, 1.0, 8.0, 0.8)
 
 #: The limits a query is held to (the API refuses more with 400).
-MAX_QUERY_CHARS = 200
-MAX_WORDS = 12
-MAX_LIMIT = 100
+MAX_QUERY_CHARS = limits.SEARCH_MAX_CHARACTERS
+MAX_WORDS = limits.SEARCH_MAX_WORDS
+MAX_LIMIT = limits.SEARCH_MAX_HITS
 KIND = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 #: Kinds left out: the line ranges sources are cited at have labels, but no one looks for them.
