@@ -35,6 +35,8 @@ from server.views.linked_data import local_href
 blueprint = Blueprint("search", __name__)
 
 DEFAULT_LIMIT = 20
+#: Hits the /search page shows.
+PAGE_LIMIT = 40
 PARAMETERS = ("q", "limit", "kind")
 #: The kinds the page offers in its menu (the API takes any class name).
 PAGE_KINDS = ("Project", "Organisation", "Place", "Activity", "Programme", "Procedure",
@@ -115,7 +117,7 @@ def page() -> Response:
         try:
             if kind is not None and not KIND.match(kind):
                 raise SearchQueryError("kind must be a class name such as Project or Organisation")
-            hits = _run(text, DEFAULT_LIMIT * 2, kind)
+            hits = _run(text, PAGE_LIMIT, kind)
         except SearchQueryError as error:
             message, status = str(error), 400
         except SearchUnavailableError as error:
@@ -123,6 +125,7 @@ def page() -> Response:
     results = [{**hit_json(hit), "segments": hit.segments} for hit in hits]
     return Response(render_template("search.html", q=text[:MAX_QUERY_CHARS * 2], kind=kind or "",
                                     kinds=PAGE_KINDS, hits=results, message=message,
+                                    limit=PAGE_LIMIT,
                                     searched=bool(text.strip())), status=status)
 
 
