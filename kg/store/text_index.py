@@ -62,13 +62,16 @@ WEIGHTS = (10.0, 1.0, 8.0, 0.8)
 MAX_QUERY_CHARS = limits.SEARCH_MAX_CHARACTERS
 MAX_WORDS = limits.SEARCH_MAX_WORDS
 MAX_LIMIT = limits.SEARCH_MAX_HITS
+#: A prefix this short is not ranked by bm25 (see :func:`search`).
+SHORT_PREFIX = 3
 KIND = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 #: Kinds left out: the line ranges sources are cited at have labels, but no one looks for them.
 EXCLUDED_KINDS = frozenset({"SourceLocation"})
 INFERRED = str(iris.INFERRED_GRAPH)
 _OURS = (str(iris.ID), BGI, str(iris.ONTOLOGY))
-_CYRILLIC = re.compile("[\u0430-\u044f]")
+#: What fold leaves as it is: ASCII and the Cyrillic letters а–я (й among them).
+_MARKED = re.compile("[^\u0000-\u007f\u0430-\u044f]")
 _WORD = re.compile(r"[^\W_]+\*?")
 _SEGMENTS = re.compile(r"(\w+)")
 #: Quotes and apostrophes of every kind, dashes: read as spaces.
@@ -104,14 +107,12 @@ def fold(text: str) -> str:
     """Lower case, Cyrillic kept (й stays й), diacritics of other letters and of ѝ/ё dropped,
     quotes and dashes as spaces, whitespace collapsed."""
     text = _PUNCTUATION.sub(" ", unicodedata.normalize("NFC", text).casefold())
-    out = []
-    for char in text:
-        if _CYRILLIC.match(char) or char.isascii():
-            out.append(char)
-        else:
-            out.append("".join(part for part in unicodedata.normalize("NFD", char)
-                               if not unicodedata.combining(part)))
-    return " ".join("".join(out).split())
+    return " ".join(_MARKED.sub(_unmarked, text).split())
+
+
+def _unmarked(match: re.Match) -> str:
+    return "".join(part for part in unicodedata.normalize("NFD", match.group())
+                   if not unicodedata.combining(part))
 
 
 def latin(text: str) -> str:
@@ -224,7 +225,7 @@ CREATE TABLE entry (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT NOT NU
                     kind TEXT NOT NULL, kinds TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TABLE name_key (key TEXT NOT NULL, id INTEGER NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(name, text, name_latin, text_latin,
-    tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3');
+    tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
 INSERT INTO meta VALUES ('format', '{FORMAT_VERSION}');
 """
 
@@ -375,10 +376,22 @@ def search(connection: sqlite3.Connection, text: str, limit: int = 20,
         "SELECT DISTINCT n.id FROM name_key n JOIN entry e ON e.id = n.id WHERE n.key = ?"
         + kind_filter + " LIMIT ?", [terms.key, *kind_args, limit])]
     weights = ", ".join(str(weight) for weight in WEIGHTS)
-    rows = connection.execute(
-        f"SELECT e.id, e.iri, e.label, e.kind, e.kinds, e.name, e.text, bm25(fts, {weights}) AS rank "
-        "FROM fts JOIN entry e ON e.id = fts.rowid WHERE fts MATCH ?" + kind_filter
-        + " ORDER BY rank LIMIT ?", [match_expression(terms), *kind_args, limit]).fetchall()
+    select = ("SELECT e.id, e.iri, e.label, e.kind, e.kinds, e.name, e.text, {rank} AS rank "
+              "FROM fts JOIN entry e ON e.id = fts.rowid WHERE fts MATCH ?" + kind_filter)
+    short = any(star and len(word) < SHORT_PREFIX for word, star in zip(terms.words, terms.prefix,
+                                                                         strict=True))
+    ranked = terms
+    if short:
+        # bm25 over every word that starts with one or two letters costs one step per match
+        # (170 ms at 300 000 resources): whole words are ranked, the prefix fills up unranked
+        ranked = Terms(terms.words, terms.latin, tuple(False for _ in terms.words), terms.key)
+    rows = connection.execute(select.format(rank=f"bm25(fts, {weights})") + " ORDER BY rank LIMIT ?",
+                              [match_expression(ranked), *kind_args, limit]).fetchall()
+    if short and len(rows) < limit:
+        seen = {row[0] for row in rows}
+        rows += [row for row in connection.execute(
+            select.format(rank="0.0") + " LIMIT ?",
+            [match_expression(terms), *kind_args, limit + len(seen)]) if row[0] not in seen]
     by_id = {row[0]: row for row in rows}
     missing = [identifier for identifier in exact_ids if identifier not in by_id]
     if missing:  # an exact name past the bm25 cut: fetched on its own
