@@ -88,6 +88,7 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     from server.views.linked_data import blueprint as linked_data
     from server.views.publishing import blueprint as publishing
     from server.views.query_page import blueprint as query_page
+    from server.views.search import blueprint as search
     from server.views.service_description import void_response
     from server.views.sparql import blueprint as sparql
 
@@ -96,6 +97,7 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     app.register_blueprint(query_page)
     app.register_blueprint(api)
     app.register_blueprint(publishing)
+    app.register_blueprint(search)
     install_limits(app)
     install_query_errors(app)
     install_cut_answers(app)

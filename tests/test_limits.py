@@ -43,6 +43,8 @@ DOCUMENTED = {
     "CLI input file": [limits.MAX_INPUT_BYTES],
     "CLI input triples": [limits.MAX_INPUT_TRIPLES],
     "`kg validate` / `kg publish` time": [limits.VALIDATION_TIMEOUT_SECONDS],
+    "search text `q`": [limits.SEARCH_MAX_CHARACTERS, limits.SEARCH_MAX_WORDS],
+    "search hits `limit`": [limits.SEARCH_MAX_HITS],
 }
 UNITS = {"KiB": limits.KIB, "MiB": limits.MIB}
 #: A number as the documentation writes it: "100 000" (spaces between thousands), "1 MiB".

@@ -114,3 +114,12 @@ VALIDATION_TIMEOUT_SECONDS = 300.0
 REMOTE_QUERY_TIMEOUT_SECONDS = 60.0
 #: Seconds to wait for each request of ``kg publish --to`` (a whole graph is uploaded at once).
 REMOTE_PUBLISH_TIMEOUT_SECONDS = 600.0
+
+# -- Search (/api/search, kg/store/text_index.py) ----------------------------------------------
+
+#: Characters of a search's text ``q``.
+SEARCH_MAX_CHARACTERS = 200
+#: Words of a search's text.
+SEARCH_MAX_WORDS = 12
+#: Hits one search may ask for (``limit``).
+SEARCH_MAX_HITS = 100

@@ -63,6 +63,7 @@ from kg.records.sources import load_record_file, load_sources
 from kg.release.parts import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.release.report import BuildReport
 from kg.release.store_load import new_staging_dir, stage_store, swap_into_place
+from kg.store.text_index import check_fts5, index_path, write_index
 from kg.validate.errors import ValidationFailedError
 from kg.validate.release_check import validate_release_report
 from kg.validate.report_output import as_text, summary_line
@@ -190,6 +191,10 @@ def _in_order(pool: ProcessPoolExecutor, function: Callable, jobs: list) -> Iter
                       "mapping may be too large or malformed, or the machine out of memory") from None
 
 
+#: The text index while the build writes it, in the work directory (kg.store.text_index).
+SEARCH_INDEX = "search.sqlite"
+
+
 class _IndexDisagreementError(Exception):
     """The line scan of a file gave other entries than its full parse (kg.records.index_scan)."""
 
@@ -304,10 +309,17 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                 if loader is not None:
                     loader.wait()  # the loader died: its failure is the cause
                 raise
-            if validate is not None:
-                copy_of_store = loader.validation_copy if loader is not None else None
-                report.validation = timed_step(progress, "validating (SHACL as SPARQL)",
-                                           lambda: validate(nquads, copy_of_store))
+            # the text index is written by a child beside the validation (the second core)
+            indexer = _TextIndexer(nquads, work / SEARCH_INDEX)
+            try:
+                if validate is not None:
+                    copy_of_store = loader.validation_copy if loader is not None else None
+                    report.validation = timed_step(progress, "validating (SHACL as SPARQL)",
+                                               lambda: validate(nquads, copy_of_store))
+            except BaseException:
+                indexer.abandon()
+                raise
+            timed_step(progress, "waiting for the text index (SQLite FTS5)", indexer.wait)
             if loader is not None:
                 timed_step(progress, "waiting for the store", loader.wait)
         except BaseException:
@@ -323,6 +335,10 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         if loader is not None:
             loader.swap()
             report.files.append(out_dir / "store")
+        # beside the store it indexes, swapped right after it (kg.store.text_index)
+        search_index = index_path(out_dir / "store")
+        os.replace(work / SEARCH_INDEX, search_index)
+        report.files.append(search_index)
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -389,6 +405,34 @@ class _StoreLoader:
 
     def swap(self) -> None:
         swap_into_place(self.staging, self.store_dir)
+
+
+class _TextIndexer:
+    """The release's text index (kg.store.text_index), written by a forked child while the
+    parent validates: the scan of kg.nq is CPU-bound Python and would otherwise add to the
+    build's time. Forked before the validation opens any store in the parent."""
+
+    def __init__(self, nquads: Path, target: Path) -> None:
+        check_fts5()  # a clear message in the parent, before anything runs
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_write_text_index, args=(nquads, target), daemon=True)
+        self.process.start()
+
+    def wait(self) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise KgError(f"writing the text index failed (exit code {self.process.exitcode}); "
+                          "nothing was written (the previous build is intact)")
+
+    def abandon(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _write_text_index(nquads: Path, target: Path) -> None:
+    _die_with_parent()
+    write_index(nquads, target)
 
 
 def _stage(nquads: Path, staging: Path, union: Path, progress: bool, copy: Path | None) -> None:

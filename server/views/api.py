@@ -49,6 +49,7 @@ from server.http.formats import (
 from server.http.negotiation import choose
 from server.http.result_cache import lookup
 from server.views.openapi import openapi_document
+from server.views.search import openapi_paths as search_paths
 from server.workers.answers import answer_response
 from server.workers.limits import CUT_PARAMETER
 
@@ -97,6 +98,8 @@ def queries() -> Response:
 @blueprint.get("/api/openapi.json")
 def openapi() -> Response:
     document = openapi_document(catalogue(), example_call)
+    document["paths"].update(search_paths())
+    document["tags"].append({"name": "search", "description": "search by name / търсене по име"})
     return Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json")
 
 
