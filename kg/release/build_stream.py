@@ -59,6 +59,7 @@ from kg.records.index_scan import Entry, entries_of_records, fingerprint, scan_e
 from kg.records.model import LineSpan, Record
 from kg.records.schema import TYPES
 from kg.records.sources import load_record_file, load_sources
+from kg.release import aggregates
 from kg.release.parts import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.release.report import BuildReport
 from kg.release.store_load import new_staging_dir, stage_store, swap_into_place
@@ -107,9 +108,10 @@ def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
         raise
 
 
-def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None, str]:
+def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None, str, aggregates.Facts]:
     """Pass 2 in a worker: map one file to ``part``; (records, triples, join edges, error, the
-    fingerprint of the file's index entries as this full parse gives them)."""
+    fingerprint of the file's index entries as this full parse gives them, the facts the
+    aggregates read)."""
     path, part = job
     try:  # a KgError goes back as its text: RecordError does not survive pickling
         records = load_record_file(path, _STATE["sources"])
@@ -119,18 +121,19 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
         entailments: Entailments | None = _STATE["entailments"]
         writer = EntailedLines(entailments)
         edges: list[tuple] = []
+        facts: aggregates.Facts = {}
         triples = 0
         buffer: list[str] = []
         sources = _STATE["sources"]
         for record in records:
             language = sources[record.source].language
-            triples += writer.add(record_triples(record, labels, language),
+            triples += writer.add(aggregates.collect(record_triples(record, labels, language), facts),
                                   iris.graph(record.source).n3(),
                                   buffer, edges)
         write_sorted_part(part, buffer)
     except KgError as error:
-        return 0, 0, [], str(error), ""
-    return len(records), triples, edges, None, fingerprint(entries_of_records(records))
+        return 0, 0, [], str(error), "", {}
+    return len(records), triples, edges, None, fingerprint(entries_of_records(records)), facts
 
 
 def _check_references(record: Record, types: dict[str, str]) -> None:
@@ -245,11 +248,12 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
     try:
         report = BuildReport(records=0)
         edges: list[tuple] = []
+        facts: aggregates.Facts = {}
         parts = [work / f"part-{number:06d}.nq" for number in range(len(files))]
         bar = _bar(progress, len(files), "mapping records")
         with _pool(workers) as pool:
             jobs = list(zip(files, parts, strict=True))
-            for (count, _triples, file_edges, error, digest), (path, _part) in zip(
+            for (count, _triples, file_edges, error, digest, file_facts), (path, _part) in zip(
                     _in_order(pool, _map_file, jobs), jobs, strict=True):
                 if error:
                     raise KgError(error)
@@ -257,6 +261,7 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                     raise _IndexDisagreementError(f"{path}: the line scan read other ids, types or labels")
                 report.records += count
                 edges.extend(file_edges)
+                aggregates.merge(facts, file_facts)
                 bar.update()
         bar.close()
         # The index of every record (ids, types, labels) served the mapping only: the parent
@@ -274,9 +279,17 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                           for triple in join_closure(entailments, edges) if keeps(triple))
         write_sorted_part(work / "part-vocabularies.nq", buffer)
         del edges, buffer
+        # The aggregates (decision 0021): computed from the facts the workers kept, written as
+        # one more part; nothing is entailed from them.
+        write_sorted_part(work / "part-aggregates.nq", timed_step(
+            progress, "computing the aggregates",
+            lambda: aggregates.aggregate_lines(facts, writer.text.quad)))
+        del facts
         gc.collect()
         nquads = work / "kg.nq"
-        vocabulary_graphs = frozenset(identifier.n3() for identifier in vocabularies)
+        # Neither the vocabularies nor the aggregates are stated in a source: left out of the index.
+        vocabulary_graphs = frozenset([*(identifier.n3() for identifier in vocabularies),
+                                       aggregates.AGGREGATES_GRAPH.n3()])
         copy = work / VALIDATION_COPY if validate is not None else None
         loader = _StoreLoader(work, out_dir / "store", progress, copy) if store else None
         try:
