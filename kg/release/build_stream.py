@@ -59,7 +59,7 @@ from kg.records.index_scan import Entry, entries_of_records, fingerprint, scan_e
 from kg.records.model import LineSpan, Record
 from kg.records.schema import TYPES
 from kg.records.sources import load_record_file, load_sources
-from kg.release import aggregates
+from kg.mapping import aggregates
 from kg.release.parts import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.release.report import BuildReport
 from kg.release.store_load import new_staging_dir, stage_store, swap_into_place

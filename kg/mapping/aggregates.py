@@ -12,7 +12,7 @@ municipality, district, NUTS region, start year), all of the structure
 * *counts*: the breakdown's value -> ``bgi:projectCount``, ``bgi:partnerCount`` (partner
   participations: distinct project and partner organisation pairs) and ``bgi:activityCount``.
 
-The streaming build collects, in its map workers, the few triples the aggregates need
+The streaming build (kg/release/build_stream.py) collects, in its map workers, the few triples the aggregates need
 (:func:`collect`, a tee on each record's triples: a project's amounts, participations and
 places may come from other files than the project) and the parent computes the observations in
 one pass over them (:func:`aggregate_lines`), written as one more sorted part: so they go
@@ -34,7 +34,7 @@ from rdflib.namespace import SKOS, XSD
 from kg.records import iris
 
 BGI, QB, SCHEMA = iris.BGI, iris.QB, iris.SCHEMA
-AGGREGATES_GRAPH = iris.graph("aggregates")
+AGGREGATES_GRAPH = iris.AGGREGATES_GRAPH
 STRUCTURE = BGI.aggregateStructure
 ROLE_BENEFICIARY = str(iris.concept("roles", "beneficiary"))
 ROLE_PARTNER = str(iris.concept("roles", "partner"))
