@@ -12,12 +12,13 @@ municipality, district, NUTS region, start year), all of the structure
 * *counts*: the breakdown's value -> ``bgi:projectCount``, ``bgi:partnerCount`` (partner
   participations: distinct project and partner organisation pairs) and ``bgi:activityCount``.
 
-The streaming build (kg/release/build_stream.py) collects, in its map workers, the few triples the aggregates need
-(:func:`collect`, a tee on each record's triples: a project's amounts, participations and
-places may come from other files than the project) and the parent computes the observations in
-one pass over them (:func:`aggregate_lines`), written as one more sorted part: so they go
-through the same merge, store, union and validation as every other graph. Nothing is entailed
-from them. Each aggregate equals a plain SPARQL query over the union graph
+The streaming build (kg/release/build_stream.py) collects, in its map workers, the few triples
+the aggregates need (:func:`collect`, a tee on each record's triples: a project's amounts,
+participations and places may come from other files than the project) and the parent computes
+the observations in one pass over them (:func:`aggregate_lines`), written as one more sorted
+part: so they go through the same merge, store, union and validation as every other graph.
+Nothing is entailed from them. The rdflib reference (kg/reason/owlrl_reference.py) computes
+them the same way from its mapped graphs. Each aggregate equals a plain SPARQL query over the union graph
 (tests/test_aggregates.py, on the bundled graph and on a synthetic one).
 """
 
