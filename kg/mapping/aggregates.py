@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, Literal, URIRef
@@ -245,7 +245,7 @@ def _observation_head(node: URIRef, breakdown: str, key: str) -> Iterator[tuple]
         yield node, dimension, _dimension_value(breakdown, key)
 
 
-def aggregate_lines(facts: Facts, quad: callable) -> list[str]:
+def aggregate_lines(facts: Facts, quad: Callable[[tuple, str], str]) -> list[str]:
     """The aggregates graph as N-Quads lines, ``quad(triple, graph_text)`` making each."""
     graph = AGGREGATES_GRAPH.n3()
     return [quad(triple, graph) for triple in aggregate_triples(facts)]

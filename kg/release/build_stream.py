@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -47,6 +48,7 @@ from tqdm import tqdm
 
 from kg.common.errors import KgError, RecordError
 from kg.common.steps import timed_step
+from kg.mapping import aggregates
 from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
@@ -59,7 +61,6 @@ from kg.records.index_scan import Entry, entries_of_records, fingerprint, scan_e
 from kg.records.model import LineSpan, Record
 from kg.records.schema import TYPES
 from kg.records.sources import load_record_file, load_sources
-from kg.mapping import aggregates
 from kg.release.parts import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.release.report import BuildReport
 from kg.release.store_load import new_staging_dir, stage_store, swap_into_place
@@ -283,7 +284,7 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         # one more part; nothing is entailed from them.
         write_sorted_part(work / "part-aggregates.nq", timed_step(
             progress, "computing the aggregates",
-            lambda: aggregates.aggregate_lines(facts, writer.text.quad)))
+            partial(aggregates.aggregate_lines, facts, writer.text.quad)))
         del facts
         gc.collect()
         nquads = work / "kg.nq"
