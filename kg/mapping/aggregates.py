@@ -215,8 +215,7 @@ def aggregate_triples(facts: Facts) -> Iterator[tuple]:
     amounts, counts = compute(facts)
     for breakdown, (_dimension, bg, en) in BREAKDOWNS.items():
         node = dataset(breakdown)
-        yield node, RDF.type, QB.DataSet
-        yield node, RDF.type, BGI.AggregateDataset
+        yield node, RDF.type, BGI.AggregateDataset  # a qb:DataSet (the ontology; not entailed here)
         yield node, QB.structure, STRUCTURE
         yield node, RDFS.label, Literal(f"Суми и брой {bg}", lang="bg")
         yield node, RDFS.label, Literal(f"Totals and counts {en}", lang="en")
@@ -237,8 +236,7 @@ def aggregate_triples(facts: Facts) -> Iterator[tuple]:
 
 
 def _observation_head(node: URIRef, breakdown: str, key: str) -> Iterator[tuple]:
-    yield node, RDF.type, QB.Observation
-    yield node, RDF.type, BGI.AggregateObservation
+    yield node, RDF.type, BGI.AggregateObservation  # a qb:Observation, as bgi:Observation is
     yield node, QB.dataSet, dataset(breakdown)
     dimension = BREAKDOWNS[breakdown][0]
     if dimension is not None:
