@@ -6,9 +6,9 @@ The data graph is the union of every graph of the input, plus
   class hierarchy, and the kind concepts say which class a kind gives), and
 * a small derived index, never published: ``?s bgis:describedInGraph ?g`` for every IRI that
   is the subject of a triple in the named graph ``?g`` (the ontology and code-list graphs
-  left out, and the derived aggregates of decision 0021), so that the rule "stated in at least one source graph" is plain SHACL on one
-  graph (see shapes/provenance.ttl). Input without named graphs has no index; the rule is
-  then skipped and the report says so.
+  left out, and the derived aggregates of decision 0021), so that the rule "stated in at
+  least one source graph" is plain SHACL on one graph (see shapes/provenance.ttl). Input
+  without named graphs has no index; the rule is then skipped and the report says so.
 
 :func:`data_graph` builds it in rdflib for pyshacl; the SPARQL engine builds the same graph in
 a store (:func:`kg.validate.data_store.prepare_data_graph`) from the names defined here.
