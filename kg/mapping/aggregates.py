@@ -187,10 +187,14 @@ def compute(facts: Facts) -> tuple[dict, dict]:
 
 
 def _decimal(number: Decimal) -> Literal:
+    """The canonical form with a decimal point ("1101870.0", "385593.6"): Turtle writers abbreviate
+    a decimal to its bare lexical form, which without a point would read back as an integer."""
     text = format(number, "f")
     if "." in text:
-        text = text.rstrip("0").rstrip(".") or "0"
-    return Literal(text, datatype=XSD.decimal)
+        text = text.rstrip("0")
+    else:
+        text += "."
+    return Literal(text + ("0" if text.endswith(".") else ""), datatype=XSD.decimal)
 
 
 def _integer(number: int) -> Literal:
