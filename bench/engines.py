@@ -146,6 +146,7 @@ def our_endpoint(build_dir: Path, timeout: float,
     started = time.monotonic()
     limits = ["--max-rows", "1000000", "--rate-limit", "0", "--client-concurrency", "0",
               "--client-workers", "0", "--cheap-lane-workers", "0",
+              "--cache-memory", "0",  # the engine, not the result cache (decision 0022)
               "--timeout", str(timeout), "--max-timeout", str(timeout), *options]
     name = " ".join(["(b) kg serve (our endpoint)", *options])
     with running_server(["--build", str(build_dir), *limits], timeout=120) as base:

@@ -69,7 +69,8 @@ def measure(build: Path, runs: int) -> list[dict]:
     queries = {"(baseline) ASK {}": "ASK {}"}
     queries.update({name: saved.text for name, saved in catalogue().items()})
     results = []
-    with running_server(["--build", str(build)]) as base_url:
+    # --cache-memory 0: the query's own time, not a repeat's cache hit (decision 0022)
+    with running_server(["--build", str(build), "--cache-memory", "0"]) as base_url:
         store = OxigraphStore.open_read_only(build / "store")
         address = urlsplit(base_url)
         connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)

@@ -97,7 +97,8 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
 
 def measure(build: Path, duration: int, connections: int) -> list[dict]:
     results = []
-    with running_server(["--build", str(build), "--rate-limit", "0"]) as base_url:
+    # --cache-memory 0: every request reaches a worker, as before the result cache (decision 0022)
+    with running_server(["--build", str(build), "--rate-limit", "0", "--cache-memory", "0"]) as base_url:
         pid = server_pid(int(base_url.rsplit(":", 1)[1]))
         for name in QUERIES:
             url = base_url + "/sparql?" + urlencode({"query": catalogue()[name].text})

@@ -28,16 +28,27 @@ def _cmd_check(args: argparse.Namespace) -> int:
     # deferred: the subcommand's own imports, when it runs (module docstring)
     from kg.records.citations import check_citations
     from kg.records.corpus import load_corpus
+    from kg.records.drafts import is_draft, review_checklist
 
     print(paths.describe_data_dir(Path(args.data)), file=sys.stderr)
     corpus = load_corpus(Path(args.data))
     print(f"{len(corpus.records)} records in {len(corpus.sources)} sources: structure and "
           "references OK")
-    notes = review_notes(corpus.records)
+    notes = review_notes([record for record in corpus.records if not is_draft(record)])
     for note in notes:
         print(note, file=sys.stderr)
     if notes:
         print(f"{len(notes)} values flagged for review (notes, not errors)", file=sys.stderr)
+    drafts = [record for record in corpus.records if is_draft(record)]
+    if drafts:
+        checklist = review_checklist(drafts)
+        print(f"{len(drafts)} draft records (curation: draft; left out of kg build unless "
+              f"--include-drafts), {len(checklist)} review items:")
+        for item in checklist:
+            print(f"  {item}")
+        for source in corpus.sources.values():
+            if source.review:
+                print(f"  data/sources.yaml: [ ] source {source.id}: {source.review}")
     if args.no_citations:
         print("citations not checked (--no-citations)", file=sys.stderr)
         return 0
@@ -72,8 +83,58 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(paths.describe_data_dir(Path(args.data)), file=sys.stderr)
     report = build(Path(args.data), Path(args.out), reason=not args.no_reason,
                    progress=not args.quiet, workers=args.workers,
-                   validate=not args.no_validate)
+                   validate=not args.no_validate, include_drafts=args.include_drafts)
     print(report.summary())
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    # deferred: the subcommand's own imports, when it runs (module docstring)
+    from kg.ingest.run import Context, diff_lines, draft_document, read_input, write_drafts
+    from kg.ingest.text import IngestInputError
+
+    if args.score:
+        # deferred: the scorer, only for --score
+        from kg.ingest.score import render, score_gold
+
+        gold = Path(args.score)
+        if not gold.is_file():
+            raise KgError(f"{gold}: no such gold file")
+        print(render(score_gold(gold)), end="")
+        if not args.files:
+            return 0
+    if not args.files:
+        raise KgError("name the announcements to draft (FILE…, or - for standard input)")
+    if args.out is None:
+        raise KgError("say where to write the drafts with --out DIR")
+    data_dir = Path(args.data)
+    context = Context.of_data(data_dir)
+    results, failed = [], 0
+    for name in args.files:
+        try:
+            result = draft_document(read_input(name), context)
+        except IngestInputError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        for note in result.notes:
+            print(f"{name}: note: {note}", file=sys.stderr)
+        results.append(result)
+    if failed:
+        print(f"{failed} of {len(args.files)} inputs could not be read; nothing was written",
+              file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    for path in write_drafts(results, out, force=args.force, data_dir=data_dir):
+        print(f"wrote {path}")
+    for result in results:
+        flagged = sum(1 for record in result.records
+                      if record.get("to_review") or any(isinstance(value, dict) and "review" in value
+                                                         for value in record.values()))
+        print(f"{result.source_id}: {len(result.records)} draft records, {flagged} with review "
+              "reasons (kg check lists them)")
+        if args.diff:
+            print("\n".join(diff_lines(result, data_dir)))
     return 0
 
 
@@ -135,11 +196,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                                client_concurrency=args.client_concurrency,
                                client_workers=args.client_workers,
                                cheap_lane_workers=args.cheap_lane_workers,
-                               worker_memory=args.worker_memory * limits.MIB)
+                               worker_memory=args.worker_memory * limits.MIB,
+                               cache_memory=args.cache_memory * limits.MIB)
     return serve(files=[Path(name) for name in args.files], store_kind=args.store,
                  build_dir=Path(args.build), host=args.host, port=args.port, threads=args.threads,
                  limits=serve_limits, trusted_proxy=args.trusted_proxy, processes=args.processes,
-                 public_url=args.public_url)
+                 public_url=args.public_url, allow_ingest=args.allow_ingest)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
@@ -229,7 +291,30 @@ def build_parser() -> argparse.ArgumentParser:
                        help="processes that read and map the record files (default: up to 2)")
     build.add_argument("--no-validate", action="store_true",
                        help="skip the SHACL step (then run `kg validate` before publishing)")
+    build.add_argument("--include-drafts", action="store_true",
+                       help="also build the draft records (curation: draft) that kg ingest wrote, "
+                       "into source graphs typed bgi:UnreviewedGraph")
     build.set_defaults(handler=_cmd_build)
+
+    ingest = commands.add_parser(
+        "ingest", help="draft cited records from grant announcements (plain text or HTML)",
+        description="Extract the facts of each announcement with their lines and write draft "
+        "records (curation: draft) for a curator to review: one records file per document, its "
+        "text and its draft source entry. Exit codes: 0 written; 2 an input that cannot be read "
+        "(binary, too large, not UTF-8 or cp1251, empty, unreadable) or a file that exists "
+        "without --force; nothing is written then.")
+    ingest.add_argument("files", nargs="*", metavar="FILE", help="announcements (- for standard input)")
+    ingest.add_argument("--out", default=None, help="directory for the drafts (data/records to add "
+                        "them to the data at once)")
+    ingest.add_argument("--data", default=str(paths.data_dir()),
+                        help="the data/ directory whose organisations, programmes, procedures and "
+                        "places are matched")
+    ingest.add_argument("--force", action="store_true", help="replace files that exist")
+    ingest.add_argument("--diff", action="store_true",
+                        help="print the triples each draft would add to the graph, by subject")
+    ingest.add_argument("--score", default=None, metavar="GOLD",
+                        help="print the extractor's recall against a gold.json (kg.ingest.score)")
+    ingest.set_defaults(handler=_cmd_ingest)
 
     synth = commands.add_parser("synth", help="write a synthetic data directory (for scale tests)")
     synth.add_argument("--contracts", type=int, required=True, help="number of grant contracts")
@@ -327,12 +412,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--worker-memory", type=int, default=limits.WORKER_MEMORY_BYTES // limits.MIB,
                        metavar="MIB", help="memory cap of each query worker in MiB, 0 for none "
                             f"(default {limits.WORKER_MEMORY_BYTES // limits.MIB})")
+    serve.add_argument("--cache-memory", type=int, default=limits.RESULT_CACHE_BYTES // limits.MIB,
+                       metavar="MIB", help="memory for repeated queries' whole answers, per copy "
+                            "of the server, kept until the next publish; 0 for no cache "
+                            f"(default {limits.RESULT_CACHE_BYTES // limits.MIB})")
     serve.add_argument("--trusted-proxy", default=None, metavar="ADDRESS",
                        help="the reverse proxy's address: its X-Forwarded-For names the client")
     serve.add_argument("--public-url", default=os.environ.get("KG_PUBLIC_URL") or None, metavar="URL",
                        help="the URL clients reach this server at (behind a proxy: its public "
                             "address), the base of the service description's and VoID's links "
                             "(default $KG_PUBLIC_URL, else http://HOST:PORT/ of --host/--port)")
+    serve.add_argument("--allow-ingest", action="store_true",
+                       default=os.environ.get("KG_ALLOW_INGEST", "").lower() in ("1", "true", "yes"),
+                       help="turn on POST /api/ingest, which drafts records from an announcement's "
+                            "text and stores nothing (default off, or $KG_ALLOW_INGEST=1)")
     serve.set_defaults(handler=_cmd_serve)
 
     publish = commands.add_parser("publish", help="validate build/kg.nq and make it the generation "
@@ -370,8 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the SPARQL endpoint (default $KG_SPARQL_ENDPOINT or <base>sparql)")
     export.set_defaults(handler=_cmd_export)
 
-    assets = commands.add_parser("assets", help="install the query page's YASGUI from the npm "
-                                 "registry into server/static/yasgui")
+    assets = commands.add_parser("assets", help="install the pages' YASGUI and Chart.js from the npm "
+                                 "registry into server/static/yasgui and server/static/chartjs")
     assets.add_argument("--npm", default="npm", help="the npm executable (default: npm on PATH)")
     assets.set_defaults(handler=_cmd_assets)
     return parser

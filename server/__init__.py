@@ -39,6 +39,8 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     from kg.store.opening import open_store
     from server.http.errors import error_response
     from server.http.formats import DUMPS, media_type_of
+    from server.http.result_cache import CACHE_HEADER
+    from server.http.result_cache import status as result_cache_status
     from server.workers.guarded_store import guard
     from server.workers.limits import TRUNCATION_HEADER, QueryLimits
 
@@ -73,7 +75,7 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "OPTIONS"],
          allow_headers=["Content-Type", "Accept", "Prefer"],
          expose_headers=["Content-Type", "Vary", "Retry-After", TRUNCATION_HEADER,
-                         "KG-Result-Streamed", "Preference-Applied"])
+                         "KG-Result-Streamed", "Preference-Applied", CACHE_HEADER, "ETag"])
     Compress(app)
 
     # deferred: the views, once the guard has started the query workers: they load while a
@@ -81,10 +83,12 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     from server.http.cut_answers import install as install_cut_answers
     from server.http.query_errors import install as install_query_errors
     from server.http.request_limits import install as install_limits
+    from server.http.result_cache import install as install_result_cache
     from server.views.api import blueprint as api
     from server.views.linked_data import blueprint as linked_data
     from server.views.publishing import blueprint as publishing
     from server.views.query_page import blueprint as query_page
+    from server.views.search import blueprint as search
     from server.views.service_description import void_response
     from server.views.sparql import blueprint as sparql
 
@@ -93,16 +97,19 @@ def create_app(store: OxigraphStore | RdflibStore | RemoteStore | None = None, b
     app.register_blueprint(query_page)
     app.register_blueprint(api)
     app.register_blueprint(publishing)
+    app.register_blueprint(search)
     install_limits(app)
     install_query_errors(app)
     install_cut_answers(app)
+    install_result_cache(app)
 
     @app.get("/healthz")
     def healthz() -> Response:
         store = app.config["KG_STORE"]
         # "process": which copy answered, under `kg serve --processes N` (server/process/prefork.py).
         status = {"status": "ok", "process": os.getpid(),
-                  **(store.status() if hasattr(store, "status") else {})}
+                  **(store.status() if hasattr(store, "status") else {}),
+                  "result_cache": result_cache_status(app)}
         return Response(json.dumps(status, ensure_ascii=False, default=str), mimetype="application/json")
 
     @app.get("/.well-known/void")

@@ -1,10 +1,12 @@
-"""``kg assets``: the query page's browser assets (YASGUI) from the npm registry.
+"""``kg assets``: the pages' browser assets (YASGUI, Chart.js) from the npm registry.
 
-The repository pins ``@zazuko/yasgui`` in package.json and package-lock.json; nothing built is
-committed and nothing is loaded from a CDN. This runs ``npm ci`` (``npm install`` when there is
-no lock file) with ``--ignore-scripts`` and copies the package's built files into
-``server/static/yasgui`` (git-ignored), where the page at ``/`` finds them. Without them the
-page is a plain form.
+The repository pins ``@zazuko/yasgui`` and ``chart.js`` exactly in package.json and
+package-lock.json; nothing built is committed and nothing is loaded from a CDN. This runs
+``npm ci`` (``npm install`` when there is no lock file) with ``--ignore-scripts`` and copies each
+package's built files into its directory of ``server/static`` (git-ignored): YASGUI into
+``yasgui/``, where the page at ``/`` finds it (without it the page is a plain form), and Chart.js
+into ``chartjs/``, which draws the query page's chart view and the budget charts of the Linked
+Data pages (without it those pages show the numbers as tables only).
 
 Where npm runs: in the clone (the directory holding our package.json: the repository of this
 code, else the current directory), so node_modules/ stays beside package.json; from an installed
@@ -34,6 +36,10 @@ YASGUI = "@zazuko/yasgui"
 # what the page needs from node_modules/@zazuko/yasgui/build (the map only helps a debugger)
 BUILT_FILES = ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
 NPM_FLAGS = ("--no-audit", "--no-fund", "--ignore-scripts")
+CHART_JS = "chart.js"
+# what the charts need from node_modules/chart.js/dist: the UMD build (window.Chart), no map
+CHART_FILES = ("chart.umd.min.js",)
+CHART_DIRECTORY = "chartjs"  # server/static/chartjs
 
 
 def _is_ours(directory: Path) -> bool:
@@ -110,15 +116,16 @@ def npm_command(workdir: Path, npm: str = "npm") -> list[str]:
     return [executable, verb, *NPM_FLAGS]
 
 
-def _copy_build(build: Path, target: Path, version: str) -> None:
+def _copy_build(build: Path, target: Path, version: str, files: tuple[str, ...] = BUILT_FILES,
+                package: str = YASGUI) -> None:
     """Replace ``target`` with the built files, via a sibling staging directory."""
     staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        for name in BUILT_FILES:
+        for name in files:
             shutil.copy2(build / name, staging / name)
-        (staging / "VERSION").write_text(f"{YASGUI} {version}\n", encoding="utf-8")
+        (staging / "VERSION").write_text(f"{package} {version}\n", encoding="utf-8")
         shutil.rmtree(target, ignore_errors=True)
         staging.rename(target)
     finally:
@@ -126,7 +133,8 @@ def _copy_build(build: Path, target: Path, version: str) -> None:
 
 
 def install_assets(npm: str = "npm", targets: list[Path] | None = None, quiet: bool = False) -> list[Path]:
-    """Run npm and copy YASGUI's built files into each target; returns the filled directories."""
+    """Run npm and copy YASGUI's built files into each target (and Chart.js's beside it, in
+    chartjs/); returns the filled yasgui directories."""
     workdir = npm_dir()
     command = npm_command(workdir, npm)
     if not quiet:
@@ -137,17 +145,23 @@ def install_assets(npm: str = "npm", targets: list[Path] | None = None, quiet: b
     if result.returncode != 0:
         raise KgError(f"{workdir}: `npm {command[1]}` failed with exit code {result.returncode}"
                       + (f":\n{result.stdout[-2000:]}" if quiet and result.stdout else ""))
-    package = workdir / "node_modules" / YASGUI
-    build = package / "build"
-    missing = [name for name in BUILT_FILES if not (build / name).is_file()]
-    if missing:
-        raise KgError(f"{build}: {', '.join(missing)} missing after npm {command[1]}")
-    version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+    # (package, its directory of built files, the files, the directory beside yasgui/ they go in)
+    packages = ((YASGUI, "build", BUILT_FILES, None), (CHART_JS, "dist", CHART_FILES, CHART_DIRECTORY))
+    versions: dict[str, str] = {}
+    for name, built, files, _ in packages:
+        package = workdir / "node_modules" / name
+        missing = [file for file in files if not (package / built / file).is_file()]
+        if missing:
+            raise KgError(f"{package / built}: {', '.join(missing)} missing after npm {command[1]}")
+        versions[name] = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     filled: list[Path] = []
     failures: list[str] = []
     for target in target_dirs() if targets is None else targets:
         try:
-            _copy_build(build, target, version)
+            for name, built, files, directory in packages:
+                _copy_build(workdir / "node_modules" / name / built,
+                            target.with_name(directory) if directory else target,
+                            versions[name], files, name)
             filled.append(target)
         except OSError as error:
             failures.append(f"{target}: {error.strerror or error}")
@@ -158,5 +172,5 @@ def install_assets(npm: str = "npm", targets: list[Path] | None = None, quiet: b
                       + (": " + "; ".join(failures) if failures else " (no server/static found)"))
     if not quiet:
         for target in filled:
-            print(f"{YASGUI} {version} -> {target}")
+            print(f"{YASGUI} {versions[YASGUI]}, {CHART_JS} {versions[CHART_JS]} -> {target.parent}")
     return filled

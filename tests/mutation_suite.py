@@ -176,10 +176,10 @@ MUTATIONS: list[Mutation] = [
         ],
     ),
     Mutation(
-        "06-contract-number-missing", "grants-kyustendil",
-        "A grant contract without its ИСУН number.",
+        "06-contract-two-numbers", "grants-kyustendil",
+        "A grant contract with two ИСУН numbers (a contract a text reports without one has none).",
         VIOLATION, "bgis:ContractNumber", "<id/contract/BG05M9OP001-2.018-0031-C01>",
-        remove=['<id/contract/BG05M9OP001-2.018-0031-C01> dcterms:identifier "BG05M9OP001-2.018-0031-C01"'],
+        add=['<id/contract/BG05M9OP001-2.018-0031-C01> dcterms:identifier "BG05M9OP001-2.018-0031-C02"'],
     ),
     Mutation(
         "07-operational-programme-without-cci", "grants-kyustendil",
@@ -849,6 +849,8 @@ MUTATIONS: list[Mutation] = [
         remove=[
             '<id/project/BG05M9OP001-2.056-0025/activity/1> rdfs:label "Активиране на неактивни лица и '
             'трудова медиация"@bg',
+            '<id/project/BG05M9OP001-2.056-0025/activity/1> rdfs:label '
+            '"Activation of inactive persons and job mediation"@en',
         ],
     ),
     Mutation(
@@ -1051,10 +1053,10 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         "c11-inferred-associated-partner", "grants-kyustendil",
-        "A participation whose role is inferred but is neither beneficiary nor partner.",
+        "A participation whose role is inferred but is neither beneficiary, partner nor participant.",
         VIOLATION, "bgis:Participation-inferredRole", DRINOV + "/opnoir>",
         remove=[DRINOV + "/opnoir> bgi:role <id/concept/roles/partner>"],
-        add=[DRINOV + "/opnoir> bgi:role <id/concept/roles/participant>",
+        add=[DRINOV + "/opnoir> bgi:role <id/concept/roles/associated-partner>",
              DRINOV + "/opnoir> bgi:roleBasis <id/concept/role-bases/inferred-from-title>"],
     ),
     Mutation(

@@ -300,6 +300,8 @@ def _example_url(base: str, path: str, operation: dict, openapi: dict) -> str:
 def test_every_operation_answers_200_when_called_as_its_example_says(base_url, openapi):
     schemas = {"components": openapi["components"]}
     for path, item in openapi["paths"].items():
+        if "get" not in item:
+            continue  # POST /api/ingest: off by default (tests/test_ingest_api.py)
         operation = item["get"]
         url = _example_url(base_url, path, operation, openapi)
         status, content_type, body = fetch(url)

@@ -39,9 +39,12 @@ DOCUMENTED = {
     "requests in flight per client": [limits.CLIENT_CONCURRENCY, limits.RESERVED_THREADS],
     "`/sparql` requests in flight, all clients together": [limits.QUERY_CONCURRENCY,
                                                             limits.RESERVED_THREADS],
+    "memory of the result cache": [limits.RESULT_CACHE_BYTES],
     "CLI input file": [limits.MAX_INPUT_BYTES],
     "CLI input triples": [limits.MAX_INPUT_TRIPLES],
     "`kg validate` / `kg publish` time": [limits.VALIDATION_TIMEOUT_SECONDS],
+    "search text `q`": [limits.SEARCH_MAX_CHARACTERS, limits.SEARCH_MAX_WORDS],
+    "search hits `limit`": [limits.SEARCH_MAX_HITS],
 }
 UNITS = {"KiB": limits.KIB, "MiB": limits.MIB}
 #: A number as the documentation writes it: "100 000" (spaces between thousands), "1 MiB".
@@ -110,6 +113,7 @@ def _subcommand(name: str):
     ("serve", "client_workers", limits.CLIENT_QUERY_WORKERS),
     ("serve", "cheap_lane_workers", limits.LIGHT_LANE_WORKERS),
     ("serve", "worker_memory", limits.WORKER_MEMORY_BYTES // limits.MIB),
+    ("serve", "cache_memory", limits.RESULT_CACHE_BYTES // limits.MIB),
     ("serve", "threads", limits.SERVER_THREADS),
     ("serve", "processes", limits.SERVER_PROCESSES),
     ("validate", "timeout", limits.VALIDATION_TIMEOUT_SECONDS),

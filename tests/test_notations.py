@@ -279,4 +279,21 @@ def test_kg_check_lists_review_flags_as_notes_with_file_and_line(notations, caps
     err = capsys.readouterr().err
     assert "zz-notations.yaml:" in err
     assert "value: note: review: malformed figure" in err
-    assert "2 values flagged for review" in err
+    assert len([line for line in err.splitlines()
+                if "zz-notations.yaml:" in line and ": note: review: " in line]) == 2
+    assert "values flagged for review (notes, not errors)" in err  # a count, whatever else data/ flags
+
+
+def test_running_the_owlrl_reference_leaves_rdflibs_literal_readers_as_they_were():
+    """owlrl swaps rdflib's lexical-to-value table for the whole process; its gMonthDay reader
+    refuses ``--01-23``, which made every later validation in the process reject a day written
+    without a year. The reference oracle puts the table back."""
+    from rdflib import Graph
+    from rdflib.term import _toPythonMapping
+
+    from kg.reason.owlrl_reference import inferred_graph
+
+    before = dict(_toPythonMapping)
+    inferred_graph([Graph()])
+    assert dict(_toPythonMapping) == before
+    assert not Literal("--01-23", datatype=XSD.gMonthDay).ill_typed

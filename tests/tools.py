@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from server.assets import BUILT_FILES
+from server.assets import BUILT_FILES, CHART_DIRECTORY, CHART_FILES
 
 REPO = Path(__file__).resolve().parent.parent
 STRICT_VARIABLE = "KG_TEST_ALL"
@@ -88,6 +88,12 @@ def _yasgui() -> Path | None:
     return static if all((static / name).is_file() for name in BUILT_FILES) else None
 
 
+def _chartjs() -> Path | None:
+    """Chart.js in this clone's server/static (``kg assets``), which the served charts load."""
+    static = REPO / "server" / "static" / CHART_DIRECTORY
+    return static if all((static / name).is_file() for name in CHART_FILES) else None
+
+
 REQUIREMENTS: dict[str, Requirement] = {
     "chromium": Requirement("chromium and chromedriver", "apt-get install chromium chromium-driver",
                             _chromium),
@@ -97,6 +103,7 @@ REQUIREMENTS: dict[str, Requirement] = {
     "wrk": Requirement("wrk", "apt-get install wrk", _on_path("wrk")),
     "peers": Requirement("the peer venv", "python bench/peers.py", _peers),
     "yasgui": Requirement("the query page assets", "kg assets", _yasgui),
+    "chartjs": Requirement("Chart.js for the charts", "kg assets", _chartjs),
     "oxigraph": Requirement("the Oxigraph server binary", 'python -m pip install ".[test]"',
                             _on_path("oxigraph")),
 }

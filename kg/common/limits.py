@@ -42,6 +42,10 @@ LIGHT_LANE_WORKERS = 1
 #: a query that needs more is stopped with a 503 and its worker replaced. Two workers at the
 #: cap still leave most of a 24 GB machine to the server, the page cache and the build.
 WORKER_MEMORY_BYTES = 2 * 1024 * MIB
+#: Bytes of whole answers each copy of the server keeps for repeated queries, until the next
+#: publish (``kg serve --cache-memory``, MiB there; 0: no cache). A quarter of it is the
+#: largest entry; 16 such answers at the read-ahead's 16 MiB fit (docs/decisions/0022).
+RESULT_CACHE_BYTES = 256 * MIB
 #: ``Retry-After`` (seconds) on the 503 of a query stopped at its time limit.
 RETRY_AFTER_TIMEOUT_SECONDS = 5
 
@@ -110,3 +114,12 @@ VALIDATION_TIMEOUT_SECONDS = 300.0
 REMOTE_QUERY_TIMEOUT_SECONDS = 60.0
 #: Seconds to wait for each request of ``kg publish --to`` (a whole graph is uploaded at once).
 REMOTE_PUBLISH_TIMEOUT_SECONDS = 600.0
+
+# -- Search (/api/search, kg/store/text_index.py) ----------------------------------------------
+
+#: Characters of a search's text ``q``.
+SEARCH_MAX_CHARACTERS = 200
+#: Words of a search's text.
+SEARCH_MAX_WORDS = 12
+#: Hits one search may ask for (``limit``).
+SEARCH_MAX_HITS = 100

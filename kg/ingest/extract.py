@@ -357,8 +357,8 @@ def _money(line: str, number: int, facts: list[Fact], taken: list[tuple[int, int
     for match in _MONEY_BEFORE.finditer(line):
         if not any(s < match.end() and match.start() < e for s, e, *_ in found):
             found.append((match.start(), match.end(), match["num"], _CURRENCY[match["cur"]]))
-    if (match := _MONEY_LABEL.match(line)) and not found:
-        found.append((match.start("num"), match.end("num"), match["num"], None))
+    if (label_match := _MONEY_LABEL.match(line)) and not found:
+        found.append((label_match.start("num"), label_match.end("num"), label_match["num"], None))
     for start, end, num, currency in sorted(found):
         if any(s < end and start < e for s, e in taken):
             continue
@@ -369,9 +369,9 @@ def _money(line: str, number: int, facts: list[Fact], taken: list[tuple[int, int
             value = None
             flags.append(f"amount not read: {error}")
         component, label = _component(line, start, end)
-        if match and currency is None:
-            label = match["label"]
-            component = _component(line, match.end("label"), match.end("label"))[0] or component
+        if label_match and currency is None:
+            label = label_match["label"]
+            component = _component(line, label_match.end("label"), label_match.end("label"))[0] or component
             flags.append("no currency stated")
         facts.append(Fact("amount", line[start:end].strip(), number,
                           None if value is None else str(value), label=label,
@@ -681,8 +681,8 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
         if not line.strip():
             continue
         if listing is not None:
-            if found := _list_item(line):
-                text, item = found
+            if listed := _list_item(line):
+                text, item = listed
                 fact = _org_fact("partner", item if "close" in item.groupdict() else None,
                                  text, number, line, is_last)
                 fact.attrs["role"] = listing["role"]
@@ -748,8 +748,8 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                 name = found["o"]
                 beneficiaries.append(Fact("beneficiary", name, number, " ".join(name.split()),
                                           basis=basis, attrs=_org_attrs(name)))
-        if found := _EN_BENEFICIARY.search(line):
-            beneficiaries.append(Fact("beneficiary", found["name"], number, found["name"],
+        if en_found := _EN_BENEFICIARY.search(line):
+            beneficiaries.append(Fact("beneficiary", en_found["name"], number, en_found["name"],
                                       basis="named the beneficiary", attrs={"org_kind": "municipality"}))
         # an organisation presenting or starting its new project (implied, doubtful)
         for found in _PRESENTS_PROJECT.finditer(line):
@@ -772,8 +772,8 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
                 fact.attrs["role"] = role
                 partners.append(fact)
             if key.group(0).rstrip().endswith(":") and not _orgs_in(segment):
-                for item in _unquoted_items(segment):
-                    fact = _org_fact("partner", None, item, number, line, is_last)
+                for unquoted in _unquoted_items(segment):
+                    fact = _org_fact("partner", None, unquoted, number, line, is_last)
                     fact.attrs["role"] = role
                     partners.append(fact)
         for found in _PARTNER_OF.finditer(line):
@@ -810,10 +810,11 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
         # English register records
         for found in _EN_PARTNERS.finditer(line):
             offset = found.start("list")
-            for part in re.finditer(r"[A-Z][\w-]*", found["list"]):
-                name = part.group(0)
-                partners.append(Fact("partner", line[offset + part.start():offset + part.end()], number,
-                                     name, attrs={"role": "partner", "org_kind": "municipality"}))
+            for name_match in re.finditer(r"[A-Z][\w-]*", found["list"]):
+                name = name_match.group(0)
+                as_written = line[offset + name_match.start():offset + name_match.end()]
+                partners.append(Fact("partner", as_written, number, name,
+                                     attrs={"role": "partner", "org_kind": "municipality"}))
         for found in _EN_DONOR_PARTNER.finditer(line):
             fact = Fact("partner", found["name"], number, found["name"],
                         attrs={"role": "partner", "country": found["country"], "org_kind": None})
@@ -825,10 +826,10 @@ def _parties(lines: list[str], facts: list[Fact]) -> None:
     names = {fact.value for fact in beneficiaries}
     seen: set[tuple[int, str]] = set()
     for fact in partners:
-        key = (fact.line, fact.as_written)
-        if fact.value in names or key in seen:
+        seen_key = (fact.line, fact.as_written)
+        if fact.value in names or seen_key in seen:
             continue
-        seen.add(key)
+        seen.add(seen_key)
         facts.append(fact)
     seen = set()
     for fact in beneficiaries:
@@ -868,10 +869,10 @@ def _titles(lines: list[str], facts: list[Fact]) -> None:
                         found.append((match, "title after 'проект' at the end of the line before"))
         for match in _TITLE_AFTER_ID.finditer(line):
             found.append((match, "title following an identifier"))
-        if index == first_text and (match := _HEADING_TITLE.match(line)):
-            found.append((match, "quoted heading of the page"))
-        if match := _EN_TITLE.match(line):
-            found.append((match, None))
+        if index == first_text and (heading_match := _HEADING_TITLE.match(line)):
+            found.append((heading_match, "quoted heading of the page"))
+        if en_match := _EN_TITLE.match(line):
+            found.append((en_match, None))
         for match, basis in found:
             title = match["title"].strip()
             if _SENTENCE_END.search(title) or len(title) < 3:
@@ -1094,16 +1095,16 @@ def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
         for match in _ACTIVITY.finditer(line):
             title = match["t"].strip().rstrip(",").rstrip()
             flags = []
-            attrs = {"number": int(match["n"])}
+            activity_attrs: dict[str, Any] = {"number": int(match["n"])}
             if match.end() >= len(line.rstrip()) and not re.search(r"[.;]\s*$", line) and \
                     not _next_is_item(lines, index):
                 if rest := _continuation(lines, index):
-                    title = _joined(number, match["t"].strip(), rest, attrs)
+                    title = _joined(number, match["t"].strip(), rest, activity_attrs)
                     flags.append(f"activity joined from {len(rest) + 1} wrapped lines: check the value")
                 else:
                     flags.append("activity may continue on the next line")
             facts.append(Fact("activity", match.group(0).strip().rstrip(",").rstrip(), number, title,
-                              flags=flags, attrs=attrs))
+                              flags=flags, attrs=activity_attrs))
         for match in _AMENDMENT.finditer(line):
             attrs: dict[str, Any] = {"amendment_kind": "annex" if match["what"].lower() == "анекс"
                                      else "additional agreement"}
@@ -1126,8 +1127,8 @@ def _rest(lines: list[str], facts: list[Fact], council: bool) -> None:
                               label={"ЗА": "for", "ПРОТИВ": "against"}.get(match["what"], "abstained")))
         if "ПРЕДСЕДАТЕЛ" in line.upper():
             chair_after = number
-        if chair_after and number - chair_after <= 4 and (match := _CHAIR.match(line)):
-            facts.append(Fact("chair", match["n"], number, match["n"]))
+        if chair_after and number - chair_after <= 4 and (chair := _CHAIR.match(line)):
+            facts.append(Fact("chair", chair["n"], number, chair["n"]))
             chair_after = None
 
 

@@ -16,21 +16,28 @@ from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
 from kg.records import iris
 from kg.records.corpus import Corpus
+from kg.records.drafts import is_draft, published
 from kg.records.model import Record
 
 Triple = tuple[URIRef, URIRef, Node]
 
 
-def map_corpus(corpus: Corpus, on_record: Callable[[Record], None] | None = None
-               ) -> dict[URIRef, Graph]:
-    """Every source graph of the corpus, keyed by graph IRI (sources with no records included)."""
+def map_corpus(corpus: Corpus, on_record: Callable[[Record], None] | None = None,
+               include_drafts: bool = False) -> dict[URIRef, Graph]:
+    """Every source graph of the corpus, keyed by graph IRI (sources with no records included).
+
+    Draft records are left out unless ``include_drafts`` (the rule of the streaming build,
+    :mod:`kg.records.drafts`); the graphs of the sources whose drafts are included are typed
+    ``bgi:UnreviewedGraph``."""
+    records = published(corpus.records, include_drafts)
+    unreviewed = {record.source for record in records if is_draft(record)}
     graphs: dict[URIRef, Graph] = {}
     for source in corpus.sources.values():
         identifier = iris.graph(source.id)
         graphs[identifier] = Graph(identifier=identifier)
-        _add_all(graphs[identifier], describe_source(source))
-    labels = LabelIndex.of(corpus)
-    for record in corpus.records:
+        _add_all(graphs[identifier], describe_source(source, unreviewed=source.id in unreviewed))
+    labels = LabelIndex.of(Corpus(corpus.sources, records, corpus.data_dir))
+    for record in records:
         language = corpus.sources[record.source].language
         _add_all(graphs[iris.graph(record.source)], record_triples(record, labels, language))
         if on_record:

@@ -19,15 +19,20 @@ LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/
 _DATE_TYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
 
 
-def describe_source(source: Source) -> Iterator[Triple]:
-    """The source document and its named graph, described with DCTERMS, PROV and SPDX."""
+def describe_source(source: Source, unreviewed: bool = False) -> Iterator[Triple]:
+    """The source document and its named graph, described with DCTERMS, PROV and SPDX.
+
+    ``unreviewed``: the graph holds draft records (``kg build --include-drafts``): it is typed
+    ``bgi:UnreviewedGraph`` and its labels say so."""
     document = iris.source_document(source.id)
     graph = iris.graph(source.id)
+    title_en = source.title_en or source.title
     yield document, RDF.type, iris.BGI.SourceDocument
     yield document, DCTERMS.title, Literal(source.title, lang="bg")
-    yield document, DCTERMS.title, Literal(source.title_en, lang="en")
     yield document, RDFS.label, Literal(source.title, lang="bg")
-    yield document, RDFS.label, Literal(source.title_en, lang="en")
+    if source.title_en:
+        yield document, DCTERMS.title, Literal(source.title_en, lang="en")
+        yield document, RDFS.label, Literal(source.title_en, lang="en")
     yield document, DCTERMS.identifier, Literal(source.id)
     yield document, iris.BGI.sourceKind, iris.concept("source-kinds", source.kind)
     language = EU_LANGUAGES.get(source.language)
@@ -54,8 +59,15 @@ def describe_source(source: Source) -> Iterator[Triple]:
     if source.note:
         yield document, SKOS.editorialNote, Literal(source.note, lang="en")
     yield graph, RDF.type, iris.BGI.SourceGraph
-    yield graph, RDFS.label, Literal(f"Граф на източника „{source.title}“", lang="bg")
-    yield graph, RDFS.label, Literal(f"Graph of the source “{source.title_en}”", lang="en")
+    if unreviewed:
+        yield graph, RDF.type, iris.BGI.UnreviewedGraph
+        yield graph, RDFS.label, Literal(f"Граф на източника „{source.title}“ (с непрегледани "
+                                         "чернови)", lang="bg")
+        yield graph, RDFS.label, Literal(f"Graph of the source “{title_en}” (with unreviewed "
+                                         "drafts)", lang="en")
+    else:
+        yield graph, RDFS.label, Literal(f"Граф на източника „{source.title}“", lang="bg")
+        yield graph, RDFS.label, Literal(f"Graph of the source “{title_en}”", lang="en")
     yield graph, DCTERMS.source, document
     yield graph, PROV.wasDerivedFrom, document
 

@@ -2,8 +2,9 @@
 
 ``kg publish`` validates ``build/kg.nq`` against the shapes, loads it into a new store directory
 ``build/stores/NNNN-<sha8>/`` beside the served one, writes its manifest (quad count, SHA-256 of
-the N-Quads, conformance) only once the store is complete, and then replaces the one-line
-pointer ``build/stores/CURRENT`` with ``os.replace`` (atomic on POSIX). A running ``kg serve``
+the N-Quads, conformance) only once the store and its text index (``NNNN-<sha8>.search.sqlite``
+beside it, kg.store.text_index) are complete, and then replaces the one-line pointer
+``build/stores/CURRENT`` with ``os.replace`` (atomic on POSIX). A running ``kg serve``
 notices the new pointer (a poll every second, or at once on SIGHUP), checks the manifest and
 opens the new store in fresh workers; only then does it switch (server/workers/guarded_store.py).
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from kg.common.errors import KgError
 from kg.common.limits import VALIDATION_TIMEOUT_SECONDS
 from kg.release.store_load import write_store
+from kg.store.text_index import index_path, write_index
 from kg.validate.engines import validate_files
 
 STORES = "stores"
@@ -56,9 +58,12 @@ def load_generation(nquads: Path, build_dir: Path, conforms: bool, violations: i
     staging = stores / f".{name}.loading"
     try:
         quads = write_store(nquads, staging)
+        # the generation's own text index, beside it, before the manifest makes it servable
+        write_index(nquads, index_path(stores / name))
         staging.rename(stores / name)
     except (SyntaxError, ValueError, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
+        index_path(stores / name).unlink(missing_ok=True)
         raise KgError(f"{nquads}: cannot load: {error}") from None
     manifest = Manifest(name, quads, digest, conforms, violations)
     _write_atomically(stores / (name + MANIFEST_SUFFIX), json.dumps(asdict(manifest), indent=2) + "\n")
@@ -117,6 +122,7 @@ def prune(build_dir: Path, keep: int = 2) -> list[str]:
     doomed = [name for name in names[:-keep] if name != current]
     for name in doomed:
         (stores / (name + MANIFEST_SUFFIX)).unlink(missing_ok=True)
+        index_path(stores / name).unlink(missing_ok=True)
         shutil.rmtree(stores / name, ignore_errors=True)
     return doomed
 

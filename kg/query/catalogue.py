@@ -7,6 +7,8 @@ pasting strings into the query text), so a parameter value cannot change the que
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -188,6 +190,15 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
 
 
 def load_query(path: Path) -> SavedQuery:
+    """The saved query in ``path``; read and parsed once per version of the file (its size and
+    modification time), since the API reads the catalogue on every call (parsing it all took
+    ~95 ms, more than the answer: docs/decisions/0022)."""
+    stat = path.stat()
+    return _parsed_query(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_query(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
     text = iris.rebased(path.read_text(encoding="utf-8"))  # written with the default base
     header = parse_header(text, path)
     parameters = []
@@ -214,4 +225,18 @@ def load_query(path: Path) -> SavedQuery:
 def catalogue(directory: Path | None = None) -> dict[str, SavedQuery]:
     """Every saved query by name, in name order."""
     folder = directory or paths.queries_dir()
-    return {path.stem: load_query(path) for path in sorted(folder.glob("*.rq"))}
+    versions = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".rq") and entry.is_file():
+                stat = entry.stat()
+                versions.append((entry.name, stat.st_mtime_ns, stat.st_size))
+    return dict(_catalogue(folder, tuple(sorted(versions))))  # a copy: the caller's to change
+
+
+@functools.lru_cache(maxsize=16)
+def _catalogue(folder: Path, versions: tuple[tuple[str, int, int], ...]
+               ) -> tuple[tuple[str, SavedQuery], ...]:
+    """The catalogue of ``folder`` as it is when its files are ``versions`` (name, mtime, size)."""
+    return tuple((Path(name).stem, _parsed_query(folder / name, mtime, size))
+                 for name, mtime, size in versions)

@@ -8,12 +8,14 @@ vocabularies themselves and owlrl's bookkeeping (reflexive owl:sameAs, owl:Thing
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import owlrl
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import _toPythonMapping
 
 from kg.mapping import aggregates, map_corpus
 from kg.mapping.vocabularies import load_vocabulary_graphs
@@ -23,6 +25,19 @@ from kg.records.corpus import load_corpus
 NOISE_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 
 
+@contextlib.contextmanager
+def _rdflib_conversions_kept() -> Iterator[None]:
+    """owlrl replaces rdflib's lexical-to-value table for the whole process and never puts it
+    back (its gMonthDay reader refuses ``--01-23``, so every later sh:datatype check in the
+    process saw a valid day without a year as ill-typed): restore the table as it was."""
+    saved = dict(_toPythonMapping)
+    try:
+        yield
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
+
+
 def inferred_graph(graphs: Iterable[Graph]) -> Graph:
     """Run OWL-RL over the union of ``graphs``; return only the new triples about data."""
     union = Graph()
@@ -30,8 +45,9 @@ def inferred_graph(graphs: Iterable[Graph]) -> Graph:
         for triple in graph:
             union.add(triple)
     asserted = set(union)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
-                           datatype_axioms=False).expand(union)
+    with _rdflib_conversions_kept():
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
+                               datatype_axioms=False).expand(union)
     inferred = Graph(identifier=iris.INFERRED_GRAPH)
     data_prefix = str(iris.ID)
     for subject, predicate, obj in union:

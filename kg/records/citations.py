@@ -50,14 +50,17 @@ class SeedText:
 
 def source_text_path(source: Source, seeds_dir: Path, data_dir: Path | None = None) -> Path:
     """Where a source's text file is: the seeds directory, the development set of
-    announcements beside it (``../shared/ingest-dev``), or the reference texts the project
-    ships (``data/reference``, beside ``data/records``)."""
+    announcements beside it (``../shared/ingest-dev``), the reference texts the project
+    ships (``data/reference``, beside ``data/records``) or a text ``kg ingest`` stored beside
+    its draft records (``data/records``)."""
     assert source.file is not None
     corpus = source.corpus or "seeds"
     if corpus == "ingest-dev":
         return seeds_dir.parent / "ingest-dev" / source.file
     if corpus == "reference":
         return (data_dir or default_data_dir()) / "reference" / source.file
+    if corpus == "records":  # a text kg ingest stored beside its draft records
+        return (data_dir or default_data_dir()) / "records" / source.file
     return seeds_dir / source.file
 
 

@@ -67,6 +67,9 @@ ROLES = ("beneficiary", "partner", "associated-partner", "participant")
 ROLE_BASES = ("stated", "inferred-from-title", "inferred-from-context")
 #: The strand of a partnership where the document scopes it (not a programme).
 PARTNERSHIP_STRANDS = ("transnational", "donor-state")
+#: Where a record stands in the curators' review: ``draft`` (written by ``kg ingest``, left out of
+#: the published graph until a curator marks it ``reviewed``) or ``reviewed``.
+CURATION_STATUSES = ("draft", "reviewed")
 PROJECT_STATUSES = ("approved", "contract-signed", "started", "in-progress", "completed",
                     "extended", "terminated")
 BUDGET_COMPONENTS = ("total", "grant", "self-financing", "paid", "direct", "indirect",
@@ -98,6 +101,7 @@ ENUM_SCHEMES: dict[str, str] = {
     "bgi:projectStatus": "project-statuses",
     "bgi:changeDirection": "change-directions",
     "bgi:deliveryApproach": "delivery-approaches",
+    "bgi:curationStatus": "curation-statuses",
     "skos:inScheme": "",  # Concept records name their (data-stated) scheme directly
 }
 

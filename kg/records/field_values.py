@@ -119,6 +119,11 @@ def read_value(spec: Field, value: Any, default: LineSpan) -> Any:
         return value
     if kind == "readings":
         return _read_readings(value)
+    if kind == "reasons":
+        items = value if isinstance(value, list) else [value]
+        if not items or not all(isinstance(item, str) and item.strip() for item in items):
+            raise ValueError("expected a list of review reasons (non-empty text)")
+        return [item.strip() for item in items]
     raise ValueError(f"unknown field kind {kind!r}")  # pragma: no cover - schema bug
 
 

@@ -36,9 +36,19 @@ def scan_entries(text: str) -> list[Entry] | None:
     entries: list[Entry] = []
     record: dict[str, str] | None = None
     value_just_read = False
+    cited_label: str | None = None  # a label field given as {raw: …, line: …, lang: …}, one key a line
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
+        if cited_label is not None and record is not None and line.startswith("    ") \
+                and not line.startswith("     "):
+            key, colon, value = line[4:].partition(":")
+            if not colon:
+                return None
+            if key == "raw":
+                record[cited_label] = value
+            continue
+        cited_label = None
         if value_just_read and line.startswith("   "):
             return None  # a plain scalar continued on the next line
         value_just_read = False
@@ -58,6 +68,10 @@ def scan_entries(text: str) -> list[Entry] | None:
             if key == "type" or key == "label_en" or key in _LABEL_FIELDS:
                 if key in record:
                     return None
+                if key in _LABEL_FIELDS and not value.strip():
+                    cited_label = key  # its raw: comes on an indented line
+                    record[key] = ""  # declined by _finish unless a raw: line follows
+                    continue
                 record[key] = value
                 value_just_read = True
         elif not line.startswith(" ") and not line.startswith("source:") and line != "records:":

@@ -97,7 +97,7 @@ class Source:
     id: str
     file: str | None
     title: str
-    title_en: str
+    title_en: str | None
     kind: str
     language: str
     sha256: str | None
@@ -109,3 +109,6 @@ class Source:
     corpus: str | None = None
     #: The address the text was captured from, where the source states one.
     url: str | None = None
+    #: Why the entry needs a curator's eye (a draft entry of ``kg ingest``: the English title
+    #: to give); with it, ``title_en`` may be left out until the curator writes it.
+    review: str | None = None

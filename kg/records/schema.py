@@ -27,6 +27,10 @@ Field kinds (what the YAML value is and how it is checked):
 ``en``/``bg``  a curator's English / Bulgarian text (not checked against the document).
 ``readings``   the readings of a disagreement: value, source, line, current.
 ``note``       a curator's note in English (why a reading was chosen, what a cell held).
+``reasons``    a list of review reasons in English (``to_review``: not published).
+
+Every record may say ``curation: draft`` (written by ``kg ingest``, not yet reviewed: left out of
+the published graph, :mod:`kg.records.drafts`) or ``curation: reviewed``.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from dataclasses import dataclass, field
 from kg.records.codelists import (
     APPROXIMATIONS,
     BUDGET_COMPONENTS,
+    CURATION_STATUSES,
     DATA_SCHEMES,
     ENUM_SCHEMES,
     KIND_CLASSES,
@@ -97,6 +102,12 @@ def F(name: str, kind: str, predicate: str | None = None, **options) -> Field:  
 COMMON_FIELDS: tuple[Field, ...] = (
     F("label_en", "en", "rdfs:label"),
     F("note", "note", "skos:editorialNote"),
+    # ``curation: draft`` marks a record kg ingest wrote and no curator has reviewed yet: kg build
+    # leaves it out unless --include-drafts. A curator marks it reviewed by editing this field.
+    F("curation", "enum", "bgi:curationStatus", values=CURATION_STATUSES),
+    # What a reviewer must look at in a record (a doubtful match with both candidates …): a list
+    # of reasons in English, kept out of the RDF; ``kg check`` lists them with file:line.
+    F("to_review", "reasons"),
 )
 
 TYPES: dict[str, RecordType] = {}

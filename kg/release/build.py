@@ -21,12 +21,13 @@ from kg.release.report import BuildReport
 
 
 def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False,
-          store: bool = True, validate: bool = True, workers: int | None = None) -> BuildReport:
+          store: bool = True, validate: bool = True, workers: int | None = None,
+          include_drafts: bool = False) -> BuildReport:
     """Build the release into ``out_dir`` (kg.nq, kg.trig and the pyoxigraph store), atomically.
 
     With ``validate`` (the default) the graph is checked against the shapes first, and a graph
     with violations is not published. A build first clears what a killed build left in
-    ``out_dir``.
+    ``out_dir``. Draft records (``curation: draft``) are left out unless ``include_drafts``.
     """
     with exclusive_build(out_dir) as removed:
         if removed and progress:
@@ -34,4 +35,4 @@ def build(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = F
                   file=sys.stderr, flush=True)
         check = partial(check_release_shapes, progress=progress) if validate else None
         return build_streaming(data_dir, out_dir, reason=reason, progress=progress, store=store,
-                               validate=check, workers=workers)
+                               validate=check, workers=workers, include_drafts=include_drafts)

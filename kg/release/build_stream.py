@@ -56,6 +56,7 @@ from kg.mapping.vocabularies import load_vocabulary_graphs
 from kg.reason.compiled import Entailments, join_closure, keeps
 from kg.reason.entailed_lines import EntailedLines
 from kg.records import iris
+from kg.records.drafts import DRAFT_MARK, is_draft, is_draft_value, published
 from kg.records.field_values import read_verbatim
 from kg.records.index_scan import Entry, entries_of_records, fingerprint, scan_entries
 from kg.records.model import LineSpan, Record
@@ -64,6 +65,7 @@ from kg.records.sources import load_record_file, load_sources
 from kg.release.parts import INDEX_FILE, UNION_FILE, sort_unique, write_sorted_part
 from kg.release.report import BuildReport
 from kg.release.store_load import new_staging_dir, stage_store, swap_into_place
+from kg.store.text_index import check_fts5, index_path, write_index
 from kg.validate.errors import ValidationFailedError
 from kg.validate.release_check import validate_release_report
 from kg.validate.report_output import as_text, summary_line
@@ -88,13 +90,16 @@ def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
     line; only where this quick read fails is the checked reader asked for its error now.
     """
     text = path.read_text(encoding="utf-8")
-    scanned = scan_entries(text) if _STATE.get("scan", True) else None
+    drafts_left_out = not _STATE.get("include_drafts") and DRAFT_MARK in text
+    scanned = scan_entries(text) if _STATE.get("scan", True) and not drafts_left_out else None
     if scanned is not None:
         return scanned, None, fingerprint(scanned)
     try:
         document = yaml.load(text, Loader=_FastLoader)
         entries = []
         for raw in document["records"]:
+            if drafts_left_out and is_draft_value(raw):
+                continue
             record_type = TYPES[raw["type"]]
             label = raw.get(record_type.label_field) if record_type.label_field else None
             bg = read_verbatim(label, LineSpan(1, 1)).text if label is not None else None
@@ -109,13 +114,16 @@ def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
         raise
 
 
-def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None, str, aggregates.Facts]:
+def _map_file(job: tuple[Path, Path]
+              ) -> tuple[int, int, list[tuple], str | None, str, set[str], aggregates.Facts]:
     """Pass 2 in a worker: map one file to ``part``; (records, triples, join edges, error, the
-    fingerprint of the file's index entries as this full parse gives them, the facts the
-    aggregates read)."""
+    fingerprint of the file's index entries as this full parse gives them, the sources of the
+    draft records it mapped, the facts the aggregates read). Drafts are left out unless the
+    build includes them."""
     path, part = job
     try:  # a KgError goes back as its text: RecordError does not survive pickling
-        records = load_record_file(path, _STATE["sources"])
+        records = published(load_record_file(path, _STATE["sources"]),
+                            _STATE.get("include_drafts", False))
         for record in records:
             _check_references(record, _STATE["types"])
         labels: LabelIndex = _STATE["labels"]
@@ -133,8 +141,9 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
                                   buffer, edges)
         write_sorted_part(part, buffer)
     except KgError as error:
-        return 0, 0, [], str(error), "", {}
-    return len(records), triples, edges, None, fingerprint(entries_of_records(records)), facts
+        return 0, 0, [], str(error), "", set(), {}
+    drafts = {record.source for record in records if is_draft(record)}
+    return len(records), triples, edges, None, fingerprint(entries_of_records(records)), drafts, facts
 
 
 def _check_references(record: Record, types: dict[str, str]) -> None:
@@ -187,6 +196,10 @@ def _in_order(pool: ProcessPoolExecutor, function: Callable, jobs: list) -> Iter
                       "mapping may be too large or malformed, or the machine out of memory") from None
 
 
+#: The text index while the build writes it, in the work directory (kg.store.text_index).
+SEARCH_INDEX = "search.sqlite"
+
+
 class _IndexDisagreementError(Exception):
     """The line scan of a file gave other entries than its full parse (kg.records.index_scan)."""
 
@@ -198,21 +211,27 @@ Validator = Callable[[Path, Callable[[], Path] | None], str]
 
 def build_streaming(data_dir: Path, out_dir: Path, reason: bool = True, progress: bool = False,
                     store: bool = True, validate: Validator | None = None,
-                    workers: int | None = None) -> BuildReport:
+                    workers: int | None = None, include_drafts: bool = False) -> BuildReport:
     """Build ``out_dir``/kg.nq, kg.trig and the store from ``data_dir`` without an rdflib Dataset.
+
+    Draft records (``curation: draft``, :mod:`kg.records.drafts`) are left out unless
+    ``include_drafts``; then the graphs of their sources are typed ``bgi:UnreviewedGraph``.
 
     Should the fast index (read off the lines) ever disagree with the full parse of a file,
     the build starts again with the index parsed from the YAML, and says so.
     """
     try:
-        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=True)
+        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=True,
+                      include_drafts=include_drafts)
     except _IndexDisagreementError as disagreement:
         print(f"{disagreement}: indexing again from the YAML", file=sys.stderr, flush=True)
-        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=False)
+        return _build(data_dir, out_dir, reason, progress, store, validate, workers, scan=False,
+                      include_drafts=include_drafts)
 
 
 def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: bool,
-           validate: Validator | None, workers: int | None, scan: bool) -> BuildReport:
+           validate: Validator | None, workers: int | None, scan: bool,
+           include_drafts: bool = False) -> BuildReport:
     workers = workers or min(2, os.cpu_count() or 1)
     sources = load_sources(data_dir / "sources.yaml")
     files = sorted((data_dir / "records").glob("*.yaml"))
@@ -222,7 +241,7 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         ontology = vocabularies[iris.ONTOLOGY_GRAPH] + vocabularies[iris.VOCABULARIES_GRAPH]
         entailments = Entailments(ontology)
     _STATE.clear()
-    _STATE.update(sources=sources, entailments=entailments, scan=scan)
+    _STATE.update(sources=sources, entailments=entailments, scan=scan, include_drafts=include_drafts)
     types: dict[str, str] = {}
     labels = LabelIndex({}, {})
     bar = _bar(progress, len(files), "indexing records")
@@ -250,17 +269,19 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         report = BuildReport(records=0)
         edges: list[tuple] = []
         facts: aggregates.Facts = {}
+        unreviewed: set[str] = set()
         parts = [work / f"part-{number:06d}.nq" for number in range(len(files))]
         bar = _bar(progress, len(files), "mapping records")
         with _pool(workers) as pool:
             jobs = list(zip(files, parts, strict=True))
-            for (count, _triples, file_edges, error, digest, file_facts), (path, _part) in zip(
+            for (count, _triples, file_edges, error, digest, drafts, file_facts), (path, _part) in zip(
                     _in_order(pool, _map_file, jobs), jobs, strict=True):
                 if error:
                     raise KgError(error)
                 if scan and digest != fingerprints[path]:
                     raise _IndexDisagreementError(f"{path}: the line scan read other ids, types or labels")
                 report.records += count
+                unreviewed |= drafts
                 edges.extend(file_edges)
                 aggregates.merge(facts, file_facts)
                 bar.update()
@@ -272,7 +293,8 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         writer = EntailedLines(entailments)
         buffer: list[str] = []
         for source in sources.values():
-            writer.add(describe_source(source), iris.graph(source.id).n3(), buffer, edges)
+            writer.add(describe_source(source, unreviewed=source.id in unreviewed),
+                       iris.graph(source.id).n3(), buffer, edges)
         for identifier, graph in vocabularies.items():
             writer.add(iter(graph), identifier.n3(), buffer, edges)
         if entailments is not None:
@@ -302,10 +324,17 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                 if loader is not None:
                     loader.wait()  # the loader died: its failure is the cause
                 raise
-            if validate is not None:
-                copy_of_store = loader.validation_copy if loader is not None else None
-                report.validation = timed_step(progress, "validating (SHACL as SPARQL)",
-                                           lambda: validate(nquads, copy_of_store))
+            # the text index is written by a child beside the validation (the second core)
+            indexer = _TextIndexer(nquads, work / SEARCH_INDEX)
+            try:
+                if validate is not None:
+                    copy_of_store = loader.validation_copy if loader is not None else None
+                    report.validation = timed_step(progress, "validating (SHACL as SPARQL)",
+                                               lambda: validate(nquads, copy_of_store))
+            except BaseException:
+                indexer.abandon()
+                raise
+            timed_step(progress, "waiting for the text index (SQLite FTS5)", indexer.wait)
             if loader is not None:
                 timed_step(progress, "waiting for the store", loader.wait)
         except BaseException:
@@ -321,6 +350,10 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
         if loader is not None:
             loader.swap()
             report.files.append(out_dir / "store")
+        # beside the store it indexes, swapped right after it (kg.store.text_index)
+        search_index = index_path(out_dir / "store")
+        os.replace(work / SEARCH_INDEX, search_index)
+        report.files.append(search_index)
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -387,6 +420,34 @@ class _StoreLoader:
 
     def swap(self) -> None:
         swap_into_place(self.staging, self.store_dir)
+
+
+class _TextIndexer:
+    """The release's text index (kg.store.text_index), written by a forked child while the
+    parent validates: the scan of kg.nq is CPU-bound Python and would otherwise add to the
+    build's time. Forked before the validation opens any store in the parent."""
+
+    def __init__(self, nquads: Path, target: Path) -> None:
+        check_fts5()  # a clear message in the parent, before anything runs
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_write_text_index, args=(nquads, target), daemon=True)
+        self.process.start()
+
+    def wait(self) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise KgError(f"writing the text index failed (exit code {self.process.exitcode}); "
+                          "nothing was written (the previous build is intact)")
+
+    def abandon(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _write_text_index(nquads: Path, target: Path) -> None:
+    _die_with_parent()
+    write_index(nquads, target)
 
 
 def _stage(nquads: Path, staging: Path, union: Path, progress: bool, copy: Path | None) -> None:

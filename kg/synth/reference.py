@@ -9,7 +9,6 @@ in the synthetic data they belong to a synthetic source without a text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 COPIED_TYPES = ("Fund", "FinancialMechanism", "Programme", "PriorityAxis", "Procedure", "Concept",
                 "TargetGroup")
-DROPPED_KEYS = ("note",)
-REFERENCE = re.compile(r"[a-z][a-z-]*/[^\s:]+")  # a record id, e.g. org/mig-isperih
+#: Notes, and references to records of types that are not copied (the organisations and
+#: strategies a real procedure or programme names: the synthetic data has its own actors).
+DROPPED_KEYS = ("note", "intermediate_body", "intermediate_bodies", "managing_authority", "strategy")
 
 
 @dataclass
@@ -69,26 +69,7 @@ def read_reference(data_dir: Path) -> Reference:
                 _pool(reference.action_texts, record.get("text"))
                 for indicator in record.get("indicators") or []:
                     _pool(reference.indicators, indicator)
-    _drop_dangling_references(reference.records, seen)
     return reference
-
-
-def _drop_dangling_references(records: list[dict[str, Any]], copied: set[str]) -> None:
-    """Leave out the references of copied records to records that are not copied (a managing
-    authority or intermediate body, a CLLD strategy): they would not resolve."""
-    for record in records:
-        for key in [key for key in record if key not in ("id", "type")]:
-            value = record[key]
-            items = value if isinstance(value, list) else [value]
-            if not items or not all(isinstance(item, str) and REFERENCE.fullmatch(item) for item in items):
-                continue
-            kept = [item for item in items if item in copied]
-            if len(kept) == len(items):
-                continue
-            if isinstance(value, list) and kept:
-                record[key] = kept
-            else:
-                del record[key]
 
 
 def _pool(pool: list[str], value: Any) -> None:

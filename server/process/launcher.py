@@ -44,6 +44,7 @@ from kg.common.limits import (
     QUERY_WORKERS,
     RATE_LIMIT_PER_SECOND,
     RESERVED_THREADS,
+    RESULT_CACHE_BYTES,
     WORKER_MEMORY_BYTES,
 )
 from server import public_base
@@ -67,6 +68,8 @@ class ServeLimits:
     client_workers: int = CLIENT_QUERY_WORKERS
     cheap_lane_workers: int = LIGHT_LANE_WORKERS
     worker_memory: int = WORKER_MEMORY_BYTES
+    #: Bytes of the result cache of each copy (server/http/result_cache.py); 0: none.
+    cache_memory: int = RESULT_CACHE_BYTES
 
     def thread_shares(self, threads: int) -> tuple[int, int]:
         """Requests in flight per client and ``/sparql`` requests in flight in all, for a
@@ -134,7 +137,7 @@ def _published_store(build_dir: Path):
 
 def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: int,
           threads: int, limits: ServeLimits | None = None, trusted_proxy: str | None = None,
-          processes: int = 1, public_url: str | None = None) -> int:
+          processes: int = 1, public_url: str | None = None, allow_ingest: bool = False) -> int:
     """Serve until stopped; with ``processes`` > 1, that many copies on one socket
     (server/process/prefork.py).
 
@@ -162,7 +165,7 @@ def serve(files: list[Path], store_kind: str, build_dir: Path, host: str, port: 
         print(f"no build in {build_dir}: building it from {paths.data_dir()} …", file=sys.stderr)
         print(build(paths.data_dir(), build_dir, progress=True).summary(), file=sys.stderr)
     options: dict[str, Any] = {"threads": threads, "limits": limits, "trusted_proxy": trusted_proxy,
-                               "public_url": public}
+                               "public_url": public, "allow_ingest": allow_ingest}
     if processes == 1:
         return _serve_copy(files, store_kind, build_dir, {"host": host, "port": port}, **options)
     try:
@@ -236,7 +239,8 @@ def quiet_queue_warnings() -> None:
 
 
 def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dict, threads: int,
-                limits: ServeLimits, trusted_proxy: str | None, public_url: str) -> int:
+                limits: ServeLimits, trusted_proxy: str | None, public_url: str,
+                allow_ingest: bool = False) -> int:
     """One server: the store opened, the application made, waitress answering on ``listen``
     (a host and port, or the sockets a supervisor bound)."""
     # deferred: after the worker server has started (module docstring)
@@ -258,7 +262,8 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
                                  light_workers=limits.cheap_lane_workers,
                                  worker_memory=limits.worker_memory),
         "KG_RATE_LIMIT": limits.rate_limit, "KG_CLIENT_CONCURRENCY": per_client,
-        "KG_QUERY_CONCURRENCY": queries, "KG_PUBLIC_URL": public_url})
+        "KG_QUERY_CONCURRENCY": queries, "KG_PUBLIC_URL": public_url,
+        "KG_CACHE_BYTES": limits.cache_memory, "KG_ALLOW_INGEST": allow_ingest})
     guarded = app.config["KG_STORE"]
     if not files and store_kind == "oxigraph" and hasattr(guarded, "reload"):
         watcher = ReloadWatcher(guarded, build_dir, generation)

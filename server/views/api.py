@@ -14,6 +14,10 @@ not write SPARQL.
   with ``truncate=1`` (or ``Prefer: truncate``); the name is reserved, no query declares it.
 * ``GET /api/openapi.json`` — the OpenAPI 3.1 document generated from the ``#+`` headers, and
   ``GET /api`` — the catalogue as an HTML page.
+* ``POST /api/ingest`` — an announcement's text (``text/plain`` or ``text/html``, at most the
+  server's body limit) -> its draft records as JSON (``kg ingest``, :mod:`kg.ingest`), stored
+  nowhere. Off unless the operator turns it on (``kg serve --allow-ingest`` or
+  ``KG_ALLOW_INGEST``): then 404 as JSON.
 
 Queries run through the application's store (``KG_STORE``) exactly as ``/sparql`` runs them, so
 whatever limits the store enforces apply here too.
@@ -22,10 +26,13 @@ whatever limits the store enforces apply here too.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from kg.common import paths
 from kg.common.formats import by_key, content_type
 from kg.query.catalogue import ParameterError, SavedQuery, catalogue
 from server.http.cut_answers import OptInError, cut_allowed
@@ -40,7 +47,9 @@ from server.http.formats import (
     media_type_of,
 )
 from server.http.negotiation import choose
+from server.http.result_cache import lookup
 from server.views.openapi import openapi_document
+from server.views.search import openapi_paths as search_paths
 from server.workers.answers import answer_response
 from server.workers.limits import CUT_PARAMETER
 
@@ -89,6 +98,8 @@ def queries() -> Response:
 @blueprint.get("/api/openapi.json")
 def openapi() -> Response:
     document = openapi_document(catalogue(), example_call)
+    document["paths"].update(search_paths())
+    document["tags"].append({"name": "search", "description": "search by name / търсене по име"})
     return Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json")
 
 
@@ -97,6 +108,43 @@ def openapi() -> Response:
 def catalogue_page() -> Response:
     entries = [describe(saved) for saved in catalogue().values()]
     return Response(render_template("api.html", queries=entries))
+
+
+INGEST_MEDIA = ("text/plain", "text/html")
+
+
+@lru_cache(maxsize=4)
+def _ingest_context(data_dir: str | None):
+    # deferred: the extraction engine and the corpus load only where ingest is turned on
+    from kg.ingest.run import Context
+
+    return Context.of_data(Path(data_dir) if data_dir else None)
+
+
+@blueprint.post("/api/ingest")
+def ingest() -> Response:
+    if not current_app.config.get("KG_ALLOW_INGEST"):
+        return _error(404, "POST /api/ingest is not turned on here; an operator turns it on with "
+                      "kg serve --allow-ingest")
+    # deferred: only where ingest is turned on
+    from kg.ingest.run import draft_document
+    from kg.ingest.text import IngestInputError, read_bytes
+
+    media = (request.mimetype or "").lower()
+    if media not in INGEST_MEDIA:
+        return _error(415, f"send the announcement as {' or '.join(INGEST_MEDIA)}, not "
+                      f"{media[:60] or 'no Content-Type'}")
+    data = request.get_data(cache=False)
+    data_dir = current_app.config.get("KG_INGEST_DATA")
+    if data_dir is None and (paths.data_dir() / "sources.yaml").is_file():
+        data_dir = str(paths.data_dir())
+    try:
+        result = draft_document(read_bytes(data, "request", html=media == "text/html"),
+                                _ingest_context(data_dir))
+    except IngestInputError as error:
+        return _error(400, str(error))
+    return Response(json.dumps(result.as_json(), ensure_ascii=False, indent=1),
+                    mimetype="application/json")
 
 
 @blueprint.get("/api/queries/<name>")
@@ -125,13 +173,29 @@ def run(name: str) -> Response:
     if isinstance(chosen, Response):
         return chosen
     key, media_type = chosen
-    result = current_app.config["KG_STORE"].query(saved.text, bindings=bindings)
+    store = current_app.config["KG_STORE"]
+    limits = getattr(store, "limits", None)
+    # Answered from the result cache until the next publish when asked before
+    # (server/http/result_cache.py): the parameters as bound, defaults filled in, are the key.
+    cached = lookup(("api", saved.name, saved.text, tuple(sorted(_binding_key(bindings).items())),
+                     key, media_type, allowed, limits.timeout if limits else None,
+                     limits.max_rows if limits else None))
+    hit = cached.answer()
+    if hit is not None:
+        return hit
+    result = store.query(saved.text, bindings=bindings)
     response = answer_response(result, key, allowed)  # over the row cap: 422 unless asked
     response.headers["Content-Type"] = content_type(media_type)
     response.headers["Vary"] = "Accept"
     if key == "csv" or key == "tsv":
         response.headers["Content-Disposition"] = f'inline; filename="{saved.name}{by_key(key).extension}"'
-    return response
+    return cached.keep(response, result)
+
+
+def _binding_key(bindings: dict | None) -> dict[str, str]:
+    """The bound terms as N3 text: datatype and language tags included, an IRI never like a literal."""
+    return {str(name): term.n3() if hasattr(term, "n3") else repr(term)
+            for name, term in (bindings or {}).items()}
 
 
 def _chosen_format(override: str | None, graph: bool) -> tuple[str, str] | Response:

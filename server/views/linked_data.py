@@ -2,7 +2,8 @@
 RDF/XML (by ``Accept`` or extension), and the ontology at ``/ontology``.
 
 The HTML page shows the labels in Bulgarian and English, every property with linked values,
-the source documents (named graphs) stating each fact, and the incoming links.
+the source documents (named graphs) stating each fact, and the incoming links; a project's or
+a programme's page also its budget by component and by source (server/views/budget.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from kg.records import iris
 from server.http.errors import error_response, not_acceptable
 from server.http.formats import GRAPH_MEDIA, PAGE_EXTENSIONS, PAGE_HTML, PAGE_OFFERS, media_type_of
 from server.http.negotiation import choose
+from server.views.budget import budget_of
+from server.views.query_page import charts_available
 
 blueprint = Blueprint("linked_data", __name__)
 LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",
@@ -189,7 +192,8 @@ def resource(path: str) -> Response:
             labels[fact.value.language].add(fact.value.text)
     response = Response(render_template(
         "resource.html", iri=iri, path=path, facts=facts, incoming=describer.incoming(iri),
-        label_bg=sorted(labels["bg"]), label_en=sorted(labels["en"])))
+        label_bg=sorted(labels["bg"]), label_en=sorted(labels["en"]),
+        budget=budget_of(store, iri, describer.labels), charts=charts_available()))
     response.headers["Vary"] = "Accept"
     return response
 

@@ -24,7 +24,9 @@ Answers are SPARQL JSON results by default (also for `Accept: */*`), CSV with
 `Accept: text/csv`, SPARQL XML and TSV by content negotiation; `format=` overrides `Accept`.
 An answer with more rows than the server's cap (10 000 by default) is refused with 422 and how
 to page, unless the call asks for the first rows with `truncate=1` (or `Prefer: truncate`):
-then it is 200 with the header `KG-Result-Truncated: rows=N`.
+then it is 200 with the header `KG-Result-Truncated: rows=N`. A call repeated while the same
+build is published is answered from the server's cache (`KG-Cache: hit`, the same bytes); every
+answer has an `ETag`, and `If-None-Match` with it gets 304.
 
 Всяка записана заявка към графа на знанието като REST извикване, без SPARQL. Параметрите се
 проверяват по тип и допустими стойности и се свързват като RDF термини; грешен, непознат или
@@ -45,6 +47,20 @@ LIMITS = {
 LIMIT_RESPONSES = {"414": {"$ref": "#/components/responses/TooLong"},
                    "429": {"$ref": "#/components/responses/TooMany"},
                    "503": {"$ref": "#/components/responses/Unavailable"}}
+
+#: The headers of an answer (server/http/result_cache.py, server/http/request_limits.py).
+HEADERS = {
+    "KG-Cache": {"description": "`hit`: answered from the server's result cache (the same bytes "
+                                "as the first answer, from the same published generation); "
+                                "`miss`: the query ran / от кеша или не",
+                 "schema": {"type": "string", "enum": ["hit", "miss"]}},
+    "ETag": {"description": "the answer's validator: send it back in If-None-Match for a 304 "
+                            "while the same generation is served",
+             "schema": {"type": "string"}},
+    "KG-Result-Truncated": {"description": "with `truncate=1`: the cap that cut the answer, "
+                                           "`rows=N`", "schema": {"type": "string"}},
+}
+
 
 def operation_id(name: str) -> str:
     """``project-budget`` -> ``projectBudget``."""
@@ -95,7 +111,12 @@ def _responses(saved: SavedQuery) -> dict:
         content = {media: {"schema": results if "json" in media else {"type": "string"}}
                    for media in API_TABLE_OFFERS}
     return {
-        "200": {"description": "the answer / отговорът", "content": content},
+        "200": {"description": "the answer / отговорът", "content": content,
+                "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in HEADERS}},
+        "304": {"description": "the answer is the one whose ETag the call sent in If-None-Match "
+                               "(no body) / отговорът е непроменен",
+                "headers": {name: {"$ref": f"#/components/headers/{name}"}
+                            for name in ("KG-Cache", "ETag")}},
         "400": {"$ref": "#/components/responses/BadRequest"},
         "406": {"$ref": "#/components/responses/NotAcceptable"},
         "422": {"$ref": "#/components/responses/TooManyRows"},
@@ -139,6 +160,7 @@ def _components() -> dict:
             "name", "title", "title_bg", "description", "parameters", "url", "example"]}},
         "openapi": {"type": "string"}}}
     return {
+        "headers": HEADERS,
         "schemas": {"Error": error, "RdfTerm": term, "SparqlResults": results,
                     "Catalogue": catalogue},
         "parameters": {"format": {
@@ -170,6 +192,38 @@ def _components() -> dict:
     }
 
 
+def _ingest_operation() -> dict:
+    """POST /api/ingest: off unless the operator turns it on (404 then)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    draft = {"type": "object", "required": ["source", "records", "yaml"], "properties": {
+        "source": {"type": "object"}, "known_source": {"type": "boolean"},
+        "records": {"type": "array", "items": {"type": "object"}},
+        "notes": {"type": "array", "items": {"type": "string"}},
+        "yaml": {"type": "string"}, "source_yaml": {"type": "string"}}}
+    return {"post": {
+        "operationId": "ingestAnnouncement", "tags": ["ingest"],
+        "summary": "Draft records from a grant announcement / Чернови записи от обявление",
+        "description": "The text of a grant announcement (plain text or HTML) in, its draft "
+                       "records (`curation: draft`, each value cited by line, doubtful ones with "
+                       "a review reason) and draft source entry out, as JSON and as the YAML "
+                       "`kg ingest` writes. Nothing is stored. Off unless the server's operator "
+                       "turns it on (`kg serve --allow-ingest`): then 404.\n\nТекстът на "
+                       "обявление влиза, черновите записи излизат; нищо не се записва.",
+        "requestBody": {"required": True, "content": {
+            "text/plain": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}}}},
+        "responses": {
+            "200": {"description": "the draft / черновата",
+                    "content": {"application/json": {"schema": draft}}},
+            "400": {"description": "a text that cannot be read (binary, not UTF-8 or cp1251, "
+                                   "empty)", "content": error},
+            "404": {"description": "ingest is not turned on on this server", "content": error},
+            "413": {"description": "the body is over the server's limit", "content": error},
+            "415": {"description": "not text/plain or text/html", "content": error},
+            **LIMIT_RESPONSES,
+        }}}
+
+
 def openapi_document(queries: dict[str, SavedQuery],
                      example_call: Callable[[SavedQuery], str]) -> dict:
     """The whole OpenAPI 3.1 document for ``queries`` (name -> saved query), in name order."""
@@ -180,6 +234,7 @@ def openapi_document(queries: dict[str, SavedQuery],
             "schema": {"$ref": "#/components/schemas/Catalogue"}}}}, **LIMIT_RESPONSES}}}}
     for name, saved in sorted(queries.items()):
         paths[f"/api/queries/{name}"] = _operation(saved, example_call(saved))
+    paths["/api/ingest"] = _ingest_operation()
     return {
         "openapi": "3.1.0",
         "info": {"title": "BG Inclusion KG — named-query API", "version": __version__,
@@ -188,6 +243,7 @@ def openapi_document(queries: dict[str, SavedQuery],
                              "url": "https://creativecommons.org/licenses/by/4.0/"}},
         "servers": [{"url": "/"}],
         "tags": [{"name": "queries", "description": "saved queries / записани заявки"},
+                 {"name": "ingest", "description": "draft records from a text / чернови записи"},
                  {"name": "catalogue", "description": "the list of queries / списъкът"}],
         "paths": paths,
         "components": _components(),

@@ -1,8 +1,10 @@
 """The query page at ``/``: YASGUI when its assets are installed, a plain form otherwise.
 
 Both are prefilled with the project's prefixes and list the saved queries (queries/*.rq), each
-runnable with one click. YASGUI comes from the npm registry (``@zazuko/yasgui``, installed by
-``kg assets``) into server/static/yasgui; nothing is loaded from a CDN. Setting ``KG_NO_YASGUI=1``
+runnable with one click. With Chart.js installed too (``kg assets``, server/static/chartjs),
+YASGUI's results get a "Chart" view (server/static/chart-view.js): bar, line or pie. YASGUI
+comes from the npm registry (``@zazuko/yasgui``, installed by ``kg assets``) into
+server/static/yasgui; nothing is loaded from a CDN. Setting ``KG_NO_YASGUI=1``
 serves the plain form even when the assets are there (the tests use it for the fallback).
 """
 
@@ -38,6 +40,12 @@ def yasgui_available() -> bool:
         (STATIC / "yasgui" / "yasgui.min.css").is_file()
 
 
+def charts_available() -> bool:
+    """Chart.js is installed (``kg assets`` puts it in server/static/chartjs): the query page gets
+    its chart view and the Linked Data pages draw their budget tables (shown without it)."""
+    return (STATIC / "chartjs" / "chart.umd.min.js").is_file()
+
+
 @blueprint.get("/")
 def index() -> Response:
     queries = [{"name": saved.name, "title": saved.title, "title_bg": saved.title_bg,
@@ -50,4 +58,4 @@ def index() -> Response:
                                     example=given or prefix_block() + "\n" + EXAMPLE,
                                     example_body=EXAMPLE,
                                     base=BASE, downloads=download_buttons(),
-                                    yasgui=yasgui_available()))
+                                    yasgui=yasgui_available(), charts=charts_available()))

@@ -21,6 +21,7 @@ from server.http.formats import (
     override_from,
 )
 from server.http.negotiation import choose
+from server.http.result_cache import lookup
 from server.views.protocol import ProtocolError, read_request
 from server.views.service_description import service_description_response
 from server.views.updates import is_update
@@ -48,6 +49,19 @@ def sparql() -> WerkzeugResponse:  # a redirect is werkzeug's Response, the othe
     except FormatError as error:
         return error_response(400, str(error))
     store = current_app.config["KG_STORE"]
+    base_iri = current_app.config["KG_PUBLIC_URL"] + "sparql"
+    # A repeated query is answered from the result cache until the next publish, without a
+    # worker (server/http/result_cache.py): the key is everything the answer depends on.
+    accept = request.headers.get("Accept")
+    cached = lookup(("sparql", sparql_request.query, tuple(sparql_request.default_graph_uris),
+                     tuple(sparql_request.named_graph_uris), base_iri, override,
+                     choose(accept, RESULT_OFFERS), choose(accept, GRAPH_OFFERS),
+                     sparql_request.cut_allowed,
+                     limits.effective_timeout(sparql_request.timeout) if limits else sparql_request.timeout,
+                     limits.max_rows if limits else None))
+    hit = cached.answer()
+    if hit is not None:
+        return hit
     try:
         # The service defines the base IRI (the protocol says it MAY be the endpoint), so
         # `CONSTRUCT { <s> <p> 1 } WHERE {}` is a valid query, not an "IRI parsing" error: the
@@ -56,13 +70,13 @@ def sparql() -> WerkzeugResponse:  # a redirect is werkzeug's Response, the othe
         # become 503/400/403 in server/http/query_errors.py.
         result = store.query(sparql_request.query, sparql_request.default_graph_uris,
                              sparql_request.named_graph_uris,
-                             base_iri=current_app.config["KG_PUBLIC_URL"] + "sparql",
+                             base_iri=base_iri,
                              timeout=sparql_request.timeout)
     except QuerySyntaxError as error:
         if is_update(sparql_request.query):
             return error_response(403, "this endpoint is read-only: SPARQL Update is not accepted")
         return error_response(400, f"SPARQL syntax error: {error.message}", error.line, error.column)
-    return _result_response(result, override, sparql_request.cut_allowed)
+    return cached.keep(_result_response(result, override, sparql_request.cut_allowed), result)
 
 
 def _result_response(result, override: str | None, cut_allowed: bool) -> Response:
