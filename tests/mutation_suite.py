@@ -39,6 +39,9 @@ TOTAL_AFTER = "<id/project/BG05M9OP001-2.018-0031/amount/total-after-amendment-0
 AMENDMENT = "<id/project/BG05M9OP001-2.018-0031/amendment/01>"
 ROMA_POPULATION = "<id/statistic/kyustendil-roma-2022-2024/roma-population-kvartal-iztok>"
 PLAN = "<id/plan/kyustendil-roma-2022-2024>"
+#: An amount and a count observation of the aggregates fixture (decision 0021).
+AGGREGATE_AMOUNT = "<id/aggregate/all/amount-257a61be87f6e7d5>"
+AGGREGATE_COUNT = "<id/aggregate/year/count-e575dccc71140754>"
 
 TURTLE_HEADER = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in iris.PREFIXES.items())
 TURTLE_HEADER += f"@prefix bgis: <{iris.SHAPES}> .\n@base <{iris.BASE}> .\n"
@@ -1103,5 +1106,18 @@ MUTATIONS: list[Mutation] = [
         VIOLATION, "bgis:StrategicDocument-level", "<id/plan/kyustendil-roma-2022-2024>",
         remove=[PLAN + " bgi:governanceLevel <id/concept/governance-levels/municipal>"],
         add=[PLAN + " bgi:governanceLevel <id/concept/governance-levels/galactic>"],
+    ),
+    Mutation(
+        "c19-aggregate-both-sum-and-count", "aggregates",
+        "An aggregate observation that is both a sum and a count.",
+        VIOLATION, "bgis:AggregateObservation", AGGREGATE_AMOUNT,
+        add=[AGGREGATE_AMOUNT + " bgi:projectCount 3"],
+    ),
+    Mutation(
+        "c20-aggregate-year-not-a-year", "aggregates",
+        "An aggregate observation whose year is a plain string, not an xsd:gYear.",
+        VIOLATION, "bgis:AggregateObservation-ofYear", AGGREGATE_COUNT,
+        remove=[AGGREGATE_COUNT + ' bgi:ofYear "2022"^^xsd:gYear'],
+        add=[AGGREGATE_COUNT + ' bgi:ofYear "2022"'],
     ),
 ]

@@ -29,7 +29,7 @@ def test_the_build_has_one_graph_per_source_plus_ontology_vocabularies_and_infer
               for graph in dataset.graphs() if len(graph)}
     sources = set(load_sources(data_dir / "sources.yaml"))
     assert sources >= set(SOURCE_GRAPHS)
-    assert graphs == sources | {"ontology", "vocabularies", "inferred"}
+    assert graphs == sources | {"ontology", "vocabularies", "inferred", "aggregates"}  # decision 0021
 
 
 def test_each_source_graph_describes_its_document_with_sha256(dataset):
@@ -115,6 +115,7 @@ def test_every_data_resource_says_where_it_is_stated(dataset):
           GRAPH ?g { ?thing a ?class }
           FILTER (STRSTARTS(STR(?thing), "https://w3id.org/bg-inclusion/id/")
                   && ?g != <https://w3id.org/bg-inclusion/graph/inferred>
+                  && ?g != <https://w3id.org/bg-inclusion/graph/aggregates>
                   && ?g != <https://w3id.org/bg-inclusion/graph/vocabularies>)
           FILTER NOT EXISTS { ?thing bgi:statedAt ?location }
           FILTER NOT EXISTS { ?thing a bgi:SourceDocument }
@@ -145,7 +146,8 @@ def test_every_resource_of_the_source_graphs_has_a_bulgarian_or_english_label(da
           GRAPH ?g { ?thing a ?class }
           FILTER (?g NOT IN (<https://w3id.org/bg-inclusion/graph/ontology>,
                              <https://w3id.org/bg-inclusion/graph/vocabularies>,
-                             <https://w3id.org/bg-inclusion/graph/inferred>))
+                             <https://w3id.org/bg-inclusion/graph/inferred>,
+                             <https://w3id.org/bg-inclusion/graph/aggregates>))
           FILTER NOT EXISTS { ?thing rdfs:label|skos:prefLabel ?label FILTER (lang(?label) IN ("bg", "en")) }
         }"""
     assert [str(row.thing) for row in dataset.query(query)] == []
@@ -160,7 +162,8 @@ def test_a_thing_without_a_bulgarian_label_is_named_in_english_by_its_text(datas
           FILTER (STRSTARTS(STR(?g), "https://w3id.org/bg-inclusion/graph/")
                   && ?g NOT IN (<https://w3id.org/bg-inclusion/graph/ontology>,
                                 <https://w3id.org/bg-inclusion/graph/vocabularies>,
-                                <https://w3id.org/bg-inclusion/graph/inferred>))
+                                <https://w3id.org/bg-inclusion/graph/inferred>,
+                                <https://w3id.org/bg-inclusion/graph/aggregates>))
           FILTER NOT EXISTS { ?thing rdfs:label|skos:prefLabel ?label FILTER (lang(?label) = "bg") }
         }""")
     english_only = {str(row.thing) for row in rows}

@@ -176,9 +176,9 @@ def test_the_table_shows_plain_values_and_counts_the_rows(capsysbinary, built):
     code, out, err = kg_query(capsysbinary, "project-budget-totals", "--build", str(built))
     assert code == 0, err
     lines = out.decode("utf-8").splitlines()
-    assert lines[0].split() == ["project", "component", "sum", "amounts"]
+    assert lines[0].split() == ["project", "component", "currency", "sum", "amounts"]  # decision 0021
     assert lines[-1] == f"({len(lines) - 2} rows)"
-    assert any(line.split()[1:3] == ["total", "1589270.65"] for line in lines[1:-1])
+    assert any(line.split()[1:4] == ["total", "BGN", "1589270.65"] for line in lines[1:-1])
 
 
 def test_the_rdflib_store_is_an_explicit_choice_with_the_same_answer(capsysbinary, built):

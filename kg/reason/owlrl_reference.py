@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import _toPythonMapping
 
-from kg.mapping import map_corpus
+from kg.mapping import aggregates, map_corpus
 from kg.mapping.vocabularies import load_vocabulary_graphs
 from kg.records import iris
 from kg.records.corpus import load_corpus
@@ -72,7 +72,16 @@ def reference_graphs(data_dir: Path, reason: bool = True) -> tuple[dict[URIRef, 
     """
     corpus = load_corpus(data_dir)
     graphs = map_corpus(corpus)
+    facts: aggregates.Facts = {}
+    for graph in graphs.values():
+        for _triple in aggregates.collect(graph, facts):
+            pass
     graphs.update(load_vocabulary_graphs())
     if reason:
         graphs[iris.INFERRED_GRAPH] = inferred_graph(graphs.values())
+    # The aggregates (decision 0023) are computed from the mapped triples, nothing entailed from them.
+    summed = Graph(identifier=aggregates.AGGREGATES_GRAPH)
+    for triple in aggregates.aggregate_triples(facts):
+        summed.add(triple)
+    graphs[aggregates.AGGREGATES_GRAPH] = summed
     return graphs, len(corpus.records)

@@ -134,3 +134,4 @@ def scheme(name: str) -> URIRef:
 ONTOLOGY_GRAPH = graph("ontology")
 VOCABULARIES_GRAPH = graph("vocabularies")
 INFERRED_GRAPH = graph("inferred")
+AGGREGATES_GRAPH = graph("aggregates")  # derived totals (decision 0023): in no source, not indexed

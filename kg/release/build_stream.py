@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -47,6 +48,7 @@ from tqdm import tqdm
 
 from kg.common.errors import KgError, RecordError
 from kg.common.steps import timed_step
+from kg.mapping import aggregates
 from kg.mapping.labels import LabelIndex
 from kg.mapping.provenance import describe_source
 from kg.mapping.records import record_triples
@@ -112,10 +114,12 @@ def _index_file(path: Path) -> tuple[list[Entry], str | None, str]:
         raise
 
 
-def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None, str, set[str]]:
+def _map_file(job: tuple[Path, Path]
+              ) -> tuple[int, int, list[tuple], str | None, str, set[str], aggregates.Facts]:
     """Pass 2 in a worker: map one file to ``part``; (records, triples, join edges, error, the
     fingerprint of the file's index entries as this full parse gives them, the sources of the
-    draft records it mapped). Drafts are left out unless the build includes them."""
+    draft records it mapped, the facts the aggregates read). Drafts are left out unless the
+    build includes them."""
     path, part = job
     try:  # a KgError goes back as its text: RecordError does not survive pickling
         records = published(load_record_file(path, _STATE["sources"]),
@@ -126,19 +130,20 @@ def _map_file(job: tuple[Path, Path]) -> tuple[int, int, list[tuple], str | None
         entailments: Entailments | None = _STATE["entailments"]
         writer = EntailedLines(entailments)
         edges: list[tuple] = []
+        facts: aggregates.Facts = {}
         triples = 0
         buffer: list[str] = []
         sources = _STATE["sources"]
         for record in records:
             language = sources[record.source].language
-            triples += writer.add(record_triples(record, labels, language),
+            triples += writer.add(aggregates.collect(record_triples(record, labels, language), facts),
                                   iris.graph(record.source).n3(),
                                   buffer, edges)
         write_sorted_part(part, buffer)
     except KgError as error:
-        return 0, 0, [], str(error), "", set()
+        return 0, 0, [], str(error), "", set(), {}
     drafts = {record.source for record in records if is_draft(record)}
-    return len(records), triples, edges, None, fingerprint(entries_of_records(records)), drafts
+    return len(records), triples, edges, None, fingerprint(entries_of_records(records)), drafts, facts
 
 
 def _check_references(record: Record, types: dict[str, str]) -> None:
@@ -263,12 +268,13 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
     try:
         report = BuildReport(records=0)
         edges: list[tuple] = []
+        facts: aggregates.Facts = {}
         unreviewed: set[str] = set()
         parts = [work / f"part-{number:06d}.nq" for number in range(len(files))]
         bar = _bar(progress, len(files), "mapping records")
         with _pool(workers) as pool:
             jobs = list(zip(files, parts, strict=True))
-            for (count, _triples, file_edges, error, digest, drafts), (path, _part) in zip(
+            for (count, _triples, file_edges, error, digest, drafts, file_facts), (path, _part) in zip(
                     _in_order(pool, _map_file, jobs), jobs, strict=True):
                 if error:
                     raise KgError(error)
@@ -277,6 +283,7 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                 report.records += count
                 unreviewed |= drafts
                 edges.extend(file_edges)
+                aggregates.merge(facts, file_facts)
                 bar.update()
         bar.close()
         # The index of every record (ids, types, labels) served the mapping only: the parent
@@ -295,9 +302,17 @@ def _build(data_dir: Path, out_dir: Path, reason: bool, progress: bool, store: b
                           for triple in join_closure(entailments, edges) if keeps(triple))
         write_sorted_part(work / "part-vocabularies.nq", buffer)
         del edges, buffer
+        # The aggregates (decision 0023): computed from the facts the workers kept, written as
+        # one more part; nothing is entailed from them.
+        write_sorted_part(work / "part-aggregates.nq", timed_step(
+            progress, "computing the aggregates",
+            partial(aggregates.aggregate_lines, facts, writer.text.quad)))
+        del facts
         gc.collect()
         nquads = work / "kg.nq"
-        vocabulary_graphs = frozenset(identifier.n3() for identifier in vocabularies)
+        # Neither the vocabularies nor the aggregates are stated in a source: left out of the index.
+        vocabulary_graphs = frozenset([*(identifier.n3() for identifier in vocabularies),
+                                       aggregates.AGGREGATES_GRAPH.n3()])
         copy = work / VALIDATION_COPY if validate is not None else None
         loader = _StoreLoader(work, out_dir / "store", progress, copy) if store else None
         try:

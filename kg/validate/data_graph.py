@@ -6,9 +6,9 @@ The data graph is the union of every graph of the input, plus
   class hierarchy, and the kind concepts say which class a kind gives), and
 * a small derived index, never published: ``?s bgis:describedInGraph ?g`` for every IRI that
   is the subject of a triple in the named graph ``?g`` (the ontology and code-list graphs
-  left out), so that the rule "stated in at least one source graph" is plain SHACL on one
-  graph (see shapes/provenance.ttl). Input without named graphs has no index; the rule is
-  then skipped and the report says so.
+  left out, and the derived aggregates of decision 0023), so that the rule "stated in at
+  least one source graph" is plain SHACL on one graph (see shapes/provenance.ttl). Input
+  without named graphs has no index; the rule is then skipped and the report says so.
 
 :func:`data_graph` builds it in rdflib for pyshacl; the SPARQL engine builds the same graph in
 a store (:func:`kg.validate.data_store.prepare_data_graph`) from the names defined here.
@@ -56,7 +56,7 @@ def data_graph(graphs: Mapping[URIRef, Graph], add_vocabularies: bool = True
             union.add(triple)
         notes.append("the input has no ontology: the bundled ontology and code lists were added")
     indexed = [graph for name, graph in graphs.items()
-               if name != DEFAULT_GRAPH and not is_vocabulary_graph(graph)]
+               if name not in (DEFAULT_GRAPH, iris.AGGREGATES_GRAPH) and not is_vocabulary_graph(graph)]
     if not indexed:
         notes.append("the input has no named graphs: whether every resource is stated in a source "
                      "graph (" + ", ".join(f"bgis:{name}" for name in PROVENANCE_INDEX_SHAPES)

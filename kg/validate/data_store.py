@@ -168,8 +168,10 @@ def prepare_data_graph(loaded: LoadedData, add_vocabularies: bool = True) -> lis
             vocabularies.add(triple)
         _add_rdflib_graphs(loaded, {URIRef(BUNDLED_VOCABULARIES.value): vocabularies})
         notes.append("the input has no ontology: the bundled ontology and code lists were added")
+    # The aggregates graph (decision 0023) is derived, like the ontology: stated in no source.
     indexed = [name.value for name in names
-               if name.value != str(DEFAULT_GRAPH) and name.value not in vocabulary]
+               if name.value not in (str(DEFAULT_GRAPH), str(iris.AGGREGATES_GRAPH))
+               and name.value not in vocabulary]
     if not indexed:
         notes.append("the input has no named graphs: whether every resource is stated in a source "
                      "graph (" + ", ".join(f"bgis:{name}" for name in PROVENANCE_INDEX_SHAPES)
