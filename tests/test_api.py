@@ -37,7 +37,9 @@ def client(built):
 
 @pytest.fixture(scope="module")
 def base_url(built) -> Iterator[str]:
-    with running_server(["--build", str(built)]) as url:
+    # no per-client rate limit: this module asks a few hundred questions in a minute, each one a
+    # specification of the API, not of the limits (tests/security test those)
+    with running_server(["--build", str(built), "--rate-limit", "0"]) as url:
         yield url
 
 
