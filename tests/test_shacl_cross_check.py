@@ -19,7 +19,7 @@ SELECTED = [
     "invalid/14-eu-plus-national-not-programme-amount.trig", "invalid/15-amount-typed-double.trig",
     "invalid/30-project-start-after-end.trig", "invalid/33-action-deadline-after-plan-period.trig",
     "invalid/45-partner-scoped-to-unfunding-programme.trig", "invalid/60-action-without-indicator.trig",
-    "invalid/64-measure-without-action-or-indicator.trig", "invalid/85-missing-bg-label.trig",
+    "invalid/64-measure-without-action-or-indicator.trig", "invalid/85-missing-label.trig",
     "invalid/92-resource-only-in-inferred-graph.trig",
     "invalid/94-location-lines-disagree-with-fragment.trig",
 ]
