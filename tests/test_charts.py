@@ -15,12 +15,12 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from contextlib import suppress
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import tools
+from browser import chrome, wait
 from server_process import running_server
 
 from server import assets, create_app
@@ -34,10 +34,6 @@ ID = "https://w3id.org/bg-inclusion/id/"
 KYUSTENDIL = "project/BG05M9OP001-2.018-0031"  # amended: only its new total is current
 VIDIN = "project/BG05M9OP001-2.056-0025"  # under two programmes, with EU and national shares
 OP_HRD = "programme/2014BG05M9OP001"
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", "--window-size=1400,1500")
-WAIT = 30
 BLUE = (0x1F, 0x77, 0xB4)  # the first colour of the palette (chart-view.js, budget-chart.js)
 
 
@@ -229,33 +225,9 @@ def base_url(built) -> Iterator[str]:
 
 @pytest.fixture
 def browser(tmp_path) -> Iterator:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver_path = tools.require("chromium")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    with chrome(tools.require("chromium"), tmp_path / "profile", window="1400,1500") as driver:
         yield driver
-    finally:
-        driver.quit()
 
-
-def _wait(driver, condition, message: str):
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    try:
-        return WebDriverWait(driver, WAIT).until(condition)
-    except TimeoutException:
-        logs = ""
-        with suppress(Exception):  # the console log is a courtesy
-            logs = "\n".join(entry["message"] for entry in driver.get_log("browser"))
-        pytest.fail(f"{message} (waited {WAIT} s)\nbrowser console:\n{logs}")
 
 
 #: What a chart on a canvas says: its type, labels, legend, and how many of its pixels are drawn
@@ -310,15 +282,15 @@ def test_the_query_page_charts_a_saved_aggregate_as_bar_line_and_pie(browser, ba
     from selenium.webdriver.support.ui import Select
 
     browser.get(base_url + "/")
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"), "no YASGUI")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"), "no YASGUI")
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="project-budget-totals"]').click()
-    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr tbody tr")) == 4,
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr tbody tr")) == 4,
           "project-budget-totals: the table did not show its 4 components")
     selectors = [button.text for button in
                  browser.find_elements(By.CSS_SELECTOR, "#yasgui .yasr_btnGroup button")]
     assert selectors == ["Table", "Response", "Chart"]
     browser.find_element(By.CSS_SELECTOR, "#yasgui .select_chart").click()
-    canvas = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .kg-chart canvas"),
+    canvas = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .kg-chart canvas"),
                    "the chart view did not appear")[0]
 
     # the label column is ?component (?project is the same on every row), the value ?sum; of
@@ -357,7 +329,7 @@ def test_the_query_page_charts_a_saved_aggregate_as_bar_line_and_pie(browser, ba
 
     # back to the table, and a non-numeric answer offers no chart
     browser.find_element(By.CSS_SELECTOR, "#yasgui .select_table").click()
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr tbody tr"), "no table again")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr tbody tr"), "no table again")
     _only_local(browser, base_url)
 
 
@@ -366,7 +338,7 @@ def test_a_project_page_charts_its_budget_by_component_and_by_source(browser, ba
     from selenium.webdriver.common.by import By
 
     browser.get(f"{base_url}/id/{VIDIN}")
-    charts = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#budget .budget-chart canvas"),
+    charts = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#budget .budget-chart canvas"),
                    "no budget chart")
     assert [canvas.get_attribute("id") for canvas in charts] \
         == ["budget-by-component-chart", "budget-by-source-chart"]
@@ -388,7 +360,7 @@ def test_a_project_page_charts_its_budget_by_component_and_by_source(browser, ba
 
     # the Kyustendil project: its amended total only; the superseded amounts are counted
     browser.get(f"{base_url}/id/{KYUSTENDIL}")
-    canvas = _wait(browser, lambda d: d.find_elements(By.ID, "budget-by-component-chart"), "no chart")[0]
+    canvas = wait(browser, lambda d: d.find_elements(By.ID, "budget-by-component-chart"), "no chart")[0]
     state = _chart_state(browser, canvas)
     assert state["labels"] == ["обща стойност"] and state["datasets"] == [[1032658.75]]
     _assert_drawn(state)
@@ -401,7 +373,7 @@ def test_a_programme_page_charts_the_budget_of_its_projects(browser, base_url):
     from selenium.webdriver.common.by import By
 
     browser.get(f"{base_url}/id/{OP_HRD}")
-    charts = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#budget .budget-chart canvas"),
+    charts = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#budget .budget-chart canvas"),
                    "no budget chart")
     state = _chart_state(browser, charts[0])
     assert state["labels"] == ["обща стойност по програма", "европейско финансиране",

@@ -24,11 +24,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import tools
+from browser import WAIT, chrome, wait
 
 from kg.cli import main
 from kg.query.catalogue import catalogue
@@ -40,10 +41,6 @@ REPO = Path(__file__).resolve().parent.parent
 SCREENSHOT = REPO / "docs" / "screenshots" / "query-page.png"
 EXAMPLE = "plan-measures-per-priority"  # six priorities in Kyustendil's plan -> six rows
 ID = "https://w3id.org/bg-inclusion/id/"
-CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1400,1700")
-WAIT = 30
 
 
 # --- the page without YASGUI: the plain form (Flask test client) -------------------------------
@@ -273,38 +270,9 @@ def plain_server(built, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def browser(chrome_paths, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver_path = chrome_paths
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.downloads = downloads
-    try:
+    with chrome(chrome_paths, tmp_path / "chromium-profile", downloads=tmp_path / "downloads") as driver:
         yield driver
-    finally:
-        driver.quit()
 
-
-def _wait(driver, condition, message: str, timeout: float = WAIT):
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    try:
-        return WebDriverWait(driver, timeout).until(condition)
-    except TimeoutException:
-        logs = ""
-        with suppress(Exception):  # the console log is a courtesy
-            logs = "\n".join(entry["message"] for entry in driver.get_log("browser"))
-        pytest.fail(f"{message} (waited {timeout} s)\nbrowser console:\n{logs}")
 
 
 @pytest.mark.needs("yasgui")
@@ -323,7 +291,7 @@ def test_yasgui_runs_an_example_and_links_iris_to_their_pages(browser, yasgui_se
     from selenium.webdriver.common.by import By
 
     browser.get(yasgui_server + "/")
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"),
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"),
           "YASGUI's editor did not appear")
     assert not browser.find_elements(By.ID, "plain-form")
     editor = browser.execute_script("return window.kgYasgui.getTab().getQuery()")
@@ -332,7 +300,7 @@ def test_yasgui_runs_an_example_and_links_iris_to_their_pages(browser, yasgui_se
 
     browser.find_element(By.CSS_SELECTOR, f'a.example[data-name="{EXAMPLE}"]').click()
     rows = "#yasgui .yasr tbody tr a.iri[href^='/id/plan/']"
-    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr tbody tr")) == 6
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr tbody tr")) == 6
           and d.find_elements(By.CSS_SELECTOR, rows), f"{EXAMPLE}: the table did not show 6 rows")
     query = browser.execute_script("return window.kgYasgui.getTab().getQuery()")
     assert query == catalogue()[EXAMPLE].text_with_defaults()
@@ -358,7 +326,7 @@ def test_yasgui_runs_an_example_and_links_iris_to_their_pages(browser, yasgui_se
 
     buttons["CSV"].click()
     csv_file = browser.downloads / f"{EXAMPLE}.csv"
-    _wait(browser, lambda d: csv_file.is_file() and csv_file.stat().st_size > 0,
+    wait(browser, lambda d: csv_file.is_file() and csv_file.stat().st_size > 0,
           f"the CSV download did not arrive in {browser.downloads}")
     lines = csv_file.read_text(encoding="utf-8").strip().splitlines()
     assert lines[0].split(",")[:3] == ["plan", "position", "priority"]
@@ -381,13 +349,13 @@ def test_the_plain_form_works_in_the_browser(browser, plain_server):
     box = browser.find_element(By.ID, "query")
     assert box.get_attribute("value").startswith(prefix_block())
     browser.find_element(By.CSS_SELECTOR, "#plain-form button[type=submit]").click()
-    answer = _wait(browser, lambda d: _json_body(d), "the plain form's answer did not appear")
+    answer = wait(browser, lambda d: _json_body(d), "the plain form's answer did not appear")
     assert answer["head"]["vars"] == ["project", "title"]
     assert answer["results"]["bindings"]
 
     browser.get(plain_server + "/")
     browser.find_element(By.CSS_SELECTOR, f'a.example[data-name="{EXAMPLE}"]').click()
-    answer = _wait(browser, lambda d: _json_body(d), f"{EXAMPLE}: no answer")
+    answer = wait(browser, lambda d: _json_body(d), f"{EXAMPLE}: no answer")
     assert len(answer["results"]["bindings"]) == 6
     assert answer["results"]["bindings"][0]["plan"]["value"] == ID + "plan/kyustendil-roma-2022-2024"
 

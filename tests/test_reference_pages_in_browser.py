@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import tools
+from browser import chrome, wait
 from server_process import running_server
 
 from kg.ontology_docs.diagram import main_arrows
@@ -24,10 +25,6 @@ from kg.query.catalogue import catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOT = REPO / "docs" / "screenshots" / "ontology.png"
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", "--window-size=1400,1800")
-WAIT = 30
 
 pytestmark = pytest.mark.needs("chromium")
 
@@ -40,30 +37,9 @@ def base_url(built) -> Iterator[str]:
 
 @pytest.fixture
 def browser(tmp_path) -> Iterator:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver_path = tools.require("chromium")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    with chrome(tools.require("chromium"), tmp_path / "profile", window="1400,1800") as driver:
         yield driver
-    finally:
-        driver.quit()
 
-
-def _wait(driver, condition, message: str):
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    try:
-        return WebDriverWait(driver, WAIT).until(condition)
-    except TimeoutException:
-        pytest.fail(f"{message} (waited {WAIT} s)")
 
 
 def test_the_ontology_page_shows_the_classes_and_the_diagram(browser, base_url, tmp_path):
@@ -75,7 +51,7 @@ def test_the_ontology_page_shows_the_classes_and_the_diagram(browser, base_url, 
     drawn = {arrow.source.iri for arrow in arrows} | {arrow.target.iri for arrow in arrows}
 
     browser.get(base_url + "/ontology")
-    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "section.term.class")) == len(classes),
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "section.term.class")) == len(classes),
           "the class sections did not appear")
     assert "Онтология" in browser.title
     assert browser.find_element(By.ID, "Project").find_element(By.TAG_NAME, "h3").text == "bgi:Project"
@@ -100,7 +76,7 @@ def test_the_ontology_page_shows_the_classes_and_the_diagram(browser, base_url, 
         shutil.copyfile(shot, SCREENSHOT)
 
     browser.find_element(By.CSS_SELECTOR, '#diagram svg a.class-box[href="#Project"]').click()
-    _wait(browser, lambda d: d.execute_script("return location.hash") == "#Project",
+    wait(browser, lambda d: d.execute_script("return location.hash") == "#Project",
           "a box in the diagram does not lead to its class")
 
     loaded = browser.execute_script(
@@ -119,8 +95,8 @@ def test_open_in_the_query_page_puts_the_query_with_its_defaults_in_yasgui(brows
     assert expected.startswith(catalogue()[name].text.split("WHERE {", 1)[0])
     assert "VALUES (?project) { (<https://w3id.org/bg-inclusion/id/project/" in expected
     link.click()
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"),
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"),
           "YASGUI did not appear")
-    _wait(browser, lambda d: d.execute_script(
+    wait(browser, lambda d: d.execute_script(
         "return window.kgYasgui && window.kgYasgui.getTab().getQuery()") == expected,
         "the query page did not take the query from the link")

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_query_page import _serving, _wait, browser, chrome_paths, yasgui_assets  # noqa: F401
+from browser import wait
+from test_query_page import _serving, browser, chrome_paths, yasgui_assets  # noqa: F401
 
 ID = "https://w3id.org/bg-inclusion/id/"
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "search.png"
@@ -33,15 +34,15 @@ def _search_from(driver, page: str, screenshot: Path | None = None) -> None:
     from selenium.webdriver.common.keys import Keys
 
     driver.get(page)
-    box = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#search-form input[name=q]"),
+    box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#search-form input[name=q]"),
                 "no search box")
     box.send_keys("Кюстендил")
-    suggestion = _wait(driver, lambda d: d.find_elements(
+    suggestion = wait(driver, lambda d: d.find_elements(
         By.CSS_SELECTOR, '#search-suggestions a[href="/id/place/kyustendil"]'), "no suggestion")
     assert "Кюстендил" in suggestion[0].text
     box.send_keys(Keys.ENTER)
-    _wait(driver, lambda d: "/search?" in d.current_url, "the form was not submitted")
-    link = _wait(driver, lambda d: d.find_elements(
+    wait(driver, lambda d: "/search?" in d.current_url, "the form was not submitted")
+    link = wait(driver, lambda d: d.find_elements(
         By.CSS_SELECTOR, '.search-results a[href="/id/place/kyustendil"]'), "no result")
     assert link[0].text == "Кюстендил"
     if screenshot is not None:
@@ -49,7 +50,7 @@ def _search_from(driver, page: str, screenshot: Path | None = None) -> None:
         if os.environ.get("KG_UPDATE_SCREENSHOTS"):
             shutil.copyfile(screenshot, SCREENSHOT)
     link[0].click()
-    _wait(driver, lambda d: d.current_url.endswith("/id/place/kyustendil"), "no Linked Data page")
+    wait(driver, lambda d: d.current_url.endswith("/id/place/kyustendil"), "no Linked Data page")
     assert "Кюстендил" in driver.find_element(By.TAG_NAME, "h1").text
 
 
@@ -71,8 +72,8 @@ def test_a_chosen_suggestion_opens_its_page(browser, server):  # noqa: F811
     browser.get(server + "/id/place/kyustendil")
     box = browser.find_element(By.CSS_SELECTOR, "#search-form input[name=q]")
     box.send_keys("Kyust")
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#search-suggestions a"),
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#search-suggestions a"),
           "no suggestion")
     box.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
-    _wait(browser, lambda d: "/id/" in d.current_url and "/search" not in d.current_url,
+    wait(browser, lambda d: "/id/" in d.current_url and "/search" not in d.current_url,
           "the chosen suggestion did not open")
