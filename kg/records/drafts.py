@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.records.model import Record, Verbatim
+from kg.records.field_values import review_flags
+from kg.records.model import Record
 
 DRAFT = "draft"
 #: The line a record file must hold for the build to look for drafts in it (a cheap test that
@@ -57,11 +58,8 @@ def review_items(record: Record) -> list[ReviewItem]:
     for reason in record.values.get("to_review", []):
         file, line, _ = record.where("to_review")
         items.append(ReviewItem(file, line, record.id, "to_review", reason))
-    for name, value in record.values.items():
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, Verbatim) and item.review:
-                file, line, _ = record.where(name)
-                items.append(ReviewItem(file, line, record.id, name, item.review))
+    for name, line, reason in review_flags(record):
+        items.append(ReviewItem(record.file, line, record.id, name, reason))
     return items
 
 

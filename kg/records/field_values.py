@@ -12,6 +12,7 @@ mapping's canonical identifiers (:func:`canonical_identifier`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from kg.records import normalize
@@ -143,16 +144,7 @@ def _read_readings(value: Any) -> list[Reading]:
 
 def _parse_verbatim(kind: str, text: str) -> None:
     """Fail early (with the parser's reason) on a verbatim value that will not normalise."""
-    parsers = {
-        "ident": _parse_identifier,
-        "money": normalize.parse_money,
-        "date": normalize.parse_date,
-        "duration": normalize.parse_duration,
-        "quantity": normalize.parse_quantity,
-        "span": normalize.parse_span,
-        "registry-id": normalize.parse_registry_id,
-    }
-    parser = parsers.get(kind)
+    parser = _PARSERS.get(kind)
     if parser:
         parser(text)
 
@@ -167,17 +159,8 @@ def _parse_identifier(text: str) -> str:
 def parsed_value(kind: str, value: Verbatim) -> Any:
     """What the parser of ``kind`` makes of ``value``, or ``None`` where it does not parse
     (only a value with ``review:`` or ``normalised:`` gets this far unparsed)."""
-    parsers = {
-        "ident": canonical_identifier,
-        "money": normalize.parse_money,
-        "date": normalize.parse_date,
-        "duration": normalize.parse_duration,
-        "quantity": normalize.parse_quantity,
-        "span": normalize.parse_span,
-        "registry-id": normalize.parse_registry_id,
-    }
     try:
-        return parsers[kind](value.text)
+        return _PARSERS[kind](value.text)
     except (ValueError, normalize.NormalisationError):
         return None
 
@@ -196,3 +179,15 @@ def review_flags(record: Record) -> list[tuple[str, int, str]]:
 def canonical_identifier(text: str) -> str:
     """The canonical form of an ИСУН number or programme code, whichever it is."""
     return _parse_identifier(text)
+
+
+#: The parser of each verbatim kind that has a canonical value (text kinds have none).
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "ident": _parse_identifier,
+    "money": normalize.parse_money,
+    "date": normalize.parse_date,
+    "duration": normalize.parse_duration,
+    "quantity": normalize.parse_quantity,
+    "span": normalize.parse_span,
+    "registry-id": normalize.parse_registry_id,
+}
