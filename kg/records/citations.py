@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kg.common.paths import data_dir as default_data_dir
 from kg.records.corpus import Corpus
-from kg.records.model import LineSpan, Source, Verbatim
+from kg.records.model import SOURCE_CORPORA, LineSpan, Source, Verbatim
 from kg.records.normalize import collapse_whitespace
 
 
@@ -54,14 +54,8 @@ def source_text_path(source: Source, seeds_dir: Path, data_dir: Path | None = No
     ships (``data/reference``, beside ``data/records``) or a text ``kg ingest`` stored beside
     its draft records (``data/records``)."""
     assert source.file is not None
-    corpus = source.corpus or "seeds"
-    if corpus == "ingest-dev":
-        return seeds_dir.parent / "ingest-dev" / source.file
-    if corpus == "reference":
-        return (data_dir or default_data_dir()) / "reference" / source.file
-    if corpus == "records":  # a text kg ingest stored beside its draft records
-        return (data_dir or default_data_dir()) / "records" / source.file
-    return seeds_dir / source.file
+    root = SOURCE_CORPORA[source.corpus or "seeds"](seeds_dir, data_dir or default_data_dir())
+    return root / source.file
 
 
 def check_citations(corpus: Corpus, seeds_dir: Path) -> list[CitationProblem]:

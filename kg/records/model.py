@@ -9,6 +9,7 @@ only uses records needs neither YAML nor the loader's checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,11 +105,22 @@ class Source:
     publisher: str | None = None
     date: str | None = None
     note: str | None = None
-    #: Where ``file`` lives: ``seeds`` (../shared/seeds, the default), ``ingest-dev``
-    #: (../shared/ingest-dev, beside the seeds) or ``reference`` (data/reference in the repo).
+    #: Where ``file`` lives: a key of :data:`SOURCE_CORPORA` (``seeds`` when not given).
     corpus: str | None = None
     #: The address the text was captured from, where the source states one.
     url: str | None = None
     #: Why the entry needs a curator's eye (a draft entry of ``kg ingest``: the English title
     #: to give); with it, ``title_en`` may be left out until the curator writes it.
     review: str | None = None
+
+
+#: Where the texts of each corpus a source may name (``corpus:`` in data/sources.yaml) are,
+#: given the seeds directory and the data directory: the seeds (the default), the development
+#: set of announcements beside them, the reference texts the project ships (data/reference) and
+#: texts ``kg ingest`` stored beside their draft records (data/records).
+SOURCE_CORPORA: dict[str, Callable[[Path, Path], Path]] = {
+    "seeds": lambda seeds, data: seeds,
+    "ingest-dev": lambda seeds, data: seeds.parent / "ingest-dev",
+    "reference": lambda seeds, data: data / "reference",
+    "records": lambda seeds, data: data / "records",
+}

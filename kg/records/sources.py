@@ -20,13 +20,11 @@ import yaml
 from kg.common.errors import RecordError
 from kg.records import normalize
 from kg.records.field_values import read_value
-from kg.records.model import LineSpan, Record, Source
+from kg.records.model import SOURCE_CORPORA, LineSpan, Record, Source
 from kg.records.schema import TYPES
 
 #: libyaml's C loader where PyYAML was built with it (much faster), else the pure-Python one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-#: Where a source's text file may live (see :func:`kg.records.citations.source_text_path`).
-SOURCE_CORPORA = ("seeds", "ingest-dev", "reference", "records")
 
 
 def _compose(path: Path) -> yaml.Node:
