@@ -35,7 +35,7 @@ sys.path[:0] = [str(BENCH)]
 
 import engines  # noqa: E402
 import query_mix  # noqa: E402
-from measure import _tree_rss, run_measured  # noqa: E402
+from measure import LAST_PEAK_PSS, _tree_rss, run_measured  # noqa: E402
 
 START, END = "<!-- bench/run.py: start -->", "<!-- bench/run.py: end -->"
 
@@ -59,9 +59,10 @@ def prepare(size: int, seed: int, work: Path, log: dict, validate: bool = True) 
         log["build_validated"] = validate
         if code:
             raise RuntimeError(f"kg build failed: see {work / f'build-{size}.log'}")
-        log.update(build_s=seconds, build_peak_rss_mb=peak / 2**20, build_load=os.getloadavg()[0])
+        log.update(build_s=seconds, build_peak_rss_mb=peak / 2**20,
+                   build_peak_pss_mb=LAST_PEAK_PSS[0] / 2**20, build_load=os.getloadavg()[0])
         (build / "measured.json").write_text(json.dumps({key: log[key] for key in (
-            "build_s", "build_peak_rss_mb", "build_load", "build_validated")}))
+            "build_s", "build_peak_rss_mb", "build_peak_pss_mb", "build_load", "build_validated")}))
     elif (build / "measured.json").is_file():  # built by an earlier run: its own measurement
         log.update(json.loads((build / "measured.json").read_text()))
     with (build / "kg.nq").open("rb") as lines:

@@ -66,11 +66,11 @@ def started(command: list[str], url: str, name: str) -> Iterator[engines.HttpEng
             process.wait()
 
 
-def bare_ceiling(store: Path, processes: int):
+def bare_ceiling(store: Path, processes: int, http: str = "waitress"):
     port = free_port()
     return started([sys.executable, str(REPO / "bench" / "bare_ceiling_server.py"), str(store),
-                    str(port), str(processes)], f"http://127.0.0.1:{port}/sparql",
-                   f"bare Flask + waitress + pyoxigraph × {processes}")
+                    str(port), str(processes), http], f"http://127.0.0.1:{port}/sparql",
+                   f"bare Flask + {http} + pyoxigraph × {processes}")
 
 
 def oxigraph(store: Path):

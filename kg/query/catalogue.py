@@ -1,7 +1,8 @@
 """The catalogue of saved queries: queries/*.rq with a ``#+`` YAML header.
 
 A header declares the title (en, bg), a description and the parameters (name, type, default,
-allowed values, descriptions). Parameters are bound as RDF terms after type checking (never by
+allowed values, descriptions), and may declare the query a lookup on one of them
+(:mod:`kg.query.lookups`). Parameters are bound as RDF terms after type checking (never by
 pasting strings into the query text), so a parameter value cannot change the query.
 """
 
@@ -23,6 +24,7 @@ from rdflib.namespace import XSD
 
 from kg.common import paths
 from kg.common.errors import KgError
+from kg.query.lookups import NotALookupError, check_lookup
 from kg.records import iris
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "language-string")
@@ -117,6 +119,9 @@ class SavedQuery:
     path: Path
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     description_bg: str = ""
+    #: The parameter this query is a lookup on (``lookup:`` in the header, kg.query.lookups):
+    #: when a call binds it, ``kg serve`` answers in its own process, without a query worker.
+    lookup: str | None = None
 
     def bindings(self, given: dict[str, str]) -> dict[str, URIRef | Literal]:
         """Typed bindings for the given raw values, defaults filled in."""
@@ -216,10 +221,18 @@ def _parsed_query(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
             allowed=tuple(str(value) for value in item.get("allowed", ())),
             description=item.get("description", ""),
             description_bg=item.get("description_bg", "")))
+    lookup = header.get("lookup")
+    if lookup is not None:
+        if lookup not in {parameter.name for parameter in parameters}:
+            raise KgError(f"{path}: lookup: {lookup!r} is not one of its parameters")
+        try:
+            check_lookup(text, lookup)
+        except NotALookupError as error:
+            raise KgError(f"{path}: declared a lookup on ?{lookup}, but {error}") from None
     return SavedQuery(name=path.stem, title=header["title"], title_bg=header["title_bg"],
                       description=header["description"],
                       description_bg=header.get("description_bg", ""), text=text, path=path,
-                      parameters=tuple(parameters))
+                      parameters=tuple(parameters), lookup=lookup)
 
 
 def catalogue(directory: Path | None = None) -> dict[str, SavedQuery]:

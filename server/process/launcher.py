@@ -238,17 +238,13 @@ def quiet_queue_warnings() -> None:
         queue_logger.addFilter(OncePerInterval())
 
 
-def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dict, threads: int,
-                limits: ServeLimits, trusted_proxy: str | None, public_url: str,
-                allow_ingest: bool = False) -> int:
-    """One server: the store opened, the application made, waitress answering on ``listen``
-    (a host and port, or the sockets a supervisor bound)."""
-    # deferred: after the worker server has started (module docstring)
-    from waitress import create_server
-
+def copy_app(files: list[Path], store_kind: str, build_dir: Path, threads: int, limits: ServeLimits,
+             public_url: str, allow_ingest: bool = False):
+    """One copy's application: the store opened (the published generation of a build), its
+    query workers started, the limits set, and the reload watcher running. Made in the process
+    that serves it: a RocksDB handle must not cross a fork."""
     from kg.store.opening import open_store
     from server import create_app
-    from server.http.errors import answer_errors_in_json
 
     store, generation = (None, None)
     if not files and store_kind == "oxigraph":
@@ -269,6 +265,20 @@ def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dic
         watcher = ReloadWatcher(guarded, build_dir, generation)
         watcher.start()
         signal.signal(signal.SIGHUP, watcher.poke)
+    return app, store
+
+
+def _serve_copy(files: list[Path], store_kind: str, build_dir: Path, listen: dict, threads: int,
+                limits: ServeLimits, trusted_proxy: str | None, public_url: str,
+                allow_ingest: bool = False) -> int:
+    """One server: the application made (:func:`copy_app`), waitress answering on ``listen``
+    (a host and port, or the sockets a supervisor bound)."""
+    # deferred: after the worker server has started (module docstring)
+    from waitress import create_server
+
+    from server.http.errors import answer_errors_in_json
+
+    app, store = copy_app(files, store_kind, build_dir, threads, limits, public_url, allow_ingest)
     where = (f"http://{listen['host']}:{listen['port']}/" if "host" in listen
              else f"the shared socket (process {os.getpid()})")
     print(f"serving {store.description} at {where} (SPARQL: /sparql)", file=sys.stderr, flush=True)

@@ -26,6 +26,7 @@ from kg.store.results import QuerySyntaxError
 from server.workers.answers import GuardedResult
 from server.workers.forkserver import start_worker_server
 from server.workers.limits import ASKER, QueryLimits, QueryTimeoutError, ReloadError
+from server.workers.local_lookups import LocalLookups
 from server.workers.pool import Worker, WorkerPool
 from server.workers.reply import WorkerReply, result_of
 from server.workers.worker import ENGINE_REFUSALS, QueryTask, StoreSource, engine_refusal
@@ -47,6 +48,7 @@ class GuardedStore:
         self.generation = 1
         self.source = source
         self.last_reload: dict = {}
+        self.local_lookups = LocalLookups()
 
     # --- queries -----------------------------------------------------------------------------
 
@@ -67,6 +69,17 @@ class GuardedStore:
         reply = WorkerReply(pool, worker, deadline, limit)
         reply.send(task)
         return result_of(reply, self.limits)
+
+    def lookup(self, name: str, text: str, bindings: dict[str, Any]) -> GuardedResult:
+        """The saved query ``name``, a lookup with its key bound (kg.query.lookups), answered in
+        this process (server/workers/local_lookups.py), or by a worker like any query where that
+        cannot be (a store of files) or a call of it once proved slow."""
+        source = self.source
+        if not self.local_lookups.can_answer(name, source):
+            return self.query(text, bindings=bindings)
+        task = QueryTask(text, (), (), None, bindings, self.limits.max_rows,
+                         min(self.limits.chunk_bytes, self.limits.max_bytes), self.limits.text)
+        return self.local_lookups.answer(name, source, task, self.limits)
 
     def _acquire(self, deadline: float, limit: float) -> tuple[WorkerPool, Worker]:
         """A free worker of the current pool; a request waiting on a pool that a reload retires
@@ -119,7 +132,8 @@ class GuardedStore:
                 # health check must answer at once
                 "quads": self._pool.quads(timeout=0),
                 "network_isolated": self._pool.info.get("network_isolated"),
-                "worker_restarts": self._pool.respawns, "last_reload": self.last_reload}
+                "worker_restarts": self._pool.respawns, "last_reload": self.last_reload,
+                "lookups_in_process": self.local_lookups.status()}
 
     def close(self) -> None:
         self._pool.retire()
@@ -155,6 +169,10 @@ class CheckedStore:
             raise
         except ENGINE_REFUSALS as error:  # as a worker answers it: the query's fault, 400
             raise QueryRefusedError(400, engine_refusal(error)) from None
+
+    def lookup(self, name: str, text: str, bindings: dict[str, Any]) -> Any:
+        """In this process, as every query here."""
+        return self.query(text, bindings=bindings)
 
     def graph_names(self) -> list[str]:
         return self.store.graph_names()

@@ -1,0 +1,191 @@
+"""Issue 22's figures at scale, over HTTP: every saved query, search and a cache hit.
+
+    python bench/scale_http.py --build DIR [--build DIR2 ...] [--runs 11] [--out bench/RESULTS.md]
+
+For each build (10 000 and 100 000 synthetic contracts, say), against a real ``kg serve`` on
+127.0.0.1, over one keep-alive connection, from sending the request to having read the whole
+body:
+
+* every saved query (queries/*.rq) as the query page sends it (its parameters unbound, so its
+  widest form), POSTed to ``/sparql`` with ``Prefer: truncate`` (an answer over the row cap is cut
+  and marked, not refused: the figure is the engine's, decision 0019), one warm-up then RUNS timed
+  runs; the server's result cache off (``--cache-memory 0``), its time limit raised to 120 s so the
+  ``-raw`` queries (the aggregates' reference, decision 0023) finish at 100 000 contracts;
+* ``/api/search`` for each search of bench/search_latency.py (SQLite FTS5, decision 0021);
+* a result-cache hit (bench/cache_hit.py, its own server with the cache on, decision 0022).
+
+It writes one section of RESULTS.md between its markers, with a table per build and one of the
+growth from the first build to the last; nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
+
+import cache_hit  # noqa: E402
+import search_latency  # noqa: E402
+from results_file import machine, replace_section  # noqa: E402
+from server_process import running_server  # noqa: E402
+
+from kg.query.catalogue import catalogue  # noqa: E402
+from kg.store.oxigraph import OxigraphStore  # noqa: E402
+
+START, END = "<!-- scale-http:start -->", "<!-- scale-http:end -->"
+JSON_RESULTS = "application/sparql-results+json"
+#: The saved queries that read the materialised aggregates (decision 0023): the analytic ones
+#: whose target is a p50 under 200 ms at 100 000 contracts.
+AGGREGATE_QUERIES = ("amounts-by", "counts-by", "project-budget-totals", "current-value-per-project")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _post(connection: http.client.HTTPConnection, text: str) -> tuple[float, int, bytes, bool]:
+    started = time.perf_counter()
+    connection.request("POST", "/sparql", body=text.encode("utf-8"), headers={
+        "Content-Type": "application/sparql-query", "Accept": JSON_RESULTS, "Prefer": "truncate"})
+    response = connection.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - started
+    return elapsed, response.status, body, response.getheader("KG-Result-Truncated") is not None
+
+
+def saved_queries(base: str, runs: int) -> list[dict]:
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=300)
+    results = []
+    try:
+        for name, saved in sorted(catalogue().items()):
+            _, status, body, cut = _post(connection, saved.text)  # warm-up
+            if status != 200:
+                results.append({"name": name, "error": f"HTTP {status}: {body[:120]!r}"})
+                continue
+            document = json.loads(body)
+            rows = len(document["results"]["bindings"]) if "results" in document else 1
+            times = []
+            for _ in range(runs):
+                elapsed, status, body, _cut = _post(connection, saved.text)
+                if status != 200:
+                    raise RuntimeError(f"{name}: HTTP {status} on a repeat: {body[:200]!r}")
+                times.append(elapsed * 1000)
+            results.append({"name": name, "rows": rows, "cut": cut, "p50": statistics.median(times),
+                            "p95": percentile(times, 0.95)})
+            print(f"{name:45} p50 {results[-1]['p50']:9.2f} ms", file=sys.stderr)
+    finally:
+        connection.close()
+    return results
+
+
+def searches(base: str, runs: int) -> dict:
+    measured = search_latency.measure(base, runs)
+    times = [elapsed * 1000 for result in measured for elapsed in result["times"]]
+    return {"requests": len(times), "p50": statistics.median(times), "p95": percentile(times, 0.95)}
+
+
+def contracts_of(build: Path) -> int:
+    local = OxigraphStore.open_read_only(build / "store")
+    try:
+        row = local.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a "
+                          "<https://w3id.org/bg-inclusion/ontology#GrantContract> }").rows()[0][0]
+        return int(row.split('"')[1])
+    finally:
+        del local
+
+
+def measure(build: Path, runs: int, search_runs: int, cache_runs: int) -> dict:
+    figures: dict = {"build": build, "contracts": contracts_of(build)}
+    measured = build / "measured.json"  # bench/run.py's record of how long the build took
+    if measured.is_file():
+        figures["build_measured"] = json.loads(measured.read_text())
+    with running_server(["--build", str(build), "--rate-limit", "0", "--client-concurrency", "0",
+                         "--cache-memory", "0", "--timeout", "120", "--max-timeout", "120"],
+                        timeout=120) as base:
+        figures["queries"] = saved_queries(base, runs)
+        figures["search"] = searches(base, search_runs)
+    hits = cache_hit.measure(build, cache_runs)
+    figures["cache"] = {"p50": max(hit["p50"] for hit in hits), "cases": hits}
+    return figures
+
+
+def _cell(result: dict) -> str:
+    if "error" in result:
+        return result["error"]
+    return f"{result['p50']:.1f} ms / {result['p95']:.1f} ms"
+
+
+def section(results: list[dict], runs: int) -> str:
+    lines = [START, "## Issue 22 at scale, over HTTP (`bench/scale_http.py`)", "",
+             f"- measured {dt.date.today().isoformat()} on {machine('pyoxigraph', 'waitress')}; "
+             f"load average {os.getloadavg()[0]:.1f} at the end",
+             f"- saved queries: POST /sparql with `Prefer: truncate` (cut at the row cap of 10 000 rows, "
+             f"marked), parameters unbound; one warm-up, then {runs} runs; result cache off; "
+             "the queries that read the materialised aggregates are in **bold**", ""]
+    header = "| saved query | " + " | ".join(
+        f"{result['contracts']:,} contracts: rows, p50 / p95" for result in results) + " |"
+    lines += [header, "|---|" + "---:|" * len(results)]
+    names = [result["name"] for result in results[0]["queries"]]
+    for name in names:
+        cells = []
+        for result in results:
+            found = next(query for query in result["queries"] if query["name"] == name)
+            rows = "" if "error" in found else f"{found['rows']}{' (cut)' if found['cut'] else ''}, "
+            cells.append(rows + _cell(found))
+        label = f"**{name}**" if name in AGGREGATE_QUERIES else name
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("| /api/search (p50 / p95 over every search) | " + " | ".join(
+        f"{result['search']['p50']:.2f} ms / {result['search']['p95']:.2f} ms" for result in results) + " |")
+    lines.append("| result-cache hit (p50, the slowest of its three cases) | " + " | ".join(
+        f"{result['cache']['p50']:.2f} ms" for result in results) + " |")
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        growth = last["contracts"] / first["contracts"]
+        lines += ["", f"Growth from {first['contracts']:,} to {last['contracts']:,} contracts "
+                  f"({growth:g}× the data), p50:", ""]
+        lines += ["| saved query | factor |", "|---|---:|"]
+        for name in names:
+            a = next(query for query in first["queries"] if query["name"] == name)
+            b = next(query for query in last["queries"] if query["name"] == name)
+            if "error" in a or "error" in b:
+                continue
+            lines.append(f"| {name} | {b['p50'] / a['p50']:.1f}× |")
+        lines.append(f"| /api/search | {last['search']['p50'] / first['search']['p50']:.1f}× |")
+    lines += ["", "Re-run: `python bench/scale_http.py --build DIR-10000 --build DIR-100000`.", END]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build", type=Path, action="append", required=True,
+                        help="a build directory with its store (repeatable: smallest first)")
+    parser.add_argument("--runs", type=int, default=11, help="timed runs per saved query")
+    parser.add_argument("--search-runs", type=int, default=20, help="timed runs per search")
+    parser.add_argument("--cache-runs", type=int, default=300, help="timed cache hits per case")
+    parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
+    args = parser.parse_args(argv)
+    for build in args.build:
+        if not (build / "store").is_dir():
+            parser.error(f"{build / 'store'}: no store; run `kg build` first")
+    results = [measure(build.resolve(), args.runs, args.search_runs, args.cache_runs)
+               for build in args.build]
+    text = section(results, args.runs)
+    print(text)
+    replace_section(Path(args.out), text, START, END)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
