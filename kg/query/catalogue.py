@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -24,7 +25,7 @@ from rdflib.namespace import XSD
 
 from kg.common import paths
 from kg.common.errors import KgError
-from kg.query.lookups import NotALookupError, check_lookup
+from kg.query.lookups import NotALookupError, check_lookup, check_written_in, written_in
 from kg.records import iris
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "language-string")
@@ -38,6 +39,9 @@ COMMENT = re.compile(r"^\s*#.*$", re.M)
 PREFIX_OR_BASE = re.compile(r"^\s*(?:PREFIX\s+[^\n]*|BASE\s+[^\n]*)$", re.M | re.I)
 QUERY_FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+#: A value of each parameter type, to prove a lookup's key can be written in (kg.query.lookups).
+_SAMPLES = {"iri": "https://example.org/key", "string": "key", "integer": "1", "decimal": "1.5",
+            "date": "2024-01-01", "language-string": "key@bg"}
 #: Query-string names the API keeps for itself; no saved query may declare them.
 RESERVED_NAMES = ("format",)
 
@@ -122,6 +126,14 @@ class SavedQuery:
     #: The parameter this query is a lookup on (``lookup:`` in the header, kg.query.lookups):
     #: when a call binds it, ``kg serve`` answers in its own process, without a query worker.
     lookup: str | None = None
+
+    def lookup_query(self, bindings: dict[str, URIRef | Literal]) -> tuple[str, dict[str, URIRef | Literal]]:
+        """For a lookup: its text with the key's bound term written in (kg.query.lookups.written_in,
+        proved equivalent when the catalogue read the file), and the other bindings."""
+        if self.lookup is None:
+            raise KgError(f"{self.name} is not a lookup")
+        rest = {name: term for name, term in bindings.items() if name != self.lookup}
+        return written_in(self.text, self.lookup, bindings[self.lookup].n3()), rest
 
     def bindings(self, given: dict[str, str]) -> dict[str, URIRef | Literal]:
         """Typed bindings for the given raw values, defaults filled in."""
@@ -225,8 +237,10 @@ def _parsed_query(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
     if lookup is not None:
         if lookup not in {parameter.name for parameter in parameters}:
             raise KgError(f"{path}: lookup: {lookup!r} is not one of its parameters")
+        key = next(parameter for parameter in parameters if parameter.name == lookup)
         try:
             check_lookup(text, lookup)
+            check_written_in(text, lookup, key.bind(key.default or _SAMPLES[key.type]))
         except NotALookupError as error:
             raise KgError(f"{path}: declared a lookup on ?{lookup}, but {error}") from None
     return SavedQuery(name=path.stem, title=header["title"], title_bg=header["title_bg"],
@@ -235,8 +249,23 @@ def _parsed_query(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
                       parameters=tuple(parameters), lookup=lookup)
 
 
+#: How long a listing of the default folder is trusted before it is read again (seconds): the
+#: API asks for the catalogue on every call, and finding the folder and statting every file took
+#: more than half of a lookup's time in the server (bench/RESULTS.md, decision 0024). An edited
+#: query is still seen within this time.
+RESCAN_SECONDS = 1.0
+_RECENT: dict[tuple[str | None, str], tuple[float, tuple[tuple[str, SavedQuery], ...]]] = {}
+
+
 def catalogue(directory: Path | None = None) -> dict[str, SavedQuery]:
-    """Every saved query by name, in name order."""
+    """Every saved query by name, in name order (the default folder re-read at most once per
+    :data:`RESCAN_SECONDS`; a folder given is read every time)."""
+    if directory is None:
+        context = (os.environ.get("KG_HOME"), os.getcwd())  # what decides the default folder
+        recent = _RECENT.get(context)
+        now = time.monotonic()
+        if recent is not None and now - recent[0] < RESCAN_SECONDS:
+            return dict(recent[1])
     folder = directory or paths.queries_dir()
     versions = []
     with os.scandir(folder) as entries:
@@ -244,7 +273,10 @@ def catalogue(directory: Path | None = None) -> dict[str, SavedQuery]:
             if entry.name.endswith(".rq") and entry.is_file():
                 stat = entry.stat()
                 versions.append((entry.name, stat.st_mtime_ns, stat.st_size))
-    return dict(_catalogue(folder, tuple(sorted(versions))))  # a copy: the caller's to change
+    found = _catalogue(folder, tuple(sorted(versions)))
+    if directory is None:
+        _RECENT[context] = (now, found)
+    return dict(found)  # a copy: the caller's to change
 
 
 @functools.lru_cache(maxsize=16)

@@ -185,7 +185,8 @@ def run(name: str) -> Response:
         return hit
     # A lookup with its key bound is answered without a query worker (decision 0024).
     if saved.lookup is not None and hasattr(store, "lookup"):
-        result = store.lookup(saved.name, saved.text, bindings)
+        text, others = saved.lookup_query(bindings)
+        result = store.lookup(saved.name, text, others)
     else:
         result = store.query(saved.text, bindings=bindings)
     response = answer_response(result, key, allowed)  # over the row cap: 422 unless asked
