@@ -106,6 +106,8 @@ REQUIREMENTS: dict[str, Requirement] = {
     "chartjs": Requirement("Chart.js for the charts", "kg assets", _chartjs),
     "oxigraph": Requirement("the Oxigraph server binary", 'python -m pip install ".[test]"',
                             _on_path("oxigraph")),
+    "granian": Requirement("Granian (the HTTP server tried in bench/wrk_peers.py)",
+                           'python -m pip install ".[test]"', lambda: importlib.util.find_spec("granian")),
 }
 
 
