@@ -5,7 +5,7 @@
 
 Issue 6 asks for lookup throughput of at least a third of Oxigraph server's. This measures, on
 one built store and in alternating rounds (the machine's speed drifts between phases), the
-harness's throughput run (bench/run.py: 8 client threads, lookups by contract number, a fixed
+harness's throughput run (bench/run.py: wrk with 16 connections, lookups by contract number, a fixed
 duration) against these servers of the same store, each warmed up for 3 s first:
 
 * Oxigraph server, ``oxigraph serve-read-only`` on the build's store (no time limit: with one it
@@ -114,7 +114,7 @@ def section(rates: dict[str, list[float]], build: Path, contracts: int, rounds: 
     lines = [START, "## How close a Flask endpoint comes to Oxigraph server (`bench/serving_ceiling.py`)", "",
              f"- measured {dt.date.today().isoformat()} on {machine('pyoxigraph', 'flask', 'waitress')}",
              f"- store: `{build.name}/store` ({contracts:,} contracts); {rounds} alternating rounds of "
-             f"{seconds:g} s, 8 client threads, lookups by contract number; load average "
+             f"{seconds:g} s, wrk with 16 connections, lookups by contract number; load average "
              f"{os.getloadavg()[0]:.1f} at the end", "",
              "| server | answered lookups/s, each round | median | share of Oxigraph server's median |",
              "|---|---|---|---|"]

@@ -23,9 +23,10 @@ The servers, all on the build's own store:
 * ``kg serve``, one copy and ``--processes 2``: the public endpoint with all its checks, time
   limit and row cap; per-client limits off (every request comes from one address) and the result
   cache off (``--cache-memory 0``: every lookup reaches the engine);
+* ``kg serve``'s application on Granian (a Rust HTTP server; bench/granian_kg_server.py): the
+  trial issue 22 asks for, the same settings, both ways in;
 * the bare ceiling (bench/bare_ceiling_server.py): Flask and pyoxigraph in the same process,
-  no check or limit at all, on waitress (as ``kg serve``) and on Granian (a Rust HTTP server),
-  one copy per core.
+  no check or limit at all, on waitress (as ``kg serve``) and on Granian, one copy per core.
 
 Before the rounds, each server's answers to the same 20 lookups are compared with Oxigraph
 server's (the same bindings): a server that answers something else is not measured. It writes
@@ -40,9 +41,7 @@ import json
 import os
 import random
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -56,6 +55,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
 import query_mix  # noqa: E402
+import wrk_load  # noqa: E402
 from rdflib import Literal  # noqa: E402
 from results_file import machine, replace_section  # noqa: E402
 from server_process import free_port  # noqa: E402
@@ -66,7 +66,6 @@ from kg.store.oxigraph import OxigraphStore  # noqa: E402
 
 START, END = "<!-- wrk-peers:start -->", "<!-- wrk-peers:end -->"
 OXIGRAPH = "Oxigraph server"
-LUA = {"post": REPO / "bench" / "wrk" / "lookups.lua", "get": REPO / "bench" / "wrk" / "lookups_get.lua"}
 #: The saved lookup (decision 0024) every server answers: its text with the number written in
 #: for the SPARQL endpoints, its API call with the number as a parameter for the lookup lane.
 LOOKUP = "contract-by-number"
@@ -113,11 +112,8 @@ def api_path(number: str) -> str:
 
 def write_requests(numbers: list[str], work: Path) -> dict[str, Path]:
     """One file per kind of request: URL-encoded form bodies, and API paths, one per line."""
-    files = {"post": work / "bodies.txt", "get": work / "paths.txt"}
-    files["post"].write_text("".join(urllib.parse.urlencode({"query": lookup_text(number)}) + "\n"
-                                     for number in numbers), encoding="ascii")
-    files["get"].write_text("".join(api_path(number) + "\n" for number in numbers), encoding="ascii")
-    return files
+    return {"post": wrk_load.write_bodies([lookup_text(number) for number in numbers], work / "bodies.txt"),
+            "get": wrk_load.write_paths([api_path(number) for number in numbers], work / "paths.txt")}
 
 
 def _bindings(server: Measured, number: str) -> list[dict]:
@@ -149,27 +145,10 @@ def same_answers(servers: list[Measured], numbers: list[str]) -> None:
                                  f"{OXIGRAPH}: not measured")
 
 
-def _milliseconds(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
 def run_wrk(server: Measured, requests: dict[str, Path], seconds: float, connections: int,
             threads: int) -> dict:
-    """wrk's figures for ``seconds`` of lookups against ``server``."""
-    done = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s",
-                           "--latency", "-s", str(LUA[server.kind]), server.url, "--",
-                           str(requests[server.kind])],
-                          capture_output=True, text=True, timeout=seconds + 60, check=True)
-    out = done.stdout
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    failed = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
-    duration = float(re.search(r"requests in ([\d.]+)s", out).group(1))
-    return {"per_second": (total - failed) / duration, "failed": failed,
-            "p50": _milliseconds(re.search(r"\s50%\s+(\S+)", out).group(1)),
-            "p99": _milliseconds(re.search(r"\s99%\s+(\S+)", out).group(1))}
+    """wrk's figures for ``seconds`` of lookups against ``server`` (bench/wrk_load.py)."""
+    return wrk_load.run_wrk(server.url, requests[server.kind], server.kind, seconds, connections, threads)
 
 
 def granian_kg(build: Path, processes: int):
@@ -268,8 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-granian", action="store_true", help="leave out the bare server on Granian")
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
     args = parser.parse_args(argv)
-    if shutil.which("wrk") is None:
-        parser.error("wrk is not installed (Debian: apt-get install wrk)")
+    wrk_load.require_wrk()
     for build in args.build:
         if not (build / "store").is_dir():
             parser.error(f"{build / 'store'}: no store; run `kg build` first")

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-@pytest.mark.needs("oxigraph")
+@pytest.mark.needs("oxigraph", "wrk")
 @pytest.mark.parametrize("publish_max", [pytest.param("100", marks=pytest.mark.needs("peers")), "0"],
                          ids=["published-by-gsp", "bulk-loaded"])
 def test_the_harness_runs_the_query_mix_on_every_engine_and_writes_nothing(tmp_path, publish_max):

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-@pytest.mark.needs("oxigraph")
+@pytest.mark.needs("oxigraph", "wrk")
 def test_the_ceiling_benchmark_measures_four_servers_and_replaces_only_its_section(built, tmp_path):
     out = tmp_path / "RESULTS.md"
     out.write_text("# Benchmarks\n\n## Another benchmark\n\nits table\n", encoding="utf-8")
