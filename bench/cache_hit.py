@@ -6,7 +6,8 @@ Starts ``kg serve --build BUILD --rate-limit 0`` (waitress, the read-only pyoxig
 free port and, over one keep-alive connection, asks each query once (the miss that fills the
 cache) and then RUNS times (the hits; each must say ``KG-Cache: hit``); the time is from sending
 the request to having read the whole body. The queries: ``ASK {}``, a saved query through the
-API (``/api/queries/NAME``) and the same saved query's text POSTed to ``/sparql``. It writes
+API (``/api/queries/NAME``) and the same saved query's text with its defaults (as the query page
+offers it: the same answer as the API call) POSTed to ``/sparql``. It writes
 its section of bench/RESULTS.md (between its markers; other sections are kept). Nothing here
 asserts a timing (docs/decisions/0022-result-cache-by-generation.md).
 """
@@ -49,7 +50,7 @@ def _request(connection: http.client.HTTPConnection, method: str, path: str,
 
 
 def measure(build: Path, runs: int) -> list[dict]:
-    text = catalogue()[SAVED].text
+    text = catalogue()[SAVED].text_with_defaults()  # what the API call with no parameters answers
     cases = [("`ASK {}`, GET /sparql", "GET", "/sparql?query=" + quote("ASK {}"), None),
              (f"`{SAVED}`, GET /api/queries/{SAVED}", "GET", f"/api/queries/{SAVED}", None),
              (f"`{SAVED}`'s text, POST /sparql", "POST", "/sparql", text.encode("utf-8"))]
