@@ -234,3 +234,32 @@ def test_a_search_after_a_publish_reads_the_new_generation_and_not_the_old(built
     flip(build, third.generation)
     assert prune(build, keep=2) == [old.generation]
     assert not index_path(stores / old.generation).exists()  # pruned with its store
+
+
+def _rows(index: Path) -> list[list]:
+    import sqlite3
+
+    connection = sqlite3.connect(index)
+    try:
+        return [connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                for table in ("entry", "name_key", "meta")] + [connection.execute(
+                    "SELECT rowid, name, text, name_latin, text_latin FROM fts ORDER BY rowid").fetchall()]
+    finally:
+        connection.close()
+
+
+def test_the_index_of_a_sorted_release_is_streamed_and_an_unsorted_one_gives_the_same(built, tmp_path):
+    """A release's kg.nq is sorted, so the index is written resource by resource (2.8 GB less at
+    100 000 contracts); the same quads in another order take the in-memory path to the same index."""
+    lines = (built / "kg.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    last = next(line.split(" ", 1)[0] for line in reversed(lines)
+                if line.startswith("<https://w3id.org/bg-inclusion/id/") and "rdf-syntax-ns#type>" in line)
+    block = [line for line in lines if line.split(" ", 1)[0] == last]  # the last resource's quads
+    shuffled = tmp_path / "shuffled.nq"  # that resource first: out of order, each still in one block
+    shuffled.write_text("".join(block + [line for line in lines if line not in block]), encoding="utf-8")
+    with pytest.raises(text_index._UnsortedError):  # so the in-memory path is the one tried below
+        list(text_index._grouped_entries(text_index._relevant_quads(shuffled)))
+    streamed = text_index.write_index(built / "kg.nq", tmp_path / "sorted.sqlite")
+    in_memory = text_index.write_index(shuffled, tmp_path / "unsorted.sqlite")
+    assert streamed == in_memory > 0
+    assert _rows(tmp_path / "sorted.sqlite") == _rows(tmp_path / "unsorted.sqlite")
