@@ -26,34 +26,34 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _tree_rss(pid: int) -> int:
+def _field_kib(path: str, name: str) -> int:
+    """The value (kB) of the line ``name`` in a /proc status-like file; 0 if gone."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name):
+                return int(line.split()[1])
+    except OSError:  # the process ended meanwhile
+        pass
+    return 0
+
+
+def _tree_sum(pid: int, path: str, name: str) -> int:
+    """``name`` of ``pid`` and its descendants, summed (bytes)."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
+        total += _field_kib(path.format(current), name) * 1024
         pending += _children(current)
     return total
+
+
+def _tree_rss(pid: int) -> int:
+    return _tree_sum(pid, "/proc/{}/status", "VmRSS:")
 
 
 def _tree_pss(pid: int) -> int:
     """The proportional set sizes of ``pid`` and its descendants, summed (bytes)."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-                    break
-        except OSError:
-            continue
-        pending += _children(current)
-    return total
+    return _tree_sum(pid, "/proc/{}/smaps_rollup", "Pss:")
 
 
 #: The peak summed PSS of the last :func:`run_measured` (bytes).

@@ -5,7 +5,7 @@ could not ask faster than about 3 200 lookups/s, so it reported Oxigraph server 
 its rate and our share of it three to five times too high (issue 22). wrk (Debian package
 ``wrk``, written in C) outruns every server measured here on 2 cores, so a server's figure is
 the server's. Requests come from files made here: one URL-encoded form body (a SPARQL query,
-POST) or one path (GET) per line, each request drawing one at random (bench/wrk/*.lua).
+POST) or one path (GET) per line, each request drawing one at random (bench/wrk/lookups.lua).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import subprocess
 import urllib.parse
 from pathlib import Path
 
-LUA = {"post": Path(__file__).parent / "wrk" / "lookups.lua",
-       "get": Path(__file__).parent / "wrk" / "lookups_get.lua"}
+LUA = Path(__file__).parent / "wrk" / "lookups.lua"
 
 
 def require_wrk() -> str:
@@ -51,7 +50,7 @@ def run_wrk(url: str, requests: Path, kind: str, seconds: float, connections: in
     against ``url``: answered per second (2xx only), failed (other statuses and socket errors),
     p50 and p99 latency in ms."""
     done = subprocess.run([require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s",
-                           "--timeout", "10s", "--latency", "-s", str(LUA[kind]), url, "--", str(requests)],
+                           "--timeout", "10s", "--latency", "-s", str(LUA), url, "--", str(requests), kind],
                           capture_output=True, text=True, timeout=seconds + 60, check=True)
     out = done.stdout
     total = int(re.search(r"(\d+) requests in", out).group(1))

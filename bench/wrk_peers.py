@@ -12,7 +12,7 @@ servers can outrun on 2 cores, and every server answers the same requests:
 * a lookup by contract number (the saved query ``contract-by-number``), the number drawn at random
   for each request from every contract of the store: its SPARQL text with the number written in,
   POSTed as a form (bench/wrk/lookups.lua), to every SPARQL endpoint; and the same lookup as its
-  API call (``GET /api/queries/contract-by-number?number=…``, bench/wrk/lookups_get.lua) to
+  API call (``GET /api/queries/contract-by-number?number=…``, the same script) to
   ``kg serve``, where it takes the lookup lane (decision 0024: no query worker);
 * to each server in turn, in alternating rounds (the machine's speed drifts between phases),
   after a warm-up of 3 s each; all servers run the whole time, idle but for their turn.
