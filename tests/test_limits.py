@@ -14,6 +14,7 @@ from kg.common.query_text import TextLimits
 from server.http.request_limits import DEFAULTS as HTTP_DEFAULTS
 from server.process.launcher import ServeLimits
 from server.workers.limits import QueryLimits
+from server.workers.local_lookups import SLOW_LOOKUP_SECONDS
 
 SECURITY = Path(__file__).resolve().parent.parent / "docs" / "security.md"
 
@@ -23,6 +24,7 @@ DOCUMENTED = {
     "query time": [limits.QUERY_TIMEOUT_SECONDS],
     "a client's `timeout=` parameter": [limits.MAX_QUERY_TIMEOUT_SECONDS],
     "waiting for a free query worker": [],
+    "a saved lookup answered without a worker": [round(SLOW_LOOKUP_SECONDS * 1000)],
     "query worker processes": [limits.QUERY_WORKERS],
     "query workers one client holds at once": [limits.CLIENT_QUERY_WORKERS],
     "query workers `/sparql` never takes (the cheap lane)": [limits.LIGHT_LANE_WORKERS],

@@ -285,7 +285,7 @@ class _UnsortedError(Exception):
 def _grouped_entries(quads: Iterable[ox.Quad]) -> Iterator[tuple[str, _Entry]]:
     """(IRI, entry) of each resource, as soon as its quads have passed; _UnsortedError if a
     resource comes back after another (the input is not sorted by subject)."""
-    current: str | None = None
+    current = ""
     previous_key = b""
     group: list[ox.Quad] = []
     for quad in quads:
@@ -294,14 +294,14 @@ def _grouped_entries(quads: Iterable[ox.Quad]) -> Iterator[tuple[str, _Entry]]:
             continue
         if subject.value != current:
             if group:
-                yield current, _entries(group)[current]  # type: ignore[index]
+                yield current, _entries(group)[current]
             key = f"<{subject.value}> ".encode()
             if key < previous_key:
                 raise _UnsortedError(subject.value)
             current, previous_key, group = subject.value, key, []
         group.append(quad)
     if group:
-        yield current, _entries(group)[current]  # type: ignore[index]
+        yield current, _entries(group)[current]
 
 
 def _stage(connection: sqlite3.Connection, entries: Iterable[tuple[str, _Entry]]) -> None:

@@ -243,6 +243,7 @@ def copy_app(files: list[Path], store_kind: str, build_dir: Path, threads: int, 
     """One copy's application: the store opened (the published generation of a build), its
     query workers started, the limits set, and the reload watcher running. Made in the process
     that serves it: a RocksDB handle must not cross a fork."""
+    # deferred: after the worker server has started (module docstring)
     from kg.store.opening import open_store
     from server import create_app
 
