@@ -6,7 +6,7 @@
 Issue 6 asks for lookup throughput of at least a third of Oxigraph server's. This measures, on
 one built store and in alternating rounds (the machine's speed drifts between phases), the
 harness's throughput run (bench/run.py: wrk with 16 connections, lookups by contract number, a fixed
-duration) against these servers of the same store, each warmed up for 3 s first:
+duration) against these servers of the same store, each warmed up for 3 s before each of its runs:
 
 * Oxigraph server, ``oxigraph serve-read-only`` on the build's store (no time limit: with one it
   falls over at this rate, see engines.OxigraphServer);
@@ -100,8 +100,7 @@ def measure(build: Path, rounds: int, seconds: float, processes: int,
                    *(running.enter_context(ours(build, options)) for options in serve_options),
                    running.enter_context(bare_ceiling(store, processes))]
         rates: dict[str, list[float]] = {server.name: [] for server in servers}
-        for server in servers:  # caches warm, first connections made
-            throughput(server, numbers, 3.0)
+        # each throughput run warms its server up first (bench/run.py)
         for _ in range(rounds):
             for server in servers:
                 rates[server.name].append(throughput(server, numbers, seconds)["per_second"])

@@ -62,9 +62,7 @@ class GuardedStore:
         """
         limit = self.limits.effective_timeout(timeout)
         deadline = time.monotonic() + limit
-        task = QueryTask(text, tuple(default_graph_uris), tuple(named_graph_uris), base_iri,
-                         bindings, self.limits.max_rows,
-                         min(self.limits.chunk_bytes, self.limits.max_bytes), self.limits.text)
+        task = self._task(text, default_graph_uris, named_graph_uris, base_iri, bindings)
         pool, worker = self._acquire(deadline, limit)
         reply = WorkerReply(pool, worker, deadline, limit)
         reply.send(task)
@@ -77,9 +75,14 @@ class GuardedStore:
         source = self.source
         if not self.local_lookups.can_answer(name, source):
             return self.query(text, bindings=bindings)
-        task = QueryTask(text, (), (), None, bindings, self.limits.max_rows,
-                         min(self.limits.chunk_bytes, self.limits.max_bytes), self.limits.text)
-        return self.local_lookups.answer(name, source, task, self.limits)
+        return self.local_lookups.answer(name, source, self._task(text, bindings=bindings), self.limits)
+
+    def _task(self, text: str, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = (),
+              base_iri: str | None = None, bindings: dict[str, Any] | None = None) -> QueryTask:
+        """The task a worker (or this process, for a lookup) runs, under this store's limits."""
+        return QueryTask(text, tuple(default_graph_uris), tuple(named_graph_uris), base_iri, bindings,
+                         self.limits.max_rows, min(self.limits.chunk_bytes, self.limits.max_bytes),
+                         self.limits.text)
 
     def _acquire(self, deadline: float, limit: float) -> tuple[WorkerPool, Worker]:
         """A free worker of the current pool; a request waiting on a pool that a reload retires
