@@ -25,7 +25,8 @@ from rdflib.namespace import XSD
 
 from kg.common import paths
 from kg.common.errors import KgError
-from kg.query.lookups import NotALookupError, check_lookup, check_written_in, written_in
+from kg.query.lookups import NotALookupError, check_lookup
+from kg.query.write_in import Template, writable
 from kg.records import iris
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "language-string")
@@ -39,7 +40,7 @@ COMMENT = re.compile(r"^\s*#.*$", re.M)
 PREFIX_OR_BASE = re.compile(r"^\s*(?:PREFIX\s+[^\n]*|BASE\s+[^\n]*)$", re.M | re.I)
 QUERY_FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 WHERE = re.compile(r"\bWHERE\s*\{", re.I)
-#: A value of each parameter type, to prove a lookup's key can be written in (kg.query.lookups).
+#: A value of each parameter type, to prove a parameter can be written in (kg.query.write_in).
 _SAMPLES = {"iri": "https://example.org/key", "string": "key", "integer": "1", "decimal": "1.5",
             "date": "2024-01-01", "language-string": "key@bg"}
 #: Query-string names the API keeps for itself; no saved query may declare them.
@@ -127,13 +128,20 @@ class SavedQuery:
     #: when a call binds it, ``kg serve`` answers in its own process, without a query worker.
     lookup: str | None = None
 
-    def lookup_query(self, bindings: dict[str, URIRef | Literal]) -> tuple[str, dict[str, URIRef | Literal]]:
-        """For a lookup: its text with the key's bound term written in (kg.query.lookups.written_in,
-        proved equivalent when the catalogue read the file), and the other bindings."""
-        if self.lookup is None:
-            raise KgError(f"{self.name} is not a lookup")
-        rest = {name: term for name, term in bindings.items() if name != self.lookup}
-        return written_in(self.text, self.lookup, bindings[self.lookup].n3()), rest
+    #: The text cut where its parameters stand, for those written in as constants when bound
+    #: (kg.query.write_in, decision 0025), proved equivalent when the file was read; None when
+    #: none can be; the others stay substitutions.
+    template: Template | None = None
+
+    def bound_query(self, bindings: dict[str, URIRef | Literal]
+                    ) -> tuple[str, dict[str, URIRef | Literal]]:
+        """The text to run for ``bindings``: the writable parameters written in as constants
+        (pyoxigraph plans a constant, not a substitution, as an index lookup), and the bindings
+        left to pass as substitutions."""
+        if self.template is None or not self.template.keys <= set(bindings):
+            return self.text, dict(bindings)
+        rest = {name: term for name, term in bindings.items() if name not in self.template.keys}
+        return self.template.fill({name: bindings[name].n3() for name in self.template.keys}), rest
 
     def bindings(self, given: dict[str, str]) -> dict[str, URIRef | Literal]:
         """Typed bindings for the given raw values, defaults filled in."""
@@ -233,20 +241,25 @@ def _parsed_query(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
             allowed=tuple(str(value) for value in item.get("allowed", ())),
             description=item.get("description", ""),
             description_bg=item.get("description_bg", "")))
+    written, refused = writable(text, {parameter.name: parameter.bind(
+        parameter.default or (parameter.allowed or (_SAMPLES[parameter.type],))[0])
+        for parameter in parameters})
     lookup = header.get("lookup")
     if lookup is not None:
         if lookup not in {parameter.name for parameter in parameters}:
             raise KgError(f"{path}: lookup: {lookup!r} is not one of its parameters")
-        key = next(parameter for parameter in parameters if parameter.name == lookup)
         try:
             check_lookup(text, lookup)
-            check_written_in(text, lookup, key.bind(key.default or _SAMPLES[key.type]))
         except NotALookupError as error:
             raise KgError(f"{path}: declared a lookup on ?{lookup}, but {error}") from None
+        if lookup in refused:
+            raise KgError(f"{path}: declared a lookup on ?{lookup}, but its key cannot be "
+                          f"written in: {refused[lookup]}")
     return SavedQuery(name=path.stem, title=header["title"], title_bg=header["title_bg"],
                       description=header["description"],
                       description_bg=header.get("description_bg", ""), text=text, path=path,
-                      parameters=tuple(parameters), lookup=lookup)
+                      parameters=tuple(parameters), lookup=lookup,
+                      template=written if written.keys else None)
 
 
 #: How long a listing of the default folder is trusted before it is read again (seconds): the

@@ -29,13 +29,11 @@ to the workers (server/workers/guarded_store.py).
 
 from __future__ import annotations
 
-import re
-import threading
-
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Identifier, URIRef, Variable
+from rdflib.term import URIRef, Variable
+
+from kg.query.write_in import PARSER_LOCK, collect_patterns
 
 #: Algebra operators a lookup may use (rdflib's names).
 ALLOWED = {"SelectQuery", "ConstructQuery", "AskQuery", "Project", "BGP", "Join",
@@ -49,11 +47,6 @@ ALLOWED = {"SelectQuery", "ConstructQuery", "AskQuery", "Project", "BGP", "Join"
            "MultiplicativeExpression", "OrderCondition", "TrueFilter", "Function"}
 
 
-#: rdflib's SPARQL parser (pyparsing) keeps state across calls and fails when two threads parse at
-#: once (the server's threads may read the catalogue together on its first calls).
-_PARSER_LOCK = threading.Lock()
-
-
 class NotALookupError(ValueError):
     """The query is not a lookup on the key: the message says which part and why."""
 
@@ -61,7 +54,7 @@ class NotALookupError(ValueError):
 def check_lookup(text: str, key: str) -> None:
     """Raise NotALookupError unless ``text`` is a lookup on ``?key`` (see the module text)."""
     try:
-        with _PARSER_LOCK:
+        with PARSER_LOCK:
             algebra = prepareQuery(text).algebra
     except Exception as error:  # the parser's own words: the header is wrong, not the server
         raise NotALookupError(f"the query does not parse: {error}") from None
@@ -97,64 +90,12 @@ def check_lookup(text: str, key: str) -> None:
                               "outgoing links: it can scan the graph or fan out over a hub")
 
 
-def written_in(text: str, key: str, term: str) -> str:
-    """``text`` with the key written in as ``term`` (an RDF term in SPARQL syntax, already
-    checked): a constant in every pattern, and projected as ``(term AS ?key)``.
-
-    pyoxigraph plans a constant in a pattern as an index lookup, but a variable bound from
-    outside (its substitutions, or a VALUES block) in some queries only after evaluating the
-    rest: at 100 000 contracts the contract lookup took 755 ms bound and 0.7 ms written in.
-    :func:`check_written_in` proves once per query that this textual substitution is the
-    semantic one."""
-    where = re.search(r"\bWHERE\s*\{", text, re.I)
-    if where is None:
-        raise NotALookupError("it has no WHERE { to write the key in")
-    variable = re.compile(r"[?$]" + re.escape(key) + r"\b")
-    head = variable.sub(lambda _: f"({term} AS ?{key})", text[:where.start()])
-    return head + variable.sub(lambda _: term, text[where.start():])
-
-
-def check_written_in(text: str, key: str, sample: Identifier) -> None:
-    """Raise NotALookupError unless writing ``sample`` (an RDF term) in for ``?key``
-    (:func:`written_in`) gives the query's own patterns with the key replaced by it, and the
-    same projection: then the substitution by text is the substitution of the term."""
-    try:
-        with _PARSER_LOCK:
-            original = prepareQuery(text).algebra
-            substituted = prepareQuery(written_in(text, key, sample.n3())).algebra
-    except Exception as error:
-        raise NotALookupError(f"the query with its key written in does not parse: {error}") from None
-    before: list[tuple] = []
-    after: list[tuple] = []
-    _collect(original, before)
-    _collect(substituted, after)
-    expected = {tuple(_n3(sample if term == Variable(key) else term) for term in pattern)
-                for pattern in before}
-    if original.PV != substituted.PV:
-        raise NotALookupError(f"writing a value in for ?{key} changes what it projects (SELECT *? "
-                              f"name the variables, ?{key} among them)")
-    if {tuple(_n3(term) for term in pattern) for pattern in after} != expected:
-        raise NotALookupError(f"writing a value in for ?{key} changes the query beyond its "
-                              f"patterns (is ?{key} in a string, a comment or an expression?)")
-
-
-def _n3(term) -> str:
-    return term.n3() if hasattr(term, "n3") else str(term)
-
-
 def _collect(node, patterns: list[tuple]) -> None:
     """Every triple pattern under ``node``; NotALookupError on an operator outside ALLOWED."""
-    if isinstance(node, CompValue):
-        if node.name not in ALLOWED:
-            raise NotALookupError(f"it uses {node.name}, which a lookup may not")
-        if node.name == "BGP":
-            patterns.extend(node.triples)
-        for name, value in node.items():
-            if name not in ("triples", "_vars", "PV", "datasetClause"):
-                _collect(value, patterns)
-    elif isinstance(node, (list, tuple)):
-        for item in node:
-            _collect(item, patterns)
+    try:
+        collect_patterns(node, patterns, ALLOWED)
+    except ValueError as error:
+        raise NotALookupError(f"it uses {error}, which a lookup may not") from None
 
 
 def _unbounded(predicate) -> bool:

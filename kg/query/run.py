@@ -69,7 +69,8 @@ def run_saved_on_store(store: OxigraphStore | RdflibStore, name: str,
                        parameters: dict[str, str] | None = None) -> QueryResult:
     """Run the saved query ``name`` on a store, parameters bound as typed RDF terms."""
     saved = _saved(name, catalogue())
-    return store.query(saved.text, bindings=saved.bindings(parameters or {}))
+    text, rest = saved.bound_query(saved.bindings(parameters or {}))
+    return store.query(text, bindings=rest)
 
 
 def _saved(name: str, queries: dict[str, SavedQuery]) -> SavedQuery:
@@ -107,16 +108,22 @@ def resolve(argument: str, parameters: dict[str, str],
             raise KgError(f"{argument}: no such query file")
         text = path.read_text(encoding="utf-8")
         if HEADER.match(text):
-            saved = load_query(path)
-            return QueryRequest(saved.text, saved.bindings(parameters), path)
+            return _bound(load_query(path), parameters, path)
         _refuse_parameters(parameters, f"{argument} has no #+ header declaring parameters")
         return QueryRequest(text, {}, path)
     queries = catalogue() if queries is None else queries
     if argument in queries or QUERY_NAME.fullmatch(argument):
         saved = _saved(argument, queries)
-        return QueryRequest(saved.text, saved.bindings(parameters), saved.path)
+        return _bound(saved, parameters, saved.path)
     _refuse_parameters(parameters, "the query is SPARQL text; write the values into it")
     return QueryRequest(argument)
+
+
+def _bound(saved: SavedQuery, parameters: dict[str, str], path: Path) -> QueryRequest:
+    """The saved query's request, its parameters written in where proved the same query
+    (decision 0025), the rest bound as substitutions."""
+    text, rest = saved.bound_query(saved.bindings(parameters))
+    return QueryRequest(text, rest, path)
 
 
 def _refuse_parameters(parameters: dict[str, str], why: str) -> None:

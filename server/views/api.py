@@ -183,12 +183,13 @@ def run(name: str) -> Response:
     hit = cached.answer()
     if hit is not None:
         return hit
-    # A lookup with its key bound is answered without a query worker (decision 0024).
-    if saved.lookup is not None and hasattr(store, "lookup"):
-        text, others = saved.lookup_query(bindings)
+    # The parameters written in as constants where proved the same query (decision 0025); a
+    # lookup with its key bound is answered without a query worker (decision 0024).
+    text, others = saved.bound_query(bindings)
+    if saved.lookup is not None and saved.lookup not in others and hasattr(store, "lookup"):
         result = store.lookup(saved.name, text, others)
     else:
-        result = store.query(saved.text, bindings=bindings)
+        result = store.query(text, bindings=others)
     response = answer_response(result, key, allowed)  # over the row cap: 422 unless asked
     response.headers["Content-Type"] = content_type(media_type)
     response.headers["Vary"] = "Accept"
