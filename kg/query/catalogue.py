@@ -2,8 +2,9 @@
 
 A header declares the title (en, bg), a description and the parameters (name, type, default,
 allowed values, descriptions), and may declare the query a lookup on one of them
-(:mod:`kg.query.lookups`). Parameters are bound as RDF terms after type checking (never by
-pasting strings into the query text), so a parameter value cannot change the query.
+(:mod:`kg.query.lookups`). Parameters are made RDF terms after type checking and written into
+the text as terms where that is proved the same query (:mod:`kg.query.write_in`, decision
+0025), else bound as substitutions: never raw strings, so a value cannot change the query.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def synthesize(contracts: int, seed: int, out_dir: Path, data_dir: Path | None =
     rng = random.Random(seed)
     slots, extra_procedures = procedure_slots(reference, contracts)
     projects = project_count(slots, contracts)
-    actors = make_actors(projects)
+    actors = make_actors(projects, reference.district_codes)
     report = SynthReport(contracts=contracts, projects=projects)
     records_dir = out_dir / "records"
     records_dir.mkdir(parents=True, exist_ok=True)

@@ -38,8 +38,9 @@ def municipality_place(town: Town) -> str:
     return f"place/obshtina-{town.slug}"
 
 
-def make_actors(projects: int) -> Actors:
-    """Places for every town and an organisation pool of about ``projects / 8`` members."""
+def make_actors(projects: int, district_codes: dict[str, dict[str, str]] | None = None) -> Actors:
+    """Places for every town and an organisation pool of about ``projects / 8`` members; a
+    district takes its NUTS-3 region and ISO code from ``district_codes`` (the bundled ones)."""
     actors = Actors()
     actors.records.append({"id": COUNTRY, "type": "Place", "line": 1, "name": "България",
                            "kind": "country", "label_en": "Bulgaria"})
@@ -50,7 +51,7 @@ def make_actors(projects: int) -> Actors:
             districts.add(district_id)
             actors.records.append({"id": district_id, "type": "Place", "line": 1,
                                    "name": f"област {town.district}", "kind": "district",
-                                   "within": COUNTRY})
+                                   "within": COUNTRY, **(district_codes or {}).get(district_id, {})})
         actors.records.append({"id": municipality_place(town), "type": "Place", "line": 1,
                                "name": f"община {town.name}", "kind": "municipality-territory",
                                "within": district_id})

@@ -19,7 +19,10 @@ import yaml
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 COPIED_TYPES = ("Fund", "FinancialMechanism", "Programme", "PriorityAxis", "Procedure", "Concept",
-                "TargetGroup")
+                "TargetGroup", "NutsRegion")
+#: What a synthetic district takes from the bundled district of the same id (the reference
+#: record nuts-2021-bg): its NUTS-3 region and ISO 3166-2 code, so regional questions answer.
+DISTRICT_CODES = ("nuts", "iso_code")
 #: Notes, and references to records of types that are not copied (the organisations and
 #: strategies a real procedure or programme names: the synthetic data has its own actors).
 DROPPED_KEYS = ("note", "intermediate_body", "intermediate_bodies", "managing_authority", "strategy")
@@ -34,6 +37,8 @@ class Reference:
     measure_texts: list[str] = field(default_factory=list)
     action_texts: list[str] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
+    #: The bundled districts' DISTRICT_CODES, by record id (place/oblast-…).
+    district_codes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def of_type(self, type_name: str) -> list[dict[str, Any]]:
         return [record for record in self.records if record["type"] == type_name]
@@ -61,6 +66,9 @@ def read_reference(data_dir: Path) -> Reference:
                     if isinstance(value, list) and key not in first and all(
                             isinstance(item, str) and "/" in item for item in value):
                         first[key] = value
+            elif kind == "Place" and record.get("kind") == "district":
+                codes = {key: record[key] for key in DISTRICT_CODES if record.get(key)}
+                reference.district_codes.setdefault(record["id"], {}).update(codes)
             elif kind == "Activity":
                 _pool(reference.activity_labels, record.get("label"))
             elif kind == "Measure":

@@ -4,8 +4,10 @@ not write SPARQL.
 * ``GET /api/queries`` — the catalogue as JSON (titles and descriptions in bg and en, the
   parameters, an example call).
 * ``GET /api/queries/<name>?param=value`` — the answer. Each parameter is checked against its
-  declared type and allowed values and bound as one RDF term by the engine (pyoxigraph
-  substitutions / rdflib initBindings), never pasted into the text; defaults fill the rest.
+  declared type and allowed values and made one RDF term, which is written into the text at the
+  places the catalogue found where that is the same query (decision 0025: pyoxigraph plans a
+  constant, not a substituted variable, as an index lookup), else bound as a substitution;
+  never the raw string. Defaults fill the rest.
   Unknown, repeated or wrong parameters get 400 with the reason as JSON; an unknown query 404.
 * Formats: SPARQL JSON results by default (also for ``Accept: */*`` and for browsers), CSV for
   ``Accept: text/csv``, and SPARQL XML and TSV by content negotiation; ``format=json|csv|tsv|xml``
