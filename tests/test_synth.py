@@ -116,6 +116,20 @@ def test_names_and_places_are_bulgarian(synthetic):
     assert all(re.search("[А-Яа-я]", name) for name in names)
 
 
+def test_districts_carry_the_bundled_nuts_region_and_iso_code(synthetic, data_dir):
+    """So questions by NUTS region answer on synthetic data as on the bundled graph."""
+    bundled = {record.id: record.values for record in load_corpus(data_dir).records
+               if record.type.name == "Place" and record.values.get("kind") == "district"}
+    corpus = load_corpus(synthetic)
+    districts = [record for record in corpus.records
+                 if record.type.name == "Place" and record.values.get("kind") == "district"]
+    regions = {record.id for record in corpus.records if record.type.name == "NutsRegion"}
+    assert districts and regions
+    for district in districts:
+        assert district.values["nuts"] == bundled[district.id]["nuts"] and district.values["nuts"] in regions
+        assert district.values["iso_code"].text == bundled[district.id]["iso_code"].text
+
+
 def test_a_synthetic_directory_builds_and_conforms_to_the_shapes(synthetic, tmp_path):
     from kg.release.build import build
 
