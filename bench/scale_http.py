@@ -29,7 +29,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
@@ -49,6 +49,26 @@ JSON_RESULTS = "application/sparql-results+json"
 #: A query whose first run takes longer than this is timed once (marked "once" in the table).
 SLOW_SECONDS = 5.0
 AGGREGATE_QUERIES = ("amounts-by", "counts-by", "project-budget-totals")
+#: For the third column, a value of each parameter taken from the graph measured, so that a
+#: per-project question is timed on a project that has what it asks about (the defaults name the
+#: bundled Kyustendil resources, which a synthetic graph may not hold: a fast empty answer says
+#: little). Each probe returns one value, the first in IRI order among the richest candidates.
+PROBES = {
+    "project": """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
+        SELECT ?value WHERE { ?amendment bgi:amends/bgi:fundsProject ?value .
+          ?p bgi:participationIn ?value ; bgi:role <https://w3id.org/bg-inclusion/id/concept/roles/partner> }
+        GROUP BY ?value ORDER BY DESC(COUNT(DISTINCT ?p)) ?value LIMIT 1""",
+    "plan": """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
+        SELECT ?value WHERE { ?value a bgi:ActionPlan } ORDER BY ?value LIMIT 1""",
+    "institution": """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
+        SELECT ?value WHERE { ?item bgi:responsibleParty ?value }
+        GROUP BY ?value ORDER BY DESC(COUNT(?item)) ?value LIMIT 1""",
+    "registryId": """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
+        SELECT (STR(?id) AS ?value) WHERE { ?o bgi:registryId ?id } ORDER BY ?id LIMIT 1""",
+    "region": """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
+        SELECT ?value WHERE { ?district a bgi:District ; bgi:nutsRegion ?value }
+        ORDER BY ?value LIMIT 1""",
+}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -95,9 +115,25 @@ def _timed(name: str, call, runs: int) -> dict:
             "p95": percentile(times, 0.95)}
 
 
-def saved_queries(base: str, runs: int) -> list[dict]:
-    """Each saved query twice: its text unbound to /sparql, and its API call with the defaults
-    bound (``/api/queries/NAME``: what a researcher's first click asks)."""
+def probed_values(build: Path) -> dict[str, str]:
+    """PROBES run on the build's store: parameter name -> a value from the graph."""
+    local = OxigraphStore.open_read_only(build / "store")
+    try:
+        values = {}
+        for name, probe in PROBES.items():
+            rows = local.query(probe).rows()
+            if rows and rows[0][0]:
+                term = rows[0][0]
+                values[name] = term[1:-1] if term.startswith("<") else term.split('"')[1]
+        return values
+    finally:
+        del local
+
+
+def saved_queries(base: str, runs: int, values: dict[str, str]) -> list[dict]:
+    """Each saved query three times: its text unbound to /sparql, its API call with the defaults
+    bound (``/api/queries/NAME``: what a researcher's first click asks), and its API call with
+    ``values`` from the graph for the parameters PROBES knows (the others keep their defaults)."""
     address = urlsplit(base)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=300)
     results = []
@@ -105,9 +141,17 @@ def saved_queries(base: str, runs: int) -> list[dict]:
         for name, saved in sorted(catalogue().items()):
             result = _timed(name, lambda text=saved.text: _post(connection, text), runs)
             result["api"] = _timed(name, lambda name=name: _get(connection, f"/api/queries/{name}"), runs)
+            chosen = {parameter.name: values[parameter.name] for parameter in saved.parameters
+                      if parameter.name in values}
+            if chosen:
+                path = f"/api/queries/{name}?{urlencode(chosen)}"
+                result["probed"] = _timed(name, lambda path=path: _get(connection, path), runs)
+                result["probed"]["values"] = chosen
             results.append(result)
             print(f"{name:45} p50 {result.get('p50', float('nan')):9.2f} ms unbound, "
-                  f"{result['api'].get('p50', float('nan')):9.2f} ms API", file=sys.stderr)
+                  f"{result['api'].get('p50', float('nan')):9.2f} ms API, "
+                  f"{result.get('probed', {}).get('p50', float('nan')):9.2f} ms probed",
+                  file=sys.stderr)
     finally:
         connection.close()
     return results
@@ -130,14 +174,14 @@ def contracts_of(build: Path) -> int:
 
 
 def measure(build: Path, runs: int, search_runs: int, cache_runs: int) -> dict:
-    figures: dict = {"build": build, "contracts": contracts_of(build)}
+    figures: dict = {"build": build, "contracts": contracts_of(build), "values": probed_values(build)}
     measured = build / "measured.json"  # bench/run.py's record of how long the build took
     if measured.is_file():
         figures["build_measured"] = json.loads(measured.read_text())
     with running_server(["--build", str(build), "--rate-limit", "0", "--client-concurrency", "0",
                          "--cache-memory", "0", "--timeout", "60", "--max-timeout", "60"],
                         timeout=120) as base:
-        figures["queries"] = saved_queries(base, runs)
+        figures["queries"] = saved_queries(base, runs, figures["values"])
         figures["search"] = searches(base, search_runs)
     hits = cache_hit.measure(build, cache_runs)
     figures["cache"] = {"p50": max(hit["p50"] for hit in hits), "cases": hits}
@@ -165,8 +209,9 @@ def section(results: list[dict], runs: int) -> str:
              "the queries that read the materialised aggregates are in **bold**", ""]
     header = "| saved query | " + " | ".join(
         f"{result['contracts']:,} contracts: /sparql, unbound: rows, p50 / p95 | API call, defaults "
-        "bound: rows, p50 / p95" for result in results) + " |"
-    lines += [header, "|---|" + "---:|---:|" * len(results)]
+        "bound: rows, p50 / p95 | API call, values from the graph: rows, p50 / p95"
+        for result in results) + " |"
+    lines += [header, "|---|" + "---:|---:|---:|" * len(results)]
     names = [result["name"] for result in results[0]["queries"]]
     for name in names:
         cells = []
@@ -174,26 +219,34 @@ def section(results: list[dict], runs: int) -> str:
             found = next(query for query in result["queries"] if query["name"] == name)
             for figures in (found, found["api"]):
                 cells.append(_rows(figures) + _cell(figures))
+            probed = found.get("probed")
+            cells.append(_rows(probed) + _cell(probed) if probed else "(defaults only)")
         label = f"**{name}**" if name in AGGREGATE_QUERIES else name
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     search = [cell for result in results for cell in (
-        f"{result['search']['p50']:.2f} ms / {result['search']['p95']:.2f} ms", "")]
+        f"{result['search']['p50']:.2f} ms / {result['search']['p95']:.2f} ms", "", "")]
     lines.append("| /api/search (p50 / p95 over every search) | " + " | ".join(search) + " |")
-    hits = [cell for result in results for cell in (f"{result['cache']['p50']:.2f} ms", "")]
+    hits = [cell for result in results for cell in (f"{result['cache']['p50']:.2f} ms", "", "")]
     lines.append("| result-cache hit (p50, the slowest of its three cases) | " + " | ".join(hits) + " |")
+    for result in results:
+        chosen = ", ".join(f"`{name}` = {value}" for name, value in sorted(result["values"].items()))
+        lines += ["", f"Values from the graph at {result['contracts']:,} contracts (bench/scale_http.py "
+                  f"PROBES): {chosen or 'none found'}."]
     if len(results) > 1:
         first, last = results[0], results[-1]
         growth = last["contracts"] / first["contracts"]
         lines += ["", f"Growth from {first['contracts']:,} to {last['contracts']:,} contracts "
                   f"({growth:g}× the data), p50:", ""]
-        lines += ["| saved query | /sparql, unbound | API call, defaults bound |", "|---|---:|---:|"]
+        lines += ["| saved query | /sparql, unbound | API call, defaults bound | API call, values "
+                  "from the graph |", "|---|---:|---:|---:|"]
         for name in names:
             a = next(query for query in first["queries"] if query["name"] == name)
             b = next(query for query in last["queries"] if query["name"] == name)
-            factors = [f"{y['p50'] / x['p50']:.1f}×" if "error" not in x and "error" not in y else "—"
-                       for x, y in ((a, b), (a["api"], b["api"]))]
-            lines.append(f"| {name} | {factors[0]} | {factors[1]} |")
-        lines.append(f"| /api/search | {last['search']['p50'] / first['search']['p50']:.1f}× | |")
+            factors = [f"{y['p50'] / x['p50']:.1f}×" if x and y and "error" not in x and "error" not in y
+                       else "—" for x, y in ((a, b), (a["api"], b["api"]),
+                                             (a.get("probed"), b.get("probed")))]
+            lines.append(f"| {name} | {factors[0]} | {factors[1]} | {factors[2]} |")
+        lines.append(f"| /api/search | {last['search']['p50'] / first['search']['p50']:.1f}× | | |")
     lines += ["", "Re-run: `python bench/scale_http.py --build DIR-10000 --build DIR-100000`.", END]
     return "\n".join(lines) + "\n"
 
