@@ -44,6 +44,13 @@ TOKEN = re.compile(r'''
   | (?P<other>.)
 ''', re.X | re.S)
 
+#: The keywords that say where in a query a token stands (function names and the like do not).
+KEYWORDS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE", "WHERE", "VALUES", "GROUP", "ORDER", "HAVING",
+            "LIMIT", "OFFSET", "FILTER", "OPTIONAL", "MINUS", "SERVICE", "BIND", "GRAPH", "UNION",
+            "FROM", "PREFIX", "BASE"}
+#: Words that open or continue a solution modifier, not a GROUP BY condition.
+CLAUSE_WORDS = {"GROUP", "BY", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES", "ASC", "DESC"}
+
 #: rdflib's SPARQL parser (pyparsing) keeps state across calls and fails when two threads parse at
 #: once (the server's threads may read the catalogue together on its first calls).
 PARSER_LOCK = threading.Lock()
@@ -56,7 +63,9 @@ class NotWritableError(ValueError):
 @dataclass(frozen=True)
 class Slot:
     """A place in the text where a parameter stands, and how: ``term``, ``projected`` (a SELECT
-    column) or ``grouped`` (a GROUP BY or ORDER BY condition)."""
+    column), ``grouped`` (a GROUP BY or ORDER BY condition: ``(term)``) or ``dropped`` (a GROUP
+    BY condition beside others: grouping by a constant as well changes no group, and rdflib's
+    engine fails on a constant condition beside an unbound variable)."""
 
     key: str
     kind: str
@@ -64,6 +73,8 @@ class Slot:
     def shape(self, term: str) -> str:
         if self.kind == "projected":
             return f"({term} AS ?{self.key})"
+        if self.kind == "dropped":
+            return ""
         return f"({term})" if self.kind == "grouped" else term
 
 
@@ -94,15 +105,23 @@ def template(text: str, keys: frozenset[str] | set[str]) -> Template:
     guard_next = False  # a MINUS or SERVICE: the next group opened is guarded
     last_word = ""  # the last keyword seen, upper case
     previous = ""  # the previous significant token's text
+    previous_kind = ""
+    group_conditions = 0  # conditions of the outer GROUP BY
+    grouping_slots: list[int] = []  # where a key stands in the outer GROUP BY (pieces' indices)
 
     def refuse(key: str, why: str) -> None:
         raise NotWritableError(f"?{key} {why}, where a constant would change the query")
 
     for kind, value in tokens:
+        if section == "modifiers" and last_word == "GROUP" and parens == 0 and (
+                kind in ("var", "iri")
+                or (kind == "word" and previous != ":" and value.upper() not in CLAUSE_WORDS)
+                or (value == "(" and previous_kind not in ("word", "iri"))):
+            group_conditions += 1
         if kind in ("comment", "space", "string", "iri"):
             plain.append(value)
             if kind in ("string", "iri"):
-                previous = value
+                previous, previous_kind = value, kind
             continue
         if kind == "word" and previous != ":":
             word = value.upper()
@@ -112,8 +131,7 @@ def template(text: str, keys: frozenset[str] | set[str]) -> Template:
                 guard_next = True
             elif word == "SELECT" and section == "body":
                 groups[-1] = "subselect"
-            last_word = word if word not in ("BY", "DISTINCT", "REDUCED", "NAMED", "SILENT") \
-                else last_word
+            last_word = word if word in KEYWORDS else last_word
         elif kind == "other" and value == "*" and section == "head" and parens == 0 \
                 and form in ("SELECT", "DESCRIBE") and previous.upper() in (
                     "SELECT", "DISTINCT", "REDUCED", "DESCRIBE"):
@@ -152,19 +170,25 @@ def template(text: str, keys: frozenset[str] | set[str]) -> Template:
                 slot = Slot(key, "projected")
             elif section == "modifiers" and parens == 0 and last_word in ("GROUP", "ORDER"):
                 slot = Slot(key, "grouped")
+                if last_word == "GROUP":
+                    grouping_slots.append(len(pieces) + 1)
             else:
                 slot = Slot(key, "term")
             pieces.append("".join(plain))
             plain = []
             pieces.append(slot)
-            previous = value
+            previous, previous_kind = value, kind
             continue
         if kind == "other" and value in "{}" and last_word == "VALUES":
             last_word = "" if value == "}" else last_word
         plain.append(value)
-        if kind != "space":
-            previous = value
+        previous, previous_kind = value, kind
     pieces.append("".join(plain))
+    if group_conditions > len(grouping_slots):
+        for index in grouping_slots:
+            grouped = pieces[index]
+            assert isinstance(grouped, Slot)
+            pieces[index] = Slot(grouped.key, "dropped")
     return Template(frozenset(keys), tuple(pieces))
 
 
