@@ -10,8 +10,9 @@ are written in, where that is provably the same query:
 * the text is read as SPARQL tokens (comments, strings and IRIs are never touched), and the
   variable is replaced by the term in the WHERE group, in a CONSTRUCT template, in HAVING and
   in expressions; as ``(term AS ?name)`` where a SELECT projects it, so the answer still has
-  the column; as ``(term)`` where GROUP BY or ORDER BY names it (grouping by a constant keeps
-  an empty answer empty, as grouping by the bound variable does);
+  the column; as ``(term)`` where ORDER BY names it, or GROUP BY names it alone (grouping by a
+  constant keeps an empty answer empty, as grouping by the bound variable does); left out of a
+  GROUP BY with other conditions (it changes no group there);
 * a query is not written in (its parameter stays a substitution) where the constant would mean
   something else: the variable is the target of ``AS`` (BIND or a projection), listed in
   VALUES, used inside a sub-SELECT (a variable of its own there), a MINUS or a SERVICE, or
