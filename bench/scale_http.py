@@ -52,12 +52,14 @@ AGGREGATE_QUERIES = ("amounts-by", "counts-by", "project-budget-totals")
 #: For the third column, a value of each parameter taken from the graph measured, so that a
 #: per-project question is timed on a project that has what it asks about (the defaults name the
 #: bundled Kyustendil resources, which a synthetic graph may not hold: a fast empty answer says
-#: little). Each probe returns one value, the first in IRI order among the richest candidates.
+#: little). Each probe returns one value, the first in IRI order among the richest candidates;
+#: a probe that is another parameter's name takes that parameter's value.
 PROBES = {
     "project": """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
         SELECT ?value WHERE { ?amendment bgi:amends/bgi:fundsProject ?value .
           ?p bgi:participationIn ?value ; bgi:role <https://w3id.org/bg-inclusion/id/concept/roles/partner> }
         GROUP BY ?value ORDER BY DESC(COUNT(DISTINCT ?p)) ?value LIMIT 1""",
+    "subject": "project",  # the same project: whose provenance is asked
     "plan": """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
         SELECT ?value WHERE { ?value a bgi:ActionPlan } ORDER BY ?value LIMIT 1""",
     "institution": """PREFIX bgi: <https://w3id.org/bg-inclusion/ontology#>
@@ -121,6 +123,9 @@ def probed_values(build: Path) -> dict[str, str]:
     try:
         values = {}
         for name, probe in PROBES.items():
+            if probe in values:  # another parameter's value
+                values[name] = values[probe]
+                continue
             rows = local.query(probe).rows()
             if rows and rows[0][0]:
                 term = rows[0][0]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from rdflib import Graph, URIRef
 
 from kg.store.oxigraph import OxigraphStore
 from server import create_app
+from server.views import linked_data
 
 CONTRACT = "contract/BG05M9OP001-2.018-0031-C01"
 IRI = "https://w3id.org/bg-inclusion/id/" + CONTRACT
@@ -75,3 +80,32 @@ def test_source_documents_have_pages(client):
     assert response.status_code == 200
     sha256 = "57f1918372a377f0eae63395ad3f0dcc5deeceb4476f05df77215a46c4a6eeb0"
     assert sha256 in response.get_data(as_text=True)
+
+
+def _incoming_subjects(page: str) -> list[str]:
+    section = page.split("Incoming links", 1)[1]
+    return re.findall(r'<tr><td><a href="(/id/[^"]+)"', section)
+
+
+def test_a_page_lists_the_links_into_its_resource_in_iri_order(client):
+    page = client.get("/id/programme/2014BG05M9OP001", headers={"Accept": "text/html"}).get_data(as_text=True)
+    subjects = _incoming_subjects(page)
+    assert len(subjects) > 3 and subjects == sorted(subjects)
+    assert "incoming-note" not in page  # all of them are shown
+
+
+def test_a_resource_with_more_links_than_a_page_shows_says_how_many_and_where_to_find_them(
+        client, monkeypatch):
+    """A programme at 100 000 contracts has over 100 000 incoming links; sorting them all in the
+    engine took past the time limit. The page shows the first it finds and counts the rest."""
+    whole = _incoming_subjects(client.get("/id/programme/2014BG05M9OP001",
+                                          headers={"Accept": "text/html"}).get_data(as_text=True))
+    monkeypatch.setattr(linked_data, "INCOMING_SHOWN", 3)
+    page = client.get("/id/programme/2014BG05M9OP001", headers={"Accept": "text/html"}).get_data(as_text=True)
+    shown = _incoming_subjects(page)
+    assert len(shown) == 3 and shown == sorted(shown) and set(shown) <= set(whole)
+    note = page.split('class="incoming-note"', 1)[1].split("</p>", 1)[0]
+    assert f"3 of {len(whole)} shown" in note.replace("\n    ", " ")
+    link = html.unescape(re.search(r'href="(/\?query=[^"]+)"', note).group(1))
+    query = parse_qs(urlsplit(link).query)["query"][0]
+    assert "<https://w3id.org/bg-inclusion/id/programme/2014BG05M9OP001>" in query

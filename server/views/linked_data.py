@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup, escape
@@ -49,6 +50,25 @@ class Fact:
     sources: list[Value] = field(default_factory=list)
     inferred: bool = False
 
+
+@dataclass
+class Incoming:
+    """The links into a resource shown on its page (subject, predicate), how many there are in
+    all, and the query page with the query that lists them all."""
+
+    links: list[tuple[Value, Value]]
+    total: int
+    query_link: str
+
+    def __bool__(self) -> bool:
+        return bool(self.links)
+
+    def __iter__(self):
+        return iter(self.links)
+
+
+#: How many incoming links a page lists.
+INCOMING_SHOWN = 500
 
 #: Characters that change how text around them is shown without being seen: bidi controls
 #: (an IRI or label could read backwards), zero-width characters, the BOM.
@@ -134,12 +154,28 @@ class Describer:
         facts.sort(key=lambda fact: (fact.inferred, fact.predicate.text, fact.value.text))
         return facts
 
-    def incoming(self, iri: str) -> list[tuple[Value, Value]]:
+    def incoming(self, iri: str) -> Incoming:
+        """Up to INCOMING_SHOWN resources that link here, in IRI order, and how many there are.
+
+        The engine is not asked to sort: pyoxigraph's ORDER BY … LIMIT sorts every link first
+        (a programme at 100 000 contracts has 114 897: 10.4 s, past the time limit, where
+        reading them all takes 0.8 s). A resource with more links shows the first it finds
+        (the store's order, sorted for reading), their number, and a query that lists them all.
+        """
+        pattern = f"?s ?p <{iri}> FILTER isIRI(?s)"
         rows = self.store.query(
-            f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER isIRI(?s) }} ORDER BY ?s LIMIT 500").rows()
+            f"SELECT DISTINCT ?s ?p WHERE {{ {pattern} }} LIMIT {INCOMING_SHOWN + 1}").rows()
+        total = len(rows)
+        if total > INCOMING_SHOWN:
+            rows = rows[:INCOMING_SHOWN]
+            counted = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}").rows()
+            total = int(str(_term(counted[0][0])))
+        rows = sorted(rows, key=lambda row: (str(_term(row[0])), str(_term(row[1]))))
         nodes = sorted({str(_term(s)) for s, _ in rows} | {str(_term(p)) for _, p in rows})
         labels = self.labels(nodes)
-        return [(self._value(_term(s), labels), self._value(_term(p), labels)) for s, p in rows]
+        return Incoming([(self._value(_term(s), labels), self._value(_term(p), labels)) for s, p in rows],
+                        total, "/?" + urlencode({"query": f"SELECT ?s ?p WHERE {{ {pattern} }}",
+                                                 "tabTitle": "incoming"}))
 
     @staticmethod
     def _value(term, labels: dict[str, str]) -> Value:
