@@ -13,10 +13,7 @@ its markers; nothing here asserts a timing.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import http.client
-import os
 import statistics
 import sys
 import time
@@ -26,7 +23,8 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
-from results_file import machine, replace_section  # noqa: E402
+from results_file import builds_parser, built_stores, measured_line, replace_section  # noqa: E402
+from scale_http import contracts_of, percentile  # noqa: E402
 from server_process import running_server  # noqa: E402
 
 from kg.store.oxigraph import OxigraphStore  # noqa: E402
@@ -76,16 +74,12 @@ def _timed(connection: http.client.HTTPConnection, path: str, accept: str, runs:
             return {"error": f"HTTP {status}"}
         if run:
             times.append(elapsed)
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50": statistics.median(times), "p95": p95, "bytes": size}
+    return {"p50": statistics.median(times), "p95": percentile(times, 0.95), "bytes": size}
 
 
 def measure(build: Path, runs: int) -> dict:
     chosen = picks(build)
-    contracts = OxigraphStore.open_read_only(build / "store").query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c a <{BGI}GrantContract> }}").rows()[0][0]
-    figures: dict = {"build": build, "contracts": int(contracts.split('"')[1]), "pages": []}
+    figures: dict = {"build": build, "contracts": contracts_of(build), "pages": []}
     with running_server(["--build", str(build), "--rate-limit", "0", "--client-concurrency", "0",
                          "--cache-memory", "0"], timeout=120) as base:
         address = urlsplit(base)
@@ -115,8 +109,7 @@ def _cell(page: dict | None) -> str:
 
 def section(results: list[dict], runs: int) -> str:
     lines = [START, "## Linked Data pages at scale, over HTTP (`bench/ld_pages.py`)", "",
-             f"- measured {dt.date.today().isoformat()} on {machine('pyoxigraph', 'waitress')}; "
-             f"load average {os.getloadavg()[0]:.1f} at the end",
+             measured_line("pyoxigraph", "waitress"),
              f"- `kg serve` (result cache and rate limits off), one keep-alive connection, one warm-up "
              f"then {runs} runs; the busiest resource of each kind in the build (bench/ld_pages.py "
              "PICKS)", "",
@@ -134,16 +127,9 @@ def section(results: list[dict], runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--build", type=Path, action="append", required=True,
-                        help="a build directory with its store (repeatable: smallest first)")
-    parser.add_argument("--runs", type=int, default=11, help="timed runs per page")
-    parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
+    parser = builds_parser(__doc__.split("\n\n")[0], "timed runs per page", REPO / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
-    for build in args.build:
-        if not (build / "store").is_dir():
-            parser.error(f"{build / 'store'}: no store; run `kg build` first")
-    results = [measure(build.resolve(), args.runs) for build in args.build]
+    results = [measure(build, args.runs) for build in built_stores(parser, args.build)]
     text = section(results, args.runs)
     print(text)
     replace_section(Path(args.out), text, START, END)

@@ -7,6 +7,8 @@ it ran on (figures from another machine are not comparable).
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import os
 import platform
 from importlib.metadata import version
@@ -30,6 +32,31 @@ def machine(*packages: str) -> str:
     versions = ", ".join(f"{package} {version(package)}" for package in packages)
     return (f"{cpu}, {os.cpu_count()} cores, {memory} RAM; {platform.system()}; "
             f"Python {platform.python_version()}, {versions}")
+
+
+def measured_line(*packages: str) -> str:
+    """The line a section opens with: when, on which machine, and how busy it was at the end."""
+    return (f"- measured {dt.date.today().isoformat()} on {machine(*packages)}; "
+            f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def builds_parser(description: str, runs_help: str, out: Path) -> argparse.ArgumentParser:
+    """The options of a benchmark over built stores: ``--build`` (repeatable, smallest first),
+    ``--runs`` and ``--out``; :func:`built_stores` checks the builds."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--build", type=Path, action="append", required=True,
+                        help="a build directory with its store (repeatable: smallest first)")
+    parser.add_argument("--runs", type=int, default=11, help=runs_help)
+    parser.add_argument("--out", default=str(out))
+    return parser
+
+
+def built_stores(parser: argparse.ArgumentParser, builds: list[Path]) -> list[Path]:
+    """The builds, resolved; a usage error for one without a store."""
+    for build in builds:
+        if not (build / "store").is_dir():
+            parser.error(f"{build / 'store'}: no store; run `kg build` first")
+    return [build.resolve() for build in builds]
 
 
 def replace_section(out: Path, text: str, start: str, end: str) -> None:

@@ -20,11 +20,8 @@ growth from the first build to the last; nothing here asserts a timing.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import http.client
 import json
-import os
 import statistics
 import sys
 import time
@@ -36,7 +33,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
 import cache_hit  # noqa: E402
 import search_latency  # noqa: E402
-from results_file import machine, replace_section  # noqa: E402
+from results_file import builds_parser, built_stores, measured_line, replace_section  # noqa: E402
 from server_process import running_server  # noqa: E402
 
 from kg.query.catalogue import catalogue  # noqa: E402
@@ -207,8 +204,7 @@ def _cell(result: dict) -> str:
 
 def section(results: list[dict], runs: int) -> str:
     lines = [START, "## Issue 22 at scale, over HTTP (`bench/scale_http.py`)", "",
-             f"- measured {dt.date.today().isoformat()} on {machine('pyoxigraph', 'waitress')}; "
-             f"load average {os.getloadavg()[0]:.1f} at the end",
+             measured_line("pyoxigraph", "waitress"),
              f"- saved queries: POST /sparql with `Prefer: truncate` (cut at the row cap of 10 000 rows, "
              f"marked), parameters unbound; one warm-up, then {runs} runs; result cache off; "
              "the queries that read the materialised aggregates are in **bold**", ""]
@@ -257,19 +253,13 @@ def section(results: list[dict], runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--build", type=Path, action="append", required=True,
-                        help="a build directory with its store (repeatable: smallest first)")
-    parser.add_argument("--runs", type=int, default=11, help="timed runs per saved query")
+    parser = builds_parser(__doc__.split("\n\n")[0], "timed runs per saved query",
+                           REPO / "bench" / "RESULTS.md")
     parser.add_argument("--search-runs", type=int, default=20, help="timed runs per search")
     parser.add_argument("--cache-runs", type=int, default=300, help="timed cache hits per case")
-    parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
     args = parser.parse_args(argv)
-    for build in args.build:
-        if not (build / "store").is_dir():
-            parser.error(f"{build / 'store'}: no store; run `kg build` first")
-    results = [measure(build.resolve(), args.runs, args.search_runs, args.cache_runs)
-               for build in args.build]
+    results = [measure(build, args.runs, args.search_runs, args.cache_runs)
+               for build in built_stores(parser, args.build)]
     text = section(results, args.runs)
     print(text)
     replace_section(Path(args.out), text, START, END)
