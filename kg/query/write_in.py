@@ -204,7 +204,11 @@ def writable(text: str, samples: dict[str, Identifier]) -> tuple[Template, dict[
             refused[key] = str(error)
     chosen = {key: sample for key, sample in samples.items() if key not in refused}
     if chosen:
-        check_written_in(text, chosen)
+        try:
+            check_written_in(text, chosen)
+        except NotWritableError as error:  # each alone, but not all together: none
+            refused.update({key: str(error) for key in chosen})
+            chosen = {}
     return template(text, set(chosen)), refused
 
 
