@@ -93,7 +93,8 @@ def test_every_saved_parameter_is_written_in():
     be rewritten, or this list given its reason)."""
     for name, saved in catalogue().items():
         declared = {parameter.name for parameter in saved.parameters}
-        assert (saved.template.keys if saved.template else set()) == declared, name
+        written, _refused = saved.writing
+        assert (written.keys if written else set()) == declared, name
 
 
 def _rows(result) -> list[tuple]:

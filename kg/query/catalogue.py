@@ -129,20 +129,28 @@ class SavedQuery:
     #: when a call binds it, ``kg serve`` answers in its own process, without a query worker.
     lookup: str | None = None
 
-    #: The text cut where its parameters stand, for those written in as constants when bound
-    #: (kg.query.write_in, decision 0025), proved equivalent when the file was read; None when
-    #: none can be; the others stay substitutions.
-    template: Template | None = None
+    @cached_property
+    def writing(self) -> tuple[Template | None, dict[str, str]]:
+        """The text cut where its parameters stand, for those written in as constants when
+        bound (kg.query.write_in, decision 0025; None when none can be), and why each other one
+        stays a substitution. Proved once per version of the file, when first needed: it parses
+        the query with rdflib (tens of milliseconds a query), which ``kg query NAME`` should pay
+        for its one query, not for the whole catalogue."""
+        written, refused = writable(self.text, {parameter.name: parameter.bind(
+            parameter.default or (parameter.allowed or (_SAMPLES[parameter.type],))[0])
+            for parameter in self.parameters})
+        return (written if written.keys else None), refused
 
     def bound_query(self, bindings: dict[str, URIRef | Literal]
                     ) -> tuple[str, dict[str, URIRef | Literal]]:
         """The text to run for ``bindings``: the writable parameters written in as constants
         (pyoxigraph plans a constant, not a substitution, as an index lookup), and the bindings
         left to pass as substitutions."""
-        if self.template is None or not self.template.keys <= set(bindings):
+        written = self.writing[0]
+        if written is None or not written.keys <= set(bindings):
             return self.text, dict(bindings)
-        rest = {name: term for name, term in bindings.items() if name not in self.template.keys}
-        return self.template.fill({name: bindings[name].n3() for name in self.template.keys}), rest
+        rest = {name: term for name, term in bindings.items() if name not in written.keys}
+        return written.fill({name: bindings[name].n3() for name in written.keys}), rest
 
     def bindings(self, given: dict[str, str]) -> dict[str, URIRef | Literal]:
         """Typed bindings for the given raw values, defaults filled in."""
@@ -242,9 +250,6 @@ def _parsed_query(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
             allowed=tuple(str(value) for value in item.get("allowed", ())),
             description=item.get("description", ""),
             description_bg=item.get("description_bg", "")))
-    written, refused = writable(text, {parameter.name: parameter.bind(
-        parameter.default or (parameter.allowed or (_SAMPLES[parameter.type],))[0])
-        for parameter in parameters})
     lookup = header.get("lookup")
     if lookup is not None:
         if lookup not in {parameter.name for parameter in parameters}:
@@ -253,14 +258,14 @@ def _parsed_query(path: Path, _mtime_ns: int, _size: int) -> SavedQuery:
             check_lookup(text, lookup)
         except NotALookupError as error:
             raise KgError(f"{path}: declared a lookup on ?{lookup}, but {error}") from None
-        if lookup in refused:
-            raise KgError(f"{path}: declared a lookup on ?{lookup}, but its key cannot be "
-                          f"written in: {refused[lookup]}")
-    return SavedQuery(name=path.stem, title=header["title"], title_bg=header["title_bg"],
-                      description=header["description"],
-                      description_bg=header.get("description_bg", ""), text=text, path=path,
-                      parameters=tuple(parameters), lookup=lookup,
-                      template=written if written.keys else None)
+    saved = SavedQuery(name=path.stem, title=header["title"], title_bg=header["title_bg"],
+                       description=header["description"],
+                       description_bg=header.get("description_bg", ""), text=text, path=path,
+                       parameters=tuple(parameters), lookup=lookup)
+    if lookup is not None and lookup in saved.writing[1]:  # the lane needs its key written in
+        raise KgError(f"{path}: declared a lookup on ?{lookup}, but its key cannot be "
+                      f"written in: {saved.writing[1][lookup]}")
+    return saved
 
 
 #: How long a listing of the default folder is trusted before it is read again (seconds): the
