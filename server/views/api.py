@@ -51,6 +51,7 @@ from server.http.formats import (
 from server.http.negotiation import choose
 from server.http.result_cache import lookup
 from server.views.openapi import openapi_document
+from server.views.query_page import query_page_url
 from server.views.search import openapi_paths as search_paths
 from server.workers.answers import answer_response
 from server.workers.limits import CUT_PARAMETER
@@ -71,7 +72,7 @@ def example_call(saved: SavedQuery) -> str:
 
 def query_page_link(saved: SavedQuery) -> str:
     """The query page (YASGUI reads ``?query=``) prefilled with the query and its defaults."""
-    return "/?" + urlencode({"query": saved.text_with_defaults(), "tabTitle": saved.name})
+    return query_page_url(saved.text_with_defaults(), saved.name)
 
 
 def describe(saved: SavedQuery) -> dict:

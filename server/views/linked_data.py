@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup, escape
@@ -24,7 +23,7 @@ from server.http.errors import error_response, not_acceptable
 from server.http.formats import GRAPH_MEDIA, PAGE_EXTENSIONS, PAGE_HTML, PAGE_OFFERS, media_type_of
 from server.http.negotiation import choose
 from server.views.budget import budget_of
-from server.views.query_page import charts_available
+from server.views.query_page import charts_available, query_page_url
 
 blueprint = Blueprint("linked_data", __name__)
 LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",
@@ -59,12 +58,6 @@ class Incoming:
     links: list[tuple[Value, Value]]
     total: int
     query_link: str
-
-    def __bool__(self) -> bool:
-        return bool(self.links)
-
-    def __iter__(self):
-        return iter(self.links)
 
 
 #: How many incoming links a page lists.
@@ -174,8 +167,7 @@ class Describer:
         nodes = sorted({str(_term(s)) for s, _ in rows} | {str(_term(p)) for _, p in rows})
         labels = self.labels(nodes)
         return Incoming([(self._value(_term(s), labels), self._value(_term(p), labels)) for s, p in rows],
-                        total, "/?" + urlencode({"query": f"SELECT ?s ?p WHERE {{ {pattern} }}",
-                                                 "tabTitle": "incoming"}))
+                        total, query_page_url(f"SELECT ?s ?p WHERE {{ {pattern} }}", "incoming"))
 
     @staticmethod
     def _value(term, labels: dict[str, str]) -> Value:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 
@@ -38,6 +39,11 @@ def yasgui_available() -> bool:
         return False
     return (STATIC / "yasgui" / "yasgui.min.js").is_file() and \
         (STATIC / "yasgui" / "yasgui.min.css").is_file()
+
+
+def query_page_url(text: str, title: str) -> str:
+    """The query page (YASGUI reads ``?query=`` and ``?tabTitle=``) with ``text`` in a tab."""
+    return "/?" + urlencode({"query": text, "tabTitle": title})
 
 
 def charts_available() -> bool:
