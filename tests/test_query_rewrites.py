@@ -51,15 +51,38 @@ WHERE {
 GROUP BY ?subject ?graph ?document ?title
 ORDER BY ?graph
 """,
+    "projects-by-nuts-region": PREFIXES + """
+SELECT ?region ?project (SAMPLE(?projectTitle) AS ?title) ?municipality
+       (SAMPLE(?municipalityLabel) AS ?municipalityName) ?district
+       (SAMPLE(?districtLabel) AS ?districtName) ?nuts3 ?nuts2 ?nuts1
+WHERE {
+  ?project a bgi:Project ; bgi:place ?place .
+  ?place bgi:within* ?municipality .
+  ?municipality a bgi:MunicipalityTerritory ; bgi:within ?district .
+  ?district a bgi:District ; bgi:nutsRegion ?n3 .
+  ?n3 skos:notation ?nuts3 ; skos:broader ?n2 .
+  ?n2 skos:notation ?nuts2 ; skos:broader ?n1 .
+  ?n1 skos:notation ?nuts1 .
+  FILTER (?region IN (?n3, ?n2, ?n1) || EXISTS { ?n1 skos:broader ?region })
+  OPTIONAL { ?project rdfs:label ?projectTitle . FILTER (lang(?projectTitle) = "bg") }
+  OPTIONAL { ?municipality rdfs:label ?municipalityLabel . FILTER (lang(?municipalityLabel) = "bg") }
+  OPTIONAL { ?district rdfs:label ?districtLabel . FILTER (lang(?districtLabel) = "bg") }
+}
+GROUP BY ?region ?project ?municipality ?district ?nuts3 ?nuts2 ?nuts1
+ORDER BY ?nuts3 ?municipality ?project
+""",
 }
 #: The columns of each query's ORDER BY: rows that tie on them may come in any order.
-ORDER_COLUMNS = {"project-partners-by-programme": (1, 2, 4), "fact-provenance": (1,)}
+ORDER_COLUMNS = {"project-partners-by-programme": (1, 2, 4), "fact-provenance": (1,),
+                 "projects-by-nuts-region": (7, 3, 1)}
 #: The values each parameter is tried with, besides its default: found in the graph under test.
 CANDIDATES = {
     "project-partners-by-programme": PREFIXES + "SELECT DISTINCT ?value WHERE { "
                                      "?p bgi:participationIn ?value } ORDER BY ?value LIMIT 25",
     "fact-provenance": PREFIXES + "SELECT DISTINCT ?value WHERE { { ?p bgi:participationIn ?value } "
                        "UNION { ?p bgi:participant ?value } } ORDER BY ?value LIMIT 25",
+    "projects-by-nuts-region": PREFIXES + "SELECT DISTINCT ?value WHERE { "
+                               "?d bgi:nutsRegion/skos:broader* ?value } ORDER BY ?value LIMIT 25",
 }
 
 

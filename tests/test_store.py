@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-
 import pytest
+from answers import canonical_rows
 
 from kg.common.errors import KgError
 from kg.query.catalogue import catalogue
@@ -26,29 +24,12 @@ def memory(built) -> RdflibStore:
     return RdflibStore.from_files([built / "kg.nq"])
 
 
-def _canonical(rows):
-    """Rows in a comparable form: GROUP_CONCAT has no defined order, so its parts are sorted, and
-    a decimal is compared by value (pyoxigraph keeps its canonical form, rdflib the form loaded)."""
-    def cell(value):
-        match = re.match(r'^"(.*)"(@[a-z-]+|\^\^<[^>]+>)?$', value or "", re.S)
-        if not match:
-            return value
-        lexical, suffix = match.group(1), match.group(2) or ""
-        if suffix == "^^<http://www.w3.org/2001/XMLSchema#decimal>":  # one value, two spellings:
-            return f"{Decimal(lexical).normalize():f}" + suffix  # "183626.0" (rdflib), "183626" (oxigraph)
-        for separator in (" | ", ", "):
-            if separator in lexical:
-                return '"' + separator.join(sorted(lexical.split(separator))) + '"' + suffix
-        return value
-    return sorted((tuple(cell(value) for value in row) for row in rows), key=repr)
-
-
 @pytest.mark.parametrize("name", sorted(catalogue()))
 def test_every_saved_query_gives_the_same_rows_on_both_stores(oxigraph, memory, name):
     on_disk = run_saved_on_store(oxigraph, name).rows()
     in_memory = run_saved_on_store(memory, name).rows()
     assert on_disk, f"{name} returns no rows"
-    assert _canonical(on_disk) == _canonical(in_memory)
+    assert canonical_rows(on_disk) == canonical_rows(in_memory)
 
 
 def test_both_stores_hold_the_same_named_graphs(oxigraph, memory):

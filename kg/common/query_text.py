@@ -246,6 +246,20 @@ _TOKEN = re.compile("|".join((
     "(?P<space>\\s+)",
     "(?P<other>.)",
 )), re.DOTALL)
+def lex(text: str) -> list[tuple[str, str, int]]:
+    """The significant tokens of ``text`` as the grammar's terminals (see :func:`has_service`):
+    ``(kind, text, offset)``, spaces and comments left out. For rewriters that must never touch
+    what sits in a string, an IRI, a comment or a prefixed name (``ex:OPTIONAL`` is a name)."""
+    return [(match.lastgroup or "other", match.group(), match.start())
+            for match in _TOKEN.finditer(text) if match.lastgroup not in ("space", "comment")]
+
+
+def has_unicode_escapes(text: str) -> bool:
+    """Whether ``text`` holds ``\\u``/``\\U`` escapes, which pyoxigraph expands before it parses
+    (so a lexer of the text as written may not see the query the engine sees)."""
+    return _ESCAPE.search(text) is not None
+
+
 #: A dot inside a name followed by a word holding "service": pyoxigraph ends a local name at its
 #: second run of dots (``ex:a.b.SERVICE <…> {…}`` is ``ex:a.b``, ``.``, a SERVICE clause), so
 #: what follows such a dot may be code.

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.common import formats
 from kg.common.errors import KgError
+from kg.store.lateral import lateral_optionals
 from kg.store.results import QueryResult, oxigraph_result, oxigraph_syntax_error, to_oxigraph
 
 
@@ -76,10 +77,18 @@ class OxigraphStore:
             # give are empty (no named graphs for default-graph-uri alone, and vice versa).
             options["default_graph"] = [ox.NamedNode(uri) for uri in default_graph_uris]
             options["named_graphs"] = [ox.NamedNode(uri) for uri in named_graph_uris]
+        # Each OPTIONAL that provably may is evaluated row by row (decision 0026); if the engine
+        # refuses that text, the text as sent runs, so an error is about what the client wrote.
+        lateral = lateral_optionals(text)
         try:
-            result = self.store.query(text, **options)
+            result = self.store.query(lateral, **options)
         except SyntaxError as error:
-            raise oxigraph_syntax_error(error) from None
+            if lateral is text:
+                raise oxigraph_syntax_error(error) from None
+            try:
+                result = self.store.query(text, **options)
+            except SyntaxError as original_error:
+                raise oxigraph_syntax_error(original_error) from None
         return oxigraph_result(result)
 
 
