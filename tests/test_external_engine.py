@@ -8,6 +8,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from answers import canonical_rows
 
 from kg.cli import main
 from kg.common.errors import KgError
@@ -21,7 +22,6 @@ from kg.store.remote import RemoteStore
 from kg.store.results import QuerySyntaxError
 from tests.oxigraph_server import oxigraph_server
 from tests.server_process import running_server
-from tests.test_store import _canonical
 
 pytestmark = pytest.mark.needs("oxigraph")
 
@@ -54,7 +54,7 @@ def test_the_default_graph_is_the_union_as_a_set_like_the_embedded_store(engine,
 @pytest.mark.parametrize("name", sorted(catalogue()))
 def test_every_saved_query_answers_the_same_from_the_remote_engine(engine, local, name):
     remote = run_saved_on_store(RemoteStore(f"{engine}/query"), name).rows()
-    assert _canonical(remote) == _canonical(run_saved_on_store(local, name).rows())
+    assert canonical_rows(remote) == canonical_rows(run_saved_on_store(local, name).rows())
 
 
 def test_republishing_switches_all_graphs_and_drops_the_ones_a_release_no_longer_has(built):

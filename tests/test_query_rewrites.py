@@ -51,10 +51,12 @@ WHERE {
 GROUP BY ?subject ?graph ?document ?title
 ORDER BY ?graph
 """,
+    # the patterns in their old order (the labels are MIN now, in both: SAMPLE may pick either
+    # of two labels, so two plans could answer differently)
     "projects-by-nuts-region": PREFIXES + """
-SELECT ?region ?project (SAMPLE(?projectTitle) AS ?title) ?municipality
-       (SAMPLE(?municipalityLabel) AS ?municipalityName) ?district
-       (SAMPLE(?districtLabel) AS ?districtName) ?nuts3 ?nuts2 ?nuts1
+SELECT ?region ?project (MIN(?projectTitle) AS ?title) ?municipality
+       (MIN(?municipalityLabel) AS ?municipalityName) ?district
+       (MIN(?districtLabel) AS ?districtName) ?nuts3 ?nuts2 ?nuts1
 WHERE {
   ?project a bgi:Project ; bgi:place ?place .
   ?place bgi:within* ?municipality .

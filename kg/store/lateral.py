@@ -119,10 +119,10 @@ def _where_group(tokens: list[tuple[str, str, int]]) -> int | None:
             parens -= 1
         elif value == "{" and parens == 0:
             if skip_template and not _after_where(tokens, index):
-                index = _matching(tokens, index)
-                if index is None:
+                template_end = _matching(tokens, index)
+                if template_end is None:
                     return None
-                skip_template = False
+                index, skip_template = template_end, False
             else:
                 return index
         elif kind == "word" and value.upper() == "WHERE":
