@@ -246,6 +246,8 @@ _TOKEN = re.compile("|".join((
     "(?P<space>\\s+)",
     "(?P<other>.)",
 )), re.DOTALL)
+
+
 def lex(text: str) -> list[tuple[str, str, int]]:
     """The significant tokens of ``text`` as the grammar's terminals (see :func:`has_service`):
     ``(kind, text, offset)``, spaces and comments left out. For rewriters that must never touch

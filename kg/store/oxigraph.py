@@ -83,7 +83,7 @@ class OxigraphStore:
         try:
             result = self.store.query(lateral, **options)
         except SyntaxError as error:
-            if lateral is text:
+            if lateral == text:
                 raise oxigraph_syntax_error(error) from None
             try:
                 result = self.store.query(text, **options)
