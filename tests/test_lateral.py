@@ -283,3 +283,17 @@ def test_the_embedded_store_runs_the_rewritten_text(built):
     assert _lateral(text)
     rows = store.query(text).rows()
     assert rows and Counter(rows) == _answer(ox.Store.read_only(str(built / "store")), text)
+
+
+def test_the_memo_of_rewrites_is_bounded_and_holds_no_query_text():
+    """A worker sees many texts of up to 100 KB: the memo keeps a digest and a few offsets each."""
+    from kg.common.limits import QUERY_MEMO_SIZE
+    from kg.store import lateral
+
+    for number in range(QUERY_MEMO_SIZE + 50):
+        text = PREFIXES + f"SELECT * WHERE {{ ?p a :P{number} . " + LABEL + " }"
+        assert _lateral(text)
+    items = lateral._insertions._items
+    assert len(items) <= QUERY_MEMO_SIZE
+    assert all(isinstance(offset, int) and insert in ("LATERAL { ", " }")
+               for value in items.values() for offset, insert in value)

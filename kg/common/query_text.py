@@ -67,8 +67,9 @@ class Shape:
     operator_run: int
 
 
-class _Memo:
-    """A thread-safe LRU from a text's digest to what one check found about that text."""
+class TextMemo:
+    """A thread-safe LRU from a text's digest (:func:`digest_of`) to what one check or rewrite found
+    about that text: a small value per text, never the text itself (texts may be 100 KB)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -95,8 +96,8 @@ class _Memo:
             self._items.clear()
 
 
-_shapes = _Memo(MEMO_SIZE)
-_services = _Memo(MEMO_SIZE)
+_shapes = TextMemo(MEMO_SIZE)
+_services = TextMemo(MEMO_SIZE)
 
 
 def digest_of(text: str) -> bytes:

@@ -42,10 +42,8 @@ query and on graphs made to catch a wrong rule.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from kg.common.limits import QUERY_MEMO_SIZE
-from kg.common.query_text import has_unicode_escapes, lex
+from kg.common.query_text import TextMemo, digest_of, has_unicode_escapes, lex
 
 #: Query forms: the first group at bracket depth 0 after one of them is the WHERE group (for
 #: CONSTRUCT with a template, the second).
@@ -57,12 +55,28 @@ TRIPLE_WORDS = {"A", "TRUE", "FALSE", "FILTER"}
 NAMING_WORDS = {"GRAPH", "SERVICE"}
 
 
+#: Where each recent text gets its insertions (offsets), by the text's digest: clients repeat
+#: their queries, and a text is lexed once.
+_insertions = TextMemo(QUERY_MEMO_SIZE)
+
+
 def lateral_optionals(text: str) -> str:
     """``text`` with each OPTIONAL that qualifies (see the module) written as
-    ``LATERAL { OPTIONAL { … } }``; ``text`` itself when none does. Remembered per text."""
+    ``LATERAL { OPTIONAL { … } }``; ``text`` itself when none does."""
     if "optional" not in text.lower():
         return text
-    return _rewrite(text)
+    key = digest_of(text)
+    insertions = _insertions.get(key)
+    if insertions is None:
+        insertions = _find_insertions(text)
+        _insertions.put(key, insertions)
+    if not insertions:
+        return text
+    pieces, last = [], 0
+    for offset, insert in insertions:
+        pieces += [text[last:offset], insert]
+        last = offset
+    return "".join(pieces) + text[last:]
 
 
 def solutions_query(text: str) -> str | None:
@@ -80,25 +94,19 @@ def solutions_query(text: str) -> str | None:
     return text[:form] + "SELECT * WHERE " + text[tokens[start][2]:tokens[end][2] + 1]
 
 
-@lru_cache(maxsize=QUERY_MEMO_SIZE)
-def _rewrite(text: str) -> str:
+def _find_insertions(text: str) -> tuple[tuple[int, str], ...]:
+    """The (offset, text) insertions that make each qualifying OPTIONAL a LATERAL, in order."""
     if has_unicode_escapes(text):
-        return text
+        return ()
     tokens = lex(text)
     start = _where_group(tokens)
     if start is None:
-        return text
+        return ()
     insertions: list[tuple[int, str]] = []
     for opening, closing in _qualifying_optionals(tokens, start):
         insertions.append((tokens[opening][2], "LATERAL { "))
         insertions.append((tokens[closing][2] + 1, " }"))
-    if not insertions:
-        return text
-    pieces, last = [], 0
-    for offset, insert in insertions:
-        pieces += [text[last:offset], insert]
-        last = offset
-    return "".join(pieces) + text[last:]
+    return tuple(insertions)
 
 
 def _where_group(tokens: list[tuple[str, str, int]]) -> int | None:
