@@ -245,3 +245,38 @@ def test_cors_exposes_the_cache_header(client):
                                      "Accept": "application/sparql-results+json"})
     exposed = response.headers["Access-Control-Expose-Headers"]
     assert CACHE_HEADER in exposed and "ETag" in exposed
+
+
+PAGE = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/bg-inclusion/id/place/x> rdfs:label "{label} място"@bg .
+"""
+
+
+def test_a_linked_data_page_is_kept_until_the_next_publish(tmp_path):
+    """The pages are cached like answers: the same bytes for the same IRI and format, a miss for
+    another format, and the new data after a publish."""
+    first, second = tmp_path / "first.ttl", tmp_path / "second.ttl"
+    first.write_text(PAGE.format(label="първо"), encoding="utf-8")
+    second.write_text(PAGE.format(label="второ"), encoding="utf-8")
+    app = _app(first)
+    try:
+        client = app.test_client()
+        html = {"Accept": "text/html"}
+        page, again = client.get("/id/place/x", headers=html), client.get("/id/place/x", headers=html)
+        assert (page.status_code, again.status_code) == (200, 200)
+        assert (page.headers[CACHE_HEADER], again.headers[CACHE_HEADER]) == ("miss", "hit")
+        assert page.data == again.data and "първо място" in again.get_data(as_text=True)
+        assert again.headers["Content-Type"] == page.headers["Content-Type"]
+        turtle = client.get("/id/place/x.ttl")
+        assert turtle.headers[CACHE_HEADER] == "miss"
+        assert turtle.headers["Content-Type"].startswith("text/turtle")
+        assert client.get("/id/place/x.ttl").headers[CACHE_HEADER] == "hit"
+        assert client.get("/id/place/nothing", headers=html).status_code == 404
+        assert client.get("/id/place/nothing", headers=html).headers.get(CACHE_HEADER) != "hit"
+        app.config["KG_STORE"].reload(StoreSource("oxigraph-files", files=(str(second),), label="second"))
+        after = client.get("/id/place/x", headers=html)
+        assert after.headers[CACHE_HEADER] == "miss"
+        assert "второ място" in after.get_data(as_text=True)
+        assert "първо място" not in after.get_data(as_text=True)
+    finally:
+        app.config["KG_STORE"].close()
