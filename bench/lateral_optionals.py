@@ -26,7 +26,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
 import pyoxigraph as ox  # noqa: E402
 from answers import canonical_cell  # noqa: E402
-from results_file import builds_parser, built_stores, measured_line, replace_section  # noqa: E402
+from results_file import builds_parser, measure_and_write, measured_line  # noqa: E402
 from scale_http import contracts_of, probed_values  # noqa: E402
 
 from kg.query.catalogue import catalogue  # noqa: E402
@@ -109,12 +109,8 @@ def section(results: list[dict], runs: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = builds_parser(__doc__.split("\n\n")[0], "timed runs of each form", REPO / "bench" / "RESULTS.md")
     parser.set_defaults(runs=5)
-    args = parser.parse_args(argv)
-    results = [measure(build, args.runs) for build in built_stores(parser, args.build)]
-    text = section(results, args.runs)
-    print(text)
-    replace_section(Path(args.out), text, START, END)
-    return 0
+    return measure_and_write(parser, argv, lambda build, args: measure(build, args.runs), section,
+                             START, END)
 
 
 if __name__ == "__main__":

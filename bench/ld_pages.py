@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
-from results_file import builds_parser, built_stores, measured_line, replace_section  # noqa: E402
+from results_file import builds_parser, measure_and_write, measured_line  # noqa: E402
 from scale_http import contracts_of, percentile  # noqa: E402
 from server_process import running_server  # noqa: E402
 
@@ -141,12 +141,8 @@ def section(results: list[dict], runs: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = builds_parser(__doc__.split("\n\n")[0], "timed runs per page", REPO / "bench" / "RESULTS.md")
-    args = parser.parse_args(argv)
-    results = [measure(build, args.runs) for build in built_stores(parser, args.build)]
-    text = section(results, args.runs)
-    print(text)
-    replace_section(Path(args.out), text, START, END)
-    return 0
+    return measure_and_write(parser, argv, lambda build, args: measure(build, args.runs), section,
+                             START, END)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -71,3 +72,17 @@ def replace_section(out: Path, text: str, start: str, end: str) -> None:
         updated = existing.rstrip("\n") + "\n\n" + text
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(updated, encoding="utf-8")
+
+
+def measure_and_write(parser: argparse.ArgumentParser, argv: list[str] | None,
+                      measure: Callable[[Path, argparse.Namespace], dict],
+                      section: Callable[[list[dict], int], str], start: str, end: str) -> int:
+    """A benchmark over built stores from its command line to its section of RESULTS.md:
+    ``measure(build, args)`` each build (smallest first), print the section and put it in
+    ``--out`` between ``start`` and ``end``."""
+    args = parser.parse_args(argv)
+    results = [measure(build, args) for build in built_stores(parser, args.build)]
+    text = section(results, args.runs)
+    print(text)
+    replace_section(Path(args.out), text, start, end)
+    return 0

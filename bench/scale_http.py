@@ -33,7 +33,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
 import cache_hit  # noqa: E402
 import search_latency  # noqa: E402
-from results_file import builds_parser, built_stores, measured_line, replace_section  # noqa: E402
+from results_file import builds_parser, measure_and_write, measured_line  # noqa: E402
 from server_process import running_server  # noqa: E402
 
 from kg.query.catalogue import catalogue  # noqa: E402
@@ -257,13 +257,9 @@ def main(argv: list[str] | None = None) -> int:
                            REPO / "bench" / "RESULTS.md")
     parser.add_argument("--search-runs", type=int, default=20, help="timed runs per search")
     parser.add_argument("--cache-runs", type=int, default=300, help="timed cache hits per case")
-    args = parser.parse_args(argv)
-    results = [measure(build, args.runs, args.search_runs, args.cache_runs)
-               for build in built_stores(parser, args.build)]
-    text = section(results, args.runs)
-    print(text)
-    replace_section(Path(args.out), text, START, END)
-    return 0
+    return measure_and_write(
+        parser, argv, lambda build, args: measure(build, args.runs, args.search_runs, args.cache_runs),
+        section, START, END)
 
 
 if __name__ == "__main__":
