@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
-from results_file import builds_parser, measure_and_write, measured_line  # noqa: E402
+from results_file import builds_parser, measure_and_write, measured_line, timing_cell  # noqa: E402
 from scale_http import contracts_of, percentile  # noqa: E402
 from server_process import running_server  # noqa: E402
 
@@ -113,11 +113,7 @@ def measure(build: Path, runs: int) -> dict:
 
 
 def _cell(page: dict | None) -> str:
-    if page is None:
-        return "—"
-    if "error" in page:
-        return page["error"]
-    return f"{page['p50']:.1f} ms / {page['p95']:.1f} ms ({page['bytes'] / 1024:.0f} KiB)"
+    return "—" if page is None else timing_cell(page, size=True)
 
 
 def section(results: list[dict], runs: int) -> str:

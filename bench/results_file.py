@@ -41,6 +41,17 @@ def measured_line(*packages: str) -> str:
             f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
+def timing_cell(result: dict, size: bool = False) -> str:
+    """A table cell for one timed figure: its error, ``p50 ms / p95 ms`` (and the answer's size in
+    KiB with ``size``), or, for a query too slow to repeat (``once``), its one time in seconds."""
+    if "error" in result:
+        return result["error"]
+    if result.get("once"):
+        return f"{result['p50'] / 1000:.1f} s (one run)"
+    cell = f"{result['p50']:.1f} ms / {result['p95']:.1f} ms"
+    return cell + (f" ({result['bytes'] / 1024:.0f} KiB)" if size else "")
+
+
 def builds_parser(description: str, runs_help: str, out: Path) -> argparse.ArgumentParser:
     """The options of a benchmark over built stores: ``--build`` (repeatable, smallest first),
     ``--runs`` and ``--out``; :func:`built_stores` checks the builds."""

@@ -33,7 +33,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
 import cache_hit  # noqa: E402
 import search_latency  # noqa: E402
-from results_file import builds_parser, measure_and_write, measured_line  # noqa: E402
+from results_file import builds_parser, measure_and_write, measured_line, timing_cell  # noqa: E402
 from server_process import running_server  # noqa: E402
 
 from kg.query.catalogue import catalogue  # noqa: E402
@@ -194,14 +194,6 @@ def _rows(figures: dict) -> str:
     return "" if "error" in figures else f"{figures['rows']}{' (cut)' if figures['cut'] else ''}, "
 
 
-def _cell(result: dict) -> str:
-    if "error" in result:
-        return result["error"]
-    if result.get("once"):
-        return f"{result['p50'] / 1000:.1f} s (one run)"
-    return f"{result['p50']:.1f} ms / {result['p95']:.1f} ms"
-
-
 def section(results: list[dict], runs: int) -> str:
     lines = [START, "## Issue 22 at scale, over HTTP (`bench/scale_http.py`)", "",
              measured_line("pyoxigraph", "waitress"),
@@ -219,9 +211,9 @@ def section(results: list[dict], runs: int) -> str:
         for result in results:
             found = next(query for query in result["queries"] if query["name"] == name)
             for figures in (found, found["api"]):
-                cells.append(_rows(figures) + _cell(figures))
+                cells.append(_rows(figures) + timing_cell(figures))
             probed = found.get("probed")
-            cells.append(_rows(probed) + _cell(probed) if probed else "(defaults only)")
+            cells.append(_rows(probed) + timing_cell(probed) if probed else "(defaults only)")
         label = f"**{name}**" if name in AGGREGATE_QUERIES else name
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     search = [cell for result in results for cell in (

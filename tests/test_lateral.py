@@ -15,17 +15,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from answers import canonical_cell
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
+from w3c_suites import MF, QT
+from w3c_suites import SPARQL11 as SUITE
 
-from kg.common import paths
 from kg.query.catalogue import catalogue
 from kg.store.lateral import lateral_optionals, solutions_query
 from kg.store.oxigraph import OxigraphStore
 from kg.store.results import QuerySyntaxError, oxigraph_syntax_error
-
-SUITE = paths.default_seeds_dir().parent / "w3c-sparql11"
-MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
 
 PREFIXES = "PREFIX : <http://example.org/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 LABEL = 'OPTIONAL { ?p rdfs:label ?l FILTER (lang(?l) = "bg") }'

@@ -20,14 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from rdflib import Graph, Namespace
+from rdflib import Graph
 from rdflib.namespace import RDF
+from w3c_suites import MF
+from w3c_suites import SPARQL11 as SUITE
 
-from kg.common import paths
 from kg.common.query_text import starts_as_update, uses_service
 
-MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-SUITE = paths.default_seeds_dir().parent / "w3c-sparql11"
 DIRECTORIES = ("syntax-query", "syntax-fed", "syntax-update-1")
 #: Positive syntax tests pyoxigraph's parser rejects: ``og:audio\\:title`` (a ``\\:`` escape in
 #: a prefixed name, which the SPARQL 1.1 grammar's PN_LOCAL_ESC does not list). The engine's
