@@ -221,7 +221,8 @@ def resource(path: str) -> Response:
     # A page changes only with the published generation, so it is kept in the result cache
     # like an answer (decision 0022): a programme's page, which adds up ~100 000 amounts at
     # 100 000 contracts (1.7 s), is made once per generation; KG-Cache says which it was.
-    cached = lookup(("resource", iri, key, charts_available()))
+    charts = charts_available()
+    cached = lookup(("resource", iri, key, charts))
     hit = cached.answer()
     if hit is not None:
         return hit
@@ -236,7 +237,7 @@ def resource(path: str) -> Response:
     response = Response(render_template(
         "resource.html", iri=iri, path=path, facts=facts, incoming=describer.incoming(iri),
         label_bg=sorted(labels["bg"]), label_en=sorted(labels["en"]),
-        budget=budget_of(store, iri, describer.labels), charts=charts_available()))
+        budget=budget_of(store, iri, describer.labels), charts=charts))
     response.headers["Vary"] = "Accept"
     return cached.keep(response)
 
